@@ -1,0 +1,1 @@
+"""Budget tables, pools and allocations live here (see DESIGN.md)."""

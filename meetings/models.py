@@ -1,0 +1,372 @@
+"""The domain of DESIGN.md: bodies, meetings, agenda items, cases, decisions, attachments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.validators import validate_case_number
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
+
+class Body(models.Model):
+    """A board or committee that meets and decides (Direktionen, Økonomiudvalget …)."""
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    slug = models.SlugField(_("kort navn"), max_length=100, unique=True)
+    review_by_chair_only = models.BooleanField(
+        _("kun formanden godkender"),
+        default=False,
+        help_text=_("Referatet godkendes af formanden alene i stedet for af alle deltagere."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organ")
+        verbose_name_plural = _("organer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's seat in a body. Any membership grants access to the body's closed items."""
+
+    class Role(models.TextChoices):
+        CHAIR = "formand", _("Formand")
+        MEMBER = "medlem", _("Medlem")
+        SECRETARY = "sekretær", _("Sekretær")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("medlemskab")
+        verbose_name_plural = _("medlemskaber")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="membership_unique_user_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.body} ({self.get_role_display()})"
+
+
+def bodies_with_access(user: AnyUser) -> models.QuerySet[Body]:
+    """The bodies whose closed items and unpublished meetings the user may see."""
+    if not user.is_authenticated:
+        return Body.objects.none()
+    return Body.objects.filter(memberships__user=user)
+
+
+def _sees_everything(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: AnyUser) -> MeetingQuerySet:
+        """Meetings the user may open: published ones for every logged-in user, and every
+        meeting of a body the user belongs to. Anonymous users see nothing."""
+        if _sees_everything(user):
+            return self.all()
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        member = Membership.objects.filter(body=OuterRef("body"), user=user)
+        return self.filter(Q(status=Meeting.Status.PUBLISHED) | Q(Exists(member)))
+
+
+class Meeting(models.Model):
+    """One sitting of a body; its agenda before the meeting, its minutes after."""
+
+    class Status(models.TextChoices):
+        DRAFT = "kladde", _("Kladde")
+        IN_REVIEW = "til_godkendelse", _("Til godkendelse")
+        APPROVED = "godkendt", _("Godkendt")
+        PUBLISHED = "offentliggjort", _("Offentliggjort")
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField(_("mødedato"))
+    location = models.CharField(_("mødested"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    imported_from = models.CharField(_("importeret fra"), max_length=500, blank=True)
+    source_checksum = models.CharField(_("kildens kontrolsum"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("møde")
+        verbose_name_plural = _("møder")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "starts_at"], name="meeting_unique_body_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {timezone.localtime(self.starts_at):%d-%m-%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting_detail", args=[self.pk])
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.imported_from)
+
+
+class Attendance(models.Model):
+    """Who took part in a meeting and in which role, or sent apologies (afbud)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    name = models.CharField(_("navn"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    role = models.CharField(_("rolle"), max_length=50, blank=True)
+    present = models.BooleanField(_("til stede"), default=True)
+    position = models.PositiveIntegerField(_("rækkefølge"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = _("mødedeltager")
+        verbose_name_plural = _("mødedeltagere")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class Case(models.Model):
+    """A case file (sag), numbered YY/serial, that comes back in many meetings."""
+
+    number = models.CharField(
+        _("sagsnummer"), max_length=12, unique=True, validators=[validate_case_number]
+    )
+    title = models.CharField(_("titel"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("sag")
+        verbose_name_plural = _("sager")
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:case_detail", args=[self.url_key])
+
+    @property
+    def url_key(self) -> str:
+        return self.number.replace("/", "-")
+
+
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def visible_to(self, user: AnyUser) -> AgendaItemQuerySet:
+        """The one rule for content: items whose content the user may see.
+
+        An item's meeting must be visible to the user, and a closed item's content is for the
+        body's members and secretary (and superusers) alone. Every page, search, API, export
+        and PDF path that shows item content starts from this queryset.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        visible_meetings = Meeting.objects.visible_to(user)
+        qs = self.filter(meeting__in=visible_meetings)
+        if _sees_everything(user):
+            return qs
+        member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
+        return qs.filter(Q(closed=False) | Q(Exists(member)))
+
+    def listed_for(self, user: AnyUser) -> AgendaItemQuerySet:
+        """Every item of the meetings the user may open, each annotated `content_visible`:
+        a closed item the user may not see is still listed, as "Punkt N: Lukket"."""
+        if not user.is_authenticated:
+            return self.none().annotate(content_visible=models.Value(False))
+        visible_meetings = Meeting.objects.visible_to(user)
+        qs = self.filter(meeting__in=visible_meetings)
+        if _sees_everything(user):
+            return qs.annotate(content_visible=models.Value(True))
+        member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
+        return qs.annotate(
+            content_visible=models.ExpressionWrapper(
+                Q(closed=False) | Q(Exists(member)), output_field=models.BooleanField()
+            )
+        )
+
+
+class AgendaItem(models.Model):
+    """A numbered item of a meeting. Its number is its position in the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveIntegerField(_("punkt"))
+    title = models.CharField(_("titel"), max_length=500)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("sag"),
+    )
+    closed = models.BooleanField(_("lukket punkt"), default=False)
+    background = models.TextField(_("baggrund"), blank=True)
+    presentation = models.TextField(_("sagsfremstilling"), blank=True)
+    economy = models.TextField(_("økonomi"), blank=True)
+    # Raised by every saved edit; a save naming an older version is a conflict.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("dagsordenspunkt")
+        verbose_name_plural = _("dagsordenspunkter")
+        constraints = [
+            # Deferred so that a reorder can swap numbers inside one transaction.
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="item_unique_number_in_meeting",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="item_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Punkt {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting_detail", args=[self.meeting_id]) + f"#punkt-{self.number}"
+
+
+class Recommendation(models.Model):
+    """Indstilling: what the proposing unit asks the body to decide."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="recommendation")
+    unit = models.CharField(_("indstillende enhed"), max_length=200, blank=True)
+    lead_in = models.TextField(_("indledning"), blank=True)
+    numbered = models.BooleanField(_("nummererede punkter"), default=True)
+    # Anything after the clauses, as sanitised HTML.
+    note = models.TextField(_("supplerende tekst"), blank=True)
+
+    class Meta:
+        verbose_name = _("indstilling")
+        verbose_name_plural = _("indstillinger")
+
+    def __str__(self) -> str:
+        return f"Indstilling til {self.item}"
+
+
+class RecommendationClause(models.Model):
+    """One "at …" clause of a recommendation, in order."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="clauses"
+    )
+    position = models.PositiveIntegerField(_("rækkefølge"))
+    text = models.TextField(_("tekst"))
+
+    class Meta:
+        ordering = ["recommendation", "position"]
+        verbose_name = _("indstillingspunkt")
+        verbose_name_plural = _("indstillingspunkter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "position"],
+                name="clause_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Decision(models.Model):
+    """Beslutning: what the body decided, often opening with an outcome word."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "godkendt", _("Godkendt")
+        NOTED = "taget_til_efterretning", _("Taget til efterretning")
+        DISCUSSED = "drøftet", _("Drøftet")
+        POSTPONED = "udskudt", _("Udskudt")
+        REJECTED = "afvist", _("Afvist")
+        OTHER = "andet", _("Andet")
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="decision")
+    text = models.TextField(_("beslutning"), blank=True)
+    outcome = models.CharField(
+        _("udfald"), max_length=30, choices=Outcome.choices, blank=True, default=""
+    )
+    decided_on = models.DateField(_("besluttet den"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
+
+    def __str__(self) -> str:
+        return f"Beslutning i {self.item}"
+
+    @classmethod
+    def outcome_from_label(cls, label: str) -> str:
+        """Map a Danish outcome label ("Taget til efterretning") to its stored value."""
+        wanted = label.strip().casefold()
+        for value, text in cls.Outcome.choices:
+            if wanted in {value.casefold(), str(text).casefold()}:
+                return str(value)
+        return ""
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.item.meeting_id}/{instance.item_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """Bilag: a title, and the file where there is one. Served only through a checked view."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("titel"), max_length=500)
+    file = models.FileField(_("fil"), upload_to=attachment_upload_to, blank=True, max_length=500)
+    content_type = models.CharField(_("filtype"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("størrelse"), default=0)
+    position = models.PositiveIntegerField(_("rækkefølge"), default=0)
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+        verbose_name = _("bilag")
+        verbose_name_plural = _("bilag")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_download_url(self) -> str:
+        return reverse("meetings:attachment_download", args=[self.pk])
+
+
+def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySet[AgendaItem]:
+    """A meeting's items as the user may read them, with everything a page needs prefetched."""
+    return (
+        AgendaItem.objects.listed_for(user)
+        .filter(meeting=meeting)
+        .select_related("case", "recommendation", "decision")
+        .prefetch_related("recommendation__clauses", "attachments")
+        .order_by("number")
+    )

@@ -1,0 +1,152 @@
+"""Read-only pages: meetings by body and year, a meeting as the minutes read, a case's items."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    AgendaItem,
+    Attachment,
+    Body,
+    Case,
+    Meeting,
+    meeting_items_for_display,
+)
+from meetings.validators import normalise_case_number
+
+logger = logging.getLogger("referat.access")
+
+
+def no_store(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Pages that may show closed content must never be kept by a browser or proxy cache."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
+
+    return wrapped
+
+
+def _get_meeting_for_user(request: HttpRequest, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("body"), pk=pk)
+
+
+@login_required
+@no_store
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.visible_to(request.user).select_related("body")
+    bodies = Body.objects.filter(meetings__in=meetings).distinct().order_by("name")
+    body_slug = request.GET.get("body", "")
+    selected_body = None
+    if body_slug:
+        selected_body = bodies.filter(slug=body_slug).first()
+        if selected_body is None:
+            raise Http404(_("Organet “%(slug)s” findes ikke.") % {"slug": body_slug})
+        meetings = meetings.filter(body=selected_body)
+    years = list(
+        meetings.annotate(year=ExtractYear("starts_at", tzinfo=None))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    year_raw = request.GET.get("year", "")
+    selected_year: int | None = None
+    if year_raw:
+        if year_raw.isdigit() and 1900 <= int(year_raw) <= 2999:
+            selected_year = int(year_raw)
+            meetings = meetings.filter(starts_at__year=selected_year)
+        else:
+            messages.error(
+                request,
+                _("“%(year)s” er ikke et gyldigt årstal; alle år vises.") % {"year": year_raw},
+            )
+    meetings = meetings.annotate(item_count=Count("items")).order_by("-starts_at")
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "meetings": meetings,
+            "bodies": bodies,
+            "selected_body": selected_body,
+            "years": years,
+            "selected_year": selected_year,
+        },
+    )
+
+
+@login_required
+@no_store
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting_for_user(request, pk)
+    items = list(meeting_items_for_display(meeting, request.user))
+    opened_closed = [
+        item.number for item in items if item.closed and getattr(item, "content_visible", False)
+    ]
+    if opened_closed:
+        logger.info(
+            "closed items opened: user=%s meeting=%s items=%s",
+            request.user.pk,
+            meeting.pk,
+            opened_closed,
+        )
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "attendances": meeting.attendances.all(),
+        },
+    )
+
+
+@login_required
+@no_store
+def case_detail(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        number = normalise_case_number(key)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    case = get_object_or_404(Case, number=number)
+    items = (
+        AgendaItem.objects.listed_for(request.user)
+        .filter(case=case)
+        .select_related("meeting", "meeting__body", "decision", "recommendation")
+        .prefetch_related("recommendation__clauses")
+        .order_by("-meeting__starts_at", "-number")
+    )
+    return render(request, "meetings/case_detail.html", {"case": case, "items": items})
+
+
+@login_required
+@no_store
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(request.user)), pk=pk
+    )
+    if not attachment.file:
+        raise Http404(_("Bilaget har ingen fil."))
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.file.name.rsplit("/", 1)[-1],
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,105 @@
+"""Shared fixtures: the named users every permission test uses, and a real Celery worker.
+
+The users: `secretary` (sekretær of Direktionen), `director` (a member), `staff` (no body),
+`outsider` (secretary of another body) and `superuser`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from meetings.models import Body, Membership
+from tests.factories import BodyFactory, MembershipFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class People:
+    body: Body
+    other_body: Body
+    secretary: AbstractUser
+    director: AbstractUser
+    staff: AbstractUser
+    outsider: AbstractUser
+    superuser: AbstractUser
+
+    def client_for(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(getattr(self, role))
+        return client
+
+
+ROLES = ["secretary", "director", "staff", "outsider", "superuser"]
+ROLES_WITH_CLOSED_ACCESS = {"secretary", "director", "superuser"}
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    body = BodyFactory(name="Direktionen", slug="direktionen")
+    other = BodyFactory(name="Økonomiudvalget", slug="okonomiudvalget")
+    secretary = UserFactory(username="sekretaer", first_name="Kathrine")
+    director = UserFactory(username="direktoer", first_name="Lars")
+    staff = UserFactory(username="medarbejder")
+    outsider = UserFactory(username="udenforstaaende")
+    superuser = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    MembershipFactory(user=secretary, body=body, role=Membership.Role.SECRETARY)
+    MembershipFactory(user=director, body=body, role=Membership.Role.MEMBER)
+    MembershipFactory(user=outsider, body=other, role=Membership.Role.SECRETARY)
+    return People(body, other, secretary, director, staff, outsider, superuser)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery -A referat worker` on the test database and a private queue."""
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    env["DJANGO_SETTINGS_MODULE"] = "referat.settings.test"
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    # The worker must use the queue of *this* suite, named from the original database name.
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    hostname = f"{queue}@{socket.gethostname()}"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    log = open(log_path, "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "referat", "worker", "--loglevel=INFO",
+         "--concurrency=1", "-Q", queue, "-n", hostname, "--without-gossip", "--without-mingle",
+         "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    from referat.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = app.control.ping(destination=[hostname], timeout=1.0)
+        if replies:
+            break
+        if proc.poll() is not None:
+            raise RuntimeError(f"The Celery worker stopped at start: {log_path.read_text()}")
+    else:
+        proc.terminate()
+        raise RuntimeError("The Celery worker did not answer within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -1,0 +1,52 @@
+"""Production settings: check --deploy passes with real values and refuses without them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "x7!Kq2#pV9mZ$wL4tR8@nB6cY1&hJ3fD5sG0aE-uI_oP+eT=rW"
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    full_env.update(env)
+    full_env["DJANGO_SETTINGS_MODULE"] = "referat.settings.production"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+class TestProductionSettings:
+    def test_check_deploy_passes_without_warnings(self) -> None:
+        result = _manage(
+            "check", "--deploy", "--fail-level", "WARNING",
+            SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="referat.kommune.dk",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr + result.stdout
+        assert "no issues" in result.stdout
+
+    def test_it_refuses_to_start_without_a_real_secret_key(self) -> None:
+        result = _manage("check", ALLOWED_HOSTS="referat.kommune.dk")
+        assert result.returncode != 0
+        assert "SECRET_KEY" in result.stderr
+
+    def test_it_refuses_a_malformed_boolean(self) -> None:
+        result = _manage("check", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk", DJANGO_DEBUG="måske")
+        assert result.returncode != 0
+        assert "DJANGO_DEBUG" in result.stderr
+
+
+class TestLanguage:
+    def test_danish_is_the_default_and_english_is_available(self) -> None:
+        from django.conf import settings
+
+        assert settings.LANGUAGE_CODE == "da"
+        assert settings.TIME_ZONE == "Europe/Copenhagen"
+        assert "en" in dict(settings.LANGUAGES)
