@@ -1,0 +1,380 @@
+"""State changes of budget tables, pools and allocations. Views, the API, the importer and
+tasks call these; they never change budget state themselves (CONVENTIONS.md).
+
+Who may change what: the secretary of the item's body (or of the pool's body) and superusers.
+Budget tables and allocations of minutes that are approved are locked, like the decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget.legacy import LegacyBudgetTable
+from budget.models import (
+    APPROVED_MEETING_STATUSES,
+    Allocation,
+    BudgetCell,
+    BudgetColumn,
+    BudgetRow,
+    BudgetTable,
+    Pool,
+    Unit,
+)
+from budget.numbers import UNKNOWN, format_danish_number
+from budget.tables import (
+    SUMMING_KINDS,
+    Grid,
+    GridRow,
+    TableData,
+    compute,
+    table_data_from_grid,
+)
+from meetings.models import AgendaItem, Body, Membership
+from meetings.services import DomainError
+
+if TYPE_CHECKING:
+    from meetings.models import AnyUser
+
+
+class NotAllowed(DomainError):
+    """The user may not make this change."""
+
+
+class VersionConflict(DomainError):
+    """Someone saved the table after the version the user edited."""
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def _actor(user: AnyUser | None) -> User | None:
+    """The user to record as having made a change (None for the import or anonymous)."""
+    return user if isinstance(user, User) else None
+
+
+def is_secretary_of(user: AnyUser, body_id: int) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, body_id=body_id, role=Membership.Role.SECRETARY
+    ).exists()
+
+
+def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
+    """The secretary of the item's body and superusers edit its budget tables and allocations."""
+    return is_secretary_of(user, item.meeting.body_id)
+
+
+def budget_locked(item: AgendaItem) -> bool:
+    return item.meeting.status in APPROVED_MEETING_STATUSES
+
+
+def _check_item(user: AnyUser, item: AgendaItem) -> None:
+    if not can_edit_budget(user, item):
+        raise NotAllowed(_("Kun organets sekretær kan ændre punktets økonomi."))
+    if budget_locked(item):
+        raise DomainError(
+            _("Referatet er godkendt; punktets økonomi kan ikke ændres, før det genåbnes.")
+        )
+
+
+# --- Budget tables --------------------------------------------------------------------------
+
+
+def empty_grid(*, caption: str = "", unit: str = Unit.KR, section: str = "") -> Grid:
+    """A new table: one column for next year, a line and a total."""
+    year = str(timezone.localdate().year + 1)
+    return Grid(
+        caption=caption,
+        unit=unit,
+        section=section or BudgetTable.Section.ECONOMY,
+        columns=[year],
+        rows=[GridRow(kind=BudgetRow.Kind.LINE), GridRow(kind=BudgetRow.Kind.TOTAL, text="I alt")],
+    ).normalised()
+
+
+def _write_rows(table: BudgetTable, data: TableData) -> None:
+    """Replace the table's columns, rows and cells by `data`.
+
+    A stated total that agrees with the computed one is dropped: the computed total is the one
+    truth, and only a disagreement is worth keeping."""
+    computed = compute(data)
+    table.rows.all().delete()
+    table.columns.all().delete()
+    columns = BudgetColumn.objects.bulk_create(
+        BudgetColumn(table=table, position=i, label=label) for i, label in enumerate(data.columns)
+    )
+    rows = BudgetRow.objects.bulk_create(
+        BudgetRow(
+            table=table,
+            position=i,
+            kind=row.kind,
+            ref=row.ref,
+            text=row.text,
+            subtract=row.subtract,
+        )
+        for i, row in enumerate(data.rows)
+    )
+    cells = []
+    for row, stored, result in zip(data.rows, rows, computed.rows, strict=True):
+        for c, column in enumerate(columns):
+            if row.kind in SUMMING_KINDS:
+                stated = result.cells[c].stated
+                if stated is not None:
+                    cells.append(BudgetCell(row=stored, column=column, stated=stated))
+                continue
+            value = row.values[c] if c < len(row.values) else None
+            if value is UNKNOWN:
+                cells.append(BudgetCell(row=stored, column=column, unknown=True))
+            elif isinstance(value, Decimal):
+                cells.append(BudgetCell(row=stored, column=column, value=value))
+    BudgetCell.objects.bulk_create(cells)
+
+
+@transaction.atomic
+def budget_table_create(
+    *, item: AgendaItem, user: AnyUser, grid: Grid | None = None, section: str = ""
+) -> BudgetTable:
+    """Add a budget table to the item (an empty one unless `grid` is given).
+
+    Secretary of the item's body or superuser; not once the minutes are approved. Raises
+    GridError (Danish, naming each bad cell) when the grid does not parse."""
+    _check_item(user, item)
+    grid = grid or empty_grid(section=section)
+    data = table_data_from_grid(grid)
+    return _create(item=item, data=data, user=user)
+
+
+def _create(*, item: AgendaItem, data: TableData, user: AnyUser | None) -> BudgetTable:
+    AgendaItem.objects.select_for_update().get(pk=item.pk)
+    last = BudgetTable.objects.filter(item=item).aggregate(m=Max("position"))["m"]
+    table = BudgetTable.objects.create(
+        item=item,
+        section=data.section,
+        position=0 if last is None else last + 1,
+        caption=data.caption,
+        unit=data.unit,
+        ref_heading=data.ref_heading,
+        text_heading=data.text_heading,
+        updated_by=_actor(user),
+    )
+    _write_rows(table, data)
+    return table
+
+
+@transaction.atomic
+def budget_table_save(
+    *, table: BudgetTable, user: AnyUser, grid: Grid, version: int
+) -> BudgetTable:
+    """Save the whole table as edited, if nobody saved it since `version`.
+
+    Raises GridError when a cell is not an amount (nothing is saved), VersionConflict when the
+    table changed meanwhile (the caller shows both versions), NotAllowed / DomainError when
+    the user may not edit or the minutes are approved."""
+    _check_item(user, table.item)
+    data = table_data_from_grid(grid)
+    updated = BudgetTable.objects.filter(pk=table.pk, version=version).update(
+        caption=data.caption,
+        unit=data.unit,
+        section=data.section,
+        ref_heading=data.ref_heading,
+        text_heading=data.text_heading,
+        version=F("version") + 1,
+        updated_by=_actor(user),
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = BudgetTable.objects.filter(pk=table.pk).values_list("version", flat=True).first()
+        if current is None:
+            raise DomainError(_("Tabellen er slettet, mens du redigerede den."))
+        raise VersionConflict(
+            _(
+                "Tabellen er ændret af en anden, siden du åbnede den. Din udgave står i "
+                "redigeringen; den gemte ses nedenfor. Gem igen for at bruge din udgave."
+            ),
+            current_version=current,
+        )
+    table.refresh_from_db()
+    _write_rows(table, data)
+    return table
+
+
+@transaction.atomic
+def budget_table_delete(*, table: BudgetTable, user: AnyUser) -> None:
+    """Remove a budget table from its item (secretary or superuser; not once approved)."""
+    _check_item(user, table.item)
+    table.delete()
+
+
+@transaction.atomic
+def budget_table_move(*, table: BudgetTable, user: AnyUser, offset: int) -> None:
+    """Move a table up (-1) or down (+1) among the item's tables."""
+    _check_item(user, table.item)
+    tables = list(BudgetTable.objects.select_for_update().filter(item=table.item_id))
+    index = next(i for i, t in enumerate(tables) if t.pk == table.pk)
+    target = index + offset
+    if not 0 <= target < len(tables):
+        return
+    tables.insert(target, tables.pop(index))
+    for position, each in enumerate(tables):
+        if each.position != position:
+            BudgetTable.objects.filter(pk=each.pk).update(
+                position=position, version=F("version") + 1
+            )
+
+
+@dataclass
+class LegacyImportResult:
+    tables: list[BudgetTable]
+    flagged: list[BudgetTable]
+
+
+@transaction.atomic
+def budget_tables_import(
+    *, item: AgendaItem, tables: list[LegacyBudgetTable]
+) -> LegacyImportResult:
+    """Store the budget tables read from legacy minutes on the item (the importer's call).
+
+    Runs as the import, not as a user: it writes whatever the meeting's status, since imported
+    minutes arrive approved. A stated total that disagrees is stored beside the computed one;
+    the tables holding one come back in `flagged` for the import report."""
+    created, flagged = [], []
+    for legacy in tables:
+        table = _create(item=item, data=table_data_from_grid(legacy.grid), user=None)
+        created.append(table)
+        if legacy.flagged:
+            flagged.append(table)
+    return LegacyImportResult(created, flagged)
+
+
+# --- Pools and allocations ------------------------------------------------------------------
+
+
+def _check_amount(amount: Decimal, *, allow_zero: bool = False) -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise DomainError(_("Beløbet skal være et tal."))
+    if not allow_zero and amount == 0:
+        raise DomainError(_("Beløbet må ikke være 0."))
+    if abs(amount) >= Decimal(10) ** 14:
+        raise DomainError(_("Beløbet er for stort."))
+    if amount != amount.quantize(Decimal("0.0001")):
+        raise DomainError(_("Beløbet kan højst have 4 decimaler."))
+
+
+def _check_year(year: int) -> None:
+    if not 1900 <= year <= 2199:
+        raise DomainError(_("“%(year)s” er ikke et gyldigt årstal.") % {"year": year})
+
+
+@transaction.atomic
+def pool_create(
+    *,
+    body: Body,
+    name: str,
+    year: int,
+    amount: Decimal,
+    user: AnyUser,
+    unit: str = Unit.KR,
+) -> Pool:
+    """Create a body's pool for a year (secretary of the body or superuser).
+
+    A pool's name is unique per body and year; the same name in another year is the pool's
+    next year, which permanent allocations also draw on."""
+    if not is_secretary_of(user, body.pk):
+        raise NotAllowed(_("Kun organets sekretær kan oprette puljer."))
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Puljen skal have et navn."))
+    if len(name) > 200:
+        raise DomainError(_("Puljens navn må højst være 200 tegn."))
+    _check_year(year)
+    _check_amount(amount, allow_zero=True)
+    if unit not in Unit.values:
+        raise DomainError(_("Vælg en enhed: kr., 1.000 kr. eller mio. kr."))
+    if Pool.objects.filter(body=body, name__iexact=name, year=year).exists():
+        raise DomainError(
+            _("%(body)s har allerede en pulje “%(name)s” for %(year)d.")
+            % {"body": body.name, "name": name, "year": year}
+        )
+    return Pool.objects.create(
+        body=body, name=name, year=year, amount=amount, unit=unit, created_by=_actor(user)
+    )
+
+
+@transaction.atomic
+def pool_update_amount(*, pool: Pool, amount: Decimal, user: AnyUser) -> Pool:
+    """Change a pool's amount (a budget correction), by the body's secretary or a superuser."""
+    if not is_secretary_of(user, pool.body_id):
+        raise NotAllowed(_("Kun organets sekretær kan ændre puljer."))
+    _check_amount(amount, allow_zero=True)
+    Pool.objects.filter(pk=pool.pk).update(amount=amount)
+    pool.refresh_from_db()
+    return pool
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    item: AgendaItem,
+    pool: Pool,
+    amount: Decimal,
+    user: AnyUser,
+    year: int | None = None,
+    permanent: bool = False,
+    note: str = "",
+) -> Allocation:
+    """Let the item draw `amount` from the pool (a negative amount gives money back).
+
+    The year is the pool's year; a permanent ("varig") allocation also draws on the pool of
+    every later year. It counts in the balance once the item's decision is approved. An
+    allocation may overdraw the pool: the pool is then flagged, not the allocation refused.
+    Secretary of the item's body or superuser; the pool must be the same body's."""
+    _check_item(user, item)
+    if pool.body_id != item.meeting.body_id:
+        raise DomainError(
+            _("Puljen “%(pool)s” hører til et andet organ end punktet.") % {"pool": pool}
+        )
+    year = pool.year if year is None else year
+    _check_year(year)
+    if year != pool.year:
+        raise DomainError(
+            _(
+                "Puljen “%(name)s” gælder %(pool_year)d, ikke %(year)d; vælg puljen for "
+                "%(year)d (en varig disponering trækker også på de følgende år)."
+            )
+            % {"name": pool.name, "pool_year": pool.year, "year": year}
+        )
+    _check_amount(amount)
+    if len(note) > 500:
+        raise DomainError(_("Bemærkningen må højst være 500 tegn."))
+    return Allocation.objects.create(
+        item=item,
+        pool=pool,
+        amount=amount,
+        year=year,
+        permanent=permanent,
+        note=note.strip(),
+        created_by=_actor(user),
+    )
+
+
+@transaction.atomic
+def allocation_delete(*, allocation: Allocation, user: AnyUser) -> None:
+    """Withdraw an allocation (secretary or superuser; not once the minutes are approved)."""
+    _check_item(user, allocation.item)
+    allocation.delete()
+
+
+def describe_amount(amount: Decimal, unit: str) -> str:
+    return f"{format_danish_number(amount)} {unit}"
