@@ -153,10 +153,15 @@ def budget_table_create(
     _check_item(user, item)
     grid = grid or empty_grid(section=section)
     data = table_data_from_grid(grid)
-    return _create(item=item, data=data, user=user)
+    return budget_table_store(item=item, data=data, user=user)
 
 
-def _create(*, item: AgendaItem, data: TableData, user: AnyUser | None) -> BudgetTable:
+def budget_table_store(
+    *, item: AgendaItem, data: TableData, user: AnyUser | None = None
+) -> BudgetTable:
+    """Store a parsed table as the item's last, with no permission or lock check: for the
+    importers (legacy minutes, exchange files), which run as the system, and the services
+    above, which have checked."""
     AgendaItem.objects.select_for_update().get(pk=item.pk)
     last = BudgetTable.objects.filter(item=item).aggregate(m=Max("position"))["m"]
     table = BudgetTable.objects.create(
@@ -251,7 +256,7 @@ def budget_tables_import(
     the tables holding one come back in `flagged` for the import report."""
     created, flagged = [], []
     for legacy in tables:
-        table = _create(item=item, data=table_data_from_grid(legacy.grid), user=None)
+        table = budget_table_store(item=item, data=table_data_from_grid(legacy.grid))
         created.append(table)
         if legacy.flagged:
             flagged.append(table)
