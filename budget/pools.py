@@ -15,12 +15,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from budget.models import Allocation, Pool, allocation_is_approved
+from budget.models import Allocation, BudgetRow, Pool, allocation_is_approved
+from budget.tables import ComputedCell, ComputedRow, ComputedTable
 from meetings.models import AgendaItem, Body
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
+
+Kind = BudgetRow.Kind
 
 
 @dataclass
@@ -138,3 +143,143 @@ def statuses_content_key(statuses: list[PoolStatus]) -> str:
                 ]
             )
     return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+
+
+# --- As tables, for the pages and the PDF ----------------------------------------------------
+
+
+def bodies_with_pools_for(user: AnyUser) -> QuerySet[Body]:
+    """The bodies whose pools the user may see (as Pool.objects.visible_to)."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    return Body.objects.filter(memberships__user=user).distinct()
+
+
+def _describe(
+    allocation: Allocation, *, visible: bool, for_print: bool, carried_from: int | None = None
+) -> tuple[str, str]:
+    """The text and link of an allocation's row. A closed item shows as "Lukket" to whoever
+    may not see it, and always in print: a PDF travels further than the page."""
+    item = allocation.item
+    date = item.meeting.starts_at
+    when = f"{timezone.localtime(date):%d-%m-%Y}"
+    if item.closed and (for_print or not visible):
+        title = _("Punkt %(n)d: Lukket") % {"n": item.number}
+    elif not visible:
+        title = _("Punkt %(n)d") % {"n": item.number}
+    else:
+        title = _("Punkt %(n)d: %(title)s") % {"n": item.number, "title": item.title}
+    text = f"{when} · {item.meeting.body.name} · {title}"
+    if allocation.permanent:
+        text += " · " + (
+            _("varig fra %(year)d") % {"year": carried_from}
+            if carried_from is not None
+            else _("varig")
+        )
+    url = "" if for_print or not visible else item.get_absolute_url()
+    return text, url
+
+
+def pool_timeline_table(
+    status: PoolStatus, *, visible_ids: set[int], for_print: bool = False
+) -> ComputedTable:
+    """The pool's history as a table: its amount, each approved draw with the balance after
+    it, the balance now, and the proposals that wait for their decision."""
+    pool = status.pool
+    rows = [
+        ComputedRow(
+            Kind.LINE,
+            "",
+            _("Pulje %(year)d") % {"year": pool.year},
+            [ComputedCell(pool.amount), ComputedCell(pool.amount)],
+        )
+    ]
+    for step in status.steps:
+        text, url = _describe(
+            step.allocation,
+            visible=step.allocation.item_id in visible_ids,
+            for_print=for_print,
+            carried_from=step.allocation.year if step.carried else None,
+        )
+        rows.append(
+            ComputedRow(
+                Kind.LINE,
+                "",
+                text,
+                [ComputedCell(-step.allocation.amount), ComputedCell(step.balance_after)],
+                url=url,
+            )
+        )
+    rows.append(
+        ComputedRow(
+            Kind.TOTAL,
+            "",
+            _("Restbudget (- = overtræk)"),
+            [ComputedCell(None), ComputedCell(status.balance)],
+            badge=_("Overtrukket") if status.overdrawn else "",
+        )
+    )
+    if status.pending:
+        rows.append(ComputedRow(Kind.HEADING, "", _("Afventer beslutning"), []))
+        for allocation in status.pending:
+            text, url = _describe(
+                allocation, visible=allocation.item_id in visible_ids, for_print=for_print
+            )
+            rows.append(
+                ComputedRow(
+                    Kind.NOTE, "", text, [ComputedCell(-allocation.amount), ComputedCell()], url=url
+                )
+            )
+        rows.append(
+            ComputedRow(
+                Kind.NOTE,
+                "",
+                _("Restbudget, hvis de godkendes"),
+                [ComputedCell(None), ComputedCell(status.balance_if_pending_approved)],
+                badge=_("Overtræk") if status.overdrawn_if_pending_approved else "",
+            )
+        )
+    return ComputedTable(
+        caption=f"{pool.name} {pool.year}",
+        unit=pool.unit,
+        section="",
+        ref_heading="",
+        text_heading=_("Beslutning"),
+        columns=[_("Bevægelse"), _("Saldo")],
+        rows=rows,
+        totals=None,
+    )
+
+
+def pools_summary_table(
+    statuses: list[PoolStatus], *, body: Body, for_print: bool = False
+) -> ComputedTable:
+    """One line per pool: its amount, what approved decisions drew, what is left, what waits."""
+    rows = [
+        ComputedRow(
+            Kind.LINE,
+            "",
+            f"{status.pool.name} {status.pool.year} ({status.pool.unit})",
+            [
+                ComputedCell(status.pool.amount),
+                ComputedCell(status.drawn),
+                ComputedCell(status.balance),
+                ComputedCell(status.pending_total if status.pending else None),
+            ],
+            badge=_("Overtrukket") if status.overdrawn else "",
+            url="" if for_print else status.pool.get_absolute_url(),
+        )
+        for status in statuses
+    ]
+    return ComputedTable(
+        caption=_("Puljer i %(body)s") % {"body": body.name},
+        unit="",
+        section="",
+        ref_heading="",
+        text_heading=_("Pulje"),
+        columns=[_("Beløb"), _("Disponeret"), _("Restbudget"), _("Afventer")],
+        rows=rows,
+        totals=None,
+    )

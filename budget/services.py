@@ -7,13 +7,19 @@ Budget tables and allocations of minutes that are approved are locked, like the 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +32,12 @@ from budget.models import (
     BudgetRow,
     BudgetTable,
     Pool,
+    PoolStatusReport,
     Unit,
 )
 from budget.numbers import UNKNOWN, format_danish_number
+from budget.pdf import html_to_pdf, pool_status_html
+from budget.pools import bodies_with_pools_for, body_pool_statuses, statuses_content_key
 from budget.tables import (
     SUMMING_KINDS,
     Grid,
@@ -383,3 +392,83 @@ def allocation_delete(*, allocation: Allocation, user: AnyUser) -> None:
 
 def describe_amount(amount: Decimal, unit: str) -> str:
     return f"{format_danish_number(amount)} {unit}"
+
+
+# --- "Status på puljer" as a PDF -----------------------------------------------------------
+
+# A queued job older than this is taken to be lost (a worker died) and is not reused.
+REPORT_REUSE_QUEUED_FOR = timedelta(minutes=10)
+
+
+def may_see_pools(user: AnyUser, body: Body) -> bool:
+    return bodies_with_pools_for(user).filter(pk=body.pk).exists()
+
+
+@transaction.atomic
+def pool_report_request(*, body: Body, user: AnyUser) -> PoolStatusReport:
+    """Ask for a PDF of the body's pools; the worker renders it after this commits.
+
+    Any member of the body (or a superuser) may ask. When the pools have not changed since a
+    finished PDF (or one already on its way), that one is returned instead of a new job."""
+    if not may_see_pools(user, body):
+        raise NotAllowed(_("Du har ikke adgang til organets puljer."))
+    key = statuses_content_key(body_pool_statuses(body))
+    reusable = PoolStatusReport.objects.filter(body=body, content_key=key).filter(
+        Q(status=PoolStatusReport.Status.DONE)
+        | Q(
+            status__in=[PoolStatusReport.Status.QUEUED, PoolStatusReport.Status.RUNNING],
+            created_at__gte=timezone.now() - REPORT_REUSE_QUEUED_FOR,
+        )
+    )
+    existing = reusable.order_by("-created_at").first()
+    if existing is not None:
+        return existing
+    report = PoolStatusReport.objects.create(body=body, content_key=key, requested_by=_actor(user))
+    from budget.tasks import render_pool_status_report
+
+    transaction.on_commit(lambda: render_pool_status_report.delay(report.pk))
+    return report
+
+
+def _write_atomically(name: str, content: bytes) -> str:
+    """Write the file under a temporary name and move it into place, so a reader never sees
+    half a PDF and a second run simply replaces the first."""
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:  # a storage without local paths
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        return default_storage.save(name, ContentFile(content))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
+        tmp.write(content)
+    os.replace(tmp.name, path)
+    return name
+
+
+def pool_report_render(*, report_id: int) -> None:
+    """Render a report row's PDF of what the pools hold now. Idempotent: a finished report is
+    left alone, a gone one ignored; a failure is recorded on the row and raised again."""
+    report = PoolStatusReport.objects.select_related("body").filter(pk=report_id).first()
+    if report is None or report.status == PoolStatusReport.Status.DONE:
+        return
+    PoolStatusReport.objects.filter(pk=report.pk).update(status=PoolStatusReport.Status.RUNNING)
+    try:
+        statuses = body_pool_statuses(report.body)
+        key = statuses_content_key(statuses)
+        pdf = html_to_pdf(pool_status_html(report.body, statuses))
+        name = _write_atomically(f"pool-status/{report.body_id}/status-{key[:20]}.pdf", pdf)
+    except Exception as exc:
+        PoolStatusReport.objects.filter(pk=report.pk).update(
+            status=PoolStatusReport.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    PoolStatusReport.objects.filter(pk=report.pk).update(
+        status=PoolStatusReport.Status.DONE,
+        file=name,
+        content_key=key,
+        error="",
+        finished_at=timezone.now(),
+    )

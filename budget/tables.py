@@ -322,6 +322,8 @@ class ComputedRow:
     text: str
     cells: list[ComputedCell]
     subtract: bool = False
+    badge: str = ""  # a short word shown beside the text ("Overtrukket")
+    url: str = ""  # where the text links to, on the web
 
     @property
     def is_sum(self) -> bool:
@@ -376,6 +378,10 @@ class ComputedTable:
                         Mismatch(r, row.text, column_name(self.columns, c), cell.stated, cell.value)
                     )
         return found
+
+    @property
+    def has_refs(self) -> bool:
+        return bool(self.ref_heading) or any(row.ref for row in self.rows)
 
     @property
     def has_unknown(self) -> bool:
