@@ -163,6 +163,8 @@ def _describe(
     """The text and link of an allocation's row. A closed item shows as "Lukket" to whoever
     may not see it, and always in print: a PDF travels further than the page."""
     item = allocation.item
+    if for_print:
+        visible = not item.closed
     date = item.meeting.starts_at
     when = f"{timezone.localtime(date):%d-%m-%Y}"
     if item.closed and (for_print or not visible):
