@@ -250,7 +250,7 @@ class Allocation(models.Model):
     objects = AllocationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["pool", "item__meeting__starts_at", "item__number", "pk"]
+        ordering = ["pool", "pk"]
         verbose_name = _("disponering")
         verbose_name_plural = _("disponeringer")
         constraints = [

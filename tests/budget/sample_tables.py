@@ -3,6 +3,13 @@ legacy minutes gives them: the it-promillepulje item (Tabel 1 and Tabel 2, each 
 over a page break with its header repeated, and the pool table of its Økonomi) and the
 cost table of the Cura item, itself broken by a blank line."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from budget.legacy import LegacyBudgetTable, budget_table_from_rows
+from budget.tables import ComputedCell, ComputedTable
+
 TABEL_1_PAGE_1 = (
     "Punkt\tDisponering af it-promillepulje\t2018\n"
     "\tSoftware på arbejdsstationer\t\n"
@@ -120,3 +127,16 @@ CURA_PAGE_2 = (
 def rows(text: str) -> list[list[str]]:
     """A table as a parser gives it: a list of rows, each a list of cell strings."""
     return [line.split("\t") for line in text.splitlines()]
+
+
+def legacy_table(table_rows: list[list[str]], **kwargs: Any) -> LegacyBudgetTable:
+    """The rows read as a budget table, which they must be."""
+    result = budget_table_from_rows(table_rows, **kwargs)
+    assert result is not None, "not read as a budget table"
+    return result
+
+
+def totals(table: ComputedTable) -> list[ComputedCell]:
+    """The table's bottom line, which it must have."""
+    assert table.totals is not None, "the table has no total row"
+    return table.totals

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from budget.exchange import ExchangeError, tables_from_exchange, tables_to_exchange
-from budget.legacy import budget_table_from_rows, join_continued_tables
+from budget.legacy import join_continued_tables
 from budget.models import BudgetTable, Unit
 from budget.services import budget_tables_import
 from budget.tables import compute_table
@@ -18,6 +18,7 @@ from tests.budget.sample_tables import (
     CURA_PAGE_2,
     TABEL_1_PAGE_1,
     TABEL_1_PAGE_2,
+    legacy_table,
     rows,
 )
 from tests.factories import AgendaItemFactory
@@ -25,7 +26,7 @@ from tests.factories import AgendaItemFactory
 
 def imported(item, *pages: str, **kwargs) -> BudgetTable:
     (joined,) = join_continued_tables([rows(p) for p in pages])
-    legacy = budget_table_from_rows(joined, **kwargs)
+    legacy = legacy_table(joined, **kwargs)
     return budget_tables_import(item=item, tables=[legacy]).tables[0]
 
 

@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from budget.legacy import budget_table_from_rows, join_continued_tables
+from budget.legacy import join_continued_tables
 from budget.models import Allocation, BudgetTable, Pool, Unit
 from budget.services import budget_tables_import
 from budget.tables import compute_table
 from meetings.models import Meeting
 from tests.budget.factories import AllocationFactory, PoolFactory
-from tests.budget.sample_tables import TABEL_1_PAGE_1, TABEL_1_PAGE_2, rows
+from tests.budget.sample_tables import TABEL_1_PAGE_1, TABEL_1_PAGE_2, legacy_table, rows, totals
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import AgendaItemFactory, MeetingFactory
 
@@ -26,9 +26,7 @@ SECRET = "Fortrolig besparelse i ØDC"
 def import_tabel_1(item, *, typo: bool = False) -> BudgetTable:
     page_2 = TABEL_1_PAGE_2.replace("I alt\t\t2.812", "I alt\t\t2.821") if typo else TABEL_1_PAGE_2
     (joined,) = join_continued_tables([rows(TABEL_1_PAGE_1), rows(page_2)])
-    legacy = budget_table_from_rows(
-        joined, caption="Tabel 1: Overføres til ØDC i 2018", unit=Unit.THOUSANDS
-    )
+    legacy = legacy_table(joined, caption="Tabel 1: Overføres til ØDC i 2018", unit=Unit.THOUSANDS)
     return budget_tables_import(item=item, tables=[legacy]).tables[0]
 
 
@@ -47,7 +45,7 @@ def minutes(people: People) -> Meeting:
     closed = AgendaItemFactory(meeting=meeting, number=6, title=SECRET, closed=True)
     budget_tables_import(
         item=closed,
-        tables=[budget_table_from_rows([["", "2018"], [SECRET, "4.242"], ["I alt", "4.242"]])],
+        tables=[legacy_table([["", "2018"], [SECRET, "4.242"], ["I alt", "4.242"]])],
     )
     return meeting
 
@@ -174,7 +172,7 @@ class TestTheEditor:
         client = people.client_for("secretary")
         response = client.post(self.url(table), editor_post(table, **{"row-1-cell-0": "-300"}))
         assert response.status_code == 302
-        assert compute_table(BudgetTable.objects.get(pk=table.pk)).totals[0].display == "2.762"
+        assert totals(compute_table(BudgetTable.objects.get(pk=table.pk)))[0].display == "2.762"
 
     def test_a_bad_cell_is_named_and_everything_typed_comes_back(self, people, table) -> None:
         client = people.client_for("secretary")
@@ -210,7 +208,7 @@ class TestTheEditor:
         assert [r.ref for r in table.rows.all()][1:3] == ["1.4", "1.2"]
         client.post(self.url(table), editor_post(table, action="row-remove:2"))
         table = BudgetTable.objects.get(pk=table.pk)
-        assert compute_table(table).totals[0].display == "3.062"
+        assert totals(compute_table(table))[0].display == "3.062"
         client.post(self.url(table), editor_post(table, action="add-row", **{"new-kind": "note"}))
         assert compute_table(BudgetTable.objects.get(pk=table.pk)).rows[-1].kind == "note"
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from budget.legacy import budget_table_from_rows, join_continued_tables
+from budget.legacy import join_continued_tables
 from budget.models import Allocation, BudgetCell, BudgetRow, BudgetTable, Unit
 from budget.services import (
     NotAllowed,
@@ -27,7 +27,7 @@ from budget.tables import table_data_from_model as data_of
 from meetings.models import Meeting
 from meetings.services import DomainError
 from tests.budget.factories import PoolFactory
-from tests.budget.sample_tables import TABEL_1_PAGE_1, TABEL_1_PAGE_2, rows
+from tests.budget.sample_tables import TABEL_1_PAGE_1, TABEL_1_PAGE_2, legacy_table, rows, totals
 from tests.conftest import People
 from tests.factories import AgendaItemFactory, MeetingFactory
 
@@ -149,23 +149,23 @@ class TestLegacyImport:
         item = AgendaItemFactory(meeting=meeting)
         typo = TABEL_1_PAGE_2.replace("I alt\t\t2.812", "I alt\t\t2.821")
         (joined,) = join_continued_tables([rows(TABEL_1_PAGE_1), rows(typo)])
-        legacy = budget_table_from_rows(joined, caption="Tabel 1", unit=Unit.THOUSANDS)
+        legacy = legacy_table(joined, caption="Tabel 1", unit=Unit.THOUSANDS)
         result = budget_tables_import(item=item, tables=[legacy])
         assert result.flagged == result.tables
         (table,) = result.tables
         computed = compute_table(table)
-        assert computed.totals[0].value == Decimal("2812")
-        assert computed.totals[0].stated == Decimal("2821")
+        assert totals(computed)[0].value == Decimal("2812")
+        assert totals(computed)[0].stated == Decimal("2821")
         assert [str(m) for m in computed.mismatches] == [str(m) for m in legacy.mismatches]
 
     def test_an_agreeing_total_is_not_stored_twice(self, people) -> None:
         item = AgendaItemFactory(meeting=MeetingFactory(body=people.body))
         (joined,) = join_continued_tables([rows(TABEL_1_PAGE_1), rows(TABEL_1_PAGE_2)])
-        legacy = budget_table_from_rows(joined)
+        legacy = legacy_table(joined)
         result = budget_tables_import(item=item, tables=[legacy])
         assert result.flagged == []
         assert not BudgetCell.objects.filter(stated__isnull=False).exists()
-        assert compute_table(result.tables[0]).totals[0].display == "2.812"
+        assert totals(compute_table(result.tables[0]))[0].display == "2.812"
 
 
 @pytest.mark.django_db
