@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -120,42 +120,52 @@ def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
     """
     if not numbers:
         return {}
-    Case.objects.bulk_create(
-        [Case(number=n, title=t[:500]) for n, t in numbers.items()], ignore_conflicts=True
+    # One statement: new cases are inserted, existing ones come back with their ids (the
+    # no-op update on conflict makes PostgreSQL return the row) and keep their titles.
+    cases = Case.objects.bulk_create(
+        [Case(number=n, title=t[:500]) for n, t in numbers.items()],
+        update_conflicts=True,
+        unique_fields=["number"],
+        update_fields=["number"],
     )
-    return {c.number: c for c in Case.objects.filter(number__in=list(numbers))}
+    return {c.number: c for c in cases}
 
 
 @transaction.atomic
 def save_exchange_meeting(
-    data: dict[str, Any], *, source_name: str = "", checksum: str = ""
+    data: dict[str, Any],
+    *,
+    source_name: str = "",
+    checksum: str = "",
+    allowed_bodies: set[str] | None = None,
 ) -> SavedMeeting:
     """Create or replace one meeting from its exchange-format dict (already schema-valid).
 
     Idempotent: a meeting is its body and start time, so importing the same minutes twice
     leaves one meeting whose content is the last import's. Runs in one transaction: on any
-    error nothing of this meeting is written.
+    error nothing of this meeting is written. With `allowed_bodies` (names, case-insensitive)
+    a meeting of any other body is refused: a secretary imports only her own bodies' minutes.
     """
+    if allowed_bodies is not None and data["body"].strip().casefold() not in allowed_bodies:
+        raise ExchangeError(
+            f"Du kan kun importere referater for de organer, du er sekretær for "
+            f"(filen er fra {data['body']})."
+        )
     body = body_for_name(data["body"])
     starts_at = parse_starts_at(data["starts_at"])
     source = data.get("source") or {}
     status = STATUS_TO_MODEL[data.get("status", "published")]
-    meeting = Meeting.objects.select_for_update().filter(body=body, starts_at=starts_at).first()
-    created = meeting is None
-    fields = {
-        "location": data.get("location", "")[:200],
-        "status": status,
+    meeting, created = _upsert_meeting(
+        body=body,
+        starts_at=starts_at,
+        location=data.get("location", "")[:200],
+        status=status,
         # A file in the exchange format keeps the provenance it carries (round trips are
         # identical); otherwise the file being imported is the source.
-        "imported_from": (source.get("name") or source_name)[:500],
-        "source_checksum": source.get("checksum") or checksum,
-    }
-    if meeting is None:
-        meeting = Meeting.objects.create(body=body, starts_at=starts_at, **fields)
-    else:
-        for key, value in fields.items():
-            setattr(meeting, key, value)
-        meeting.save()
+        imported_from=(source.get("name") or source_name)[:500],
+        source_checksum=source.get("checksum") or checksum,
+    )
+    if not created:
         meeting.items.all().delete()
         meeting.attendances.all().delete()
 
@@ -234,6 +244,53 @@ def save_exchange_meeting(
     Decision.objects.bulk_create(decisions)
     Attachment.objects.bulk_create(attachments)
     return SavedMeeting(meeting=meeting, created=created, items=len(items))
+
+
+def _upsert_meeting(
+    *,
+    body: Body,
+    starts_at: dt.datetime,
+    location: str,
+    status: str,
+    imported_from: str,
+    source_checksum: str,
+) -> tuple[Meeting, bool]:
+    """Insert the meeting, or update the one with this body and start time, in one statement.
+
+    The row is locked until commit either way, so two imports of the same minutes at once
+    wait for each other instead of both inserting. `xmax = 0` tells a fresh insert.
+    """
+    table = Meeting._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (body_id, starts_at, location, status, imported_from, source_checksum,
+                 created_at, updated_at)
+            VALUES (%s, %s, %s, %s, %s, %s, now(), now())
+            ON CONFLICT (body_id, starts_at) DO UPDATE SET
+                location = EXCLUDED.location, status = EXCLUDED.status,
+                imported_from = EXCLUDED.imported_from,
+                source_checksum = EXCLUDED.source_checksum, updated_at = now()
+            RETURNING id, created_at, updated_at, (xmax = 0)
+            """,  # noqa: S608 - the table name is ours, every value is a parameter
+            [body.pk, starts_at, location, status, imported_from, source_checksum],
+        )
+        pk, created_at, updated_at, inserted = cursor.fetchone()
+    meeting = Meeting(
+        pk=pk,
+        body=body,
+        starts_at=starts_at,
+        location=location,
+        status=status,
+        imported_from=imported_from,
+        source_checksum=source_checksum,
+        created_at=created_at,
+        updated_at=updated_at,
+    )
+    meeting._state.adding = False
+    meeting._state.db = "default"
+    return meeting, bool(inserted)
 
 
 def _recommendation_for(

@@ -244,19 +244,18 @@ _RUNNING_HEADER_RE = re.compile(
 _ENCLOSURE_MARK_RE = re.compile(r"^\s*\./\.\.\s*")
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 _INLINE_TAG_RE = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|span|font)\b[^>]*>", re.IGNORECASE)
-_INVISIBLE = str.maketrans(
-    {
-        "\u00ad": None,  # soft hyphen
-        "\u200b": None,
-        "\ufeff": None,
-        "\f": None,
-        "\u00a0": " ",
-        "\u2007": " ",
-        "\u202f": " ",
-        "\ufb01": "fi",
-        "\ufb02": "fl",
-    }
-)
+_INVISIBLE_MAP = {
+    "\u00ad": "",  # soft hyphen
+    "\u200b": "",
+    "\ufeff": "",
+    "\f": "",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+}
+_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE_MAP) + "]")
 
 _TERMINAL = (".", "!", "?", ":", ";")
 # A line ending in one of these words is a sentence cut short, never a heading.
@@ -278,8 +277,10 @@ _HEADING_MAX_LENGTH = 120
 
 def _split_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # str.translate with a mapping is slow on long non-ASCII text; a regex pass is not.
+    text = _INVISIBLE_RE.sub(lambda m: _INVISIBLE_MAP[m.group()], text)
     # Only spaces are trimmed: leading and trailing tabs are empty table cells.
-    return [line.translate(_INVISIBLE).strip(" ") for line in text.split("\n")]
+    return [line.strip(" ") for line in text.split("\n")]
 
 
 def _clean_markup(text: str) -> str:
@@ -623,7 +624,7 @@ def _continues(before: str, after: str) -> bool:
 
 
 def _number_bullets(block: ListBlock) -> None:
-    """ "- 1) …", "- 2) …" is a numbered list written with bullets."""
+    """A numbered list written with bullets ("- 1) …", "- 2) …") becomes an ordered list."""
     matches = [_ORDERED_RE.match(item) for item in block.items]
     if len(matches) < 2 or not all(matches):
         return
@@ -1263,6 +1264,11 @@ def normalise_pdf_text(text: str) -> str:
     word hyphenated at a line break: without the hyphen only when the text elsewhere writes the
     word without it ("udvik-" + "ling"), otherwise keeping the hyphen ("it-" + "promillepuljen"),
     and never before "og"/"eller" ("Børne- og Ungetandplejen").
+
+    Text wrapped into printed lines without blank lines between paragraphs (what pdfplumber
+    gives) gets its paragraphs back first, one per line with a blank line between, as in the
+    sample minutes; see ``_reflow``. Tables cannot be rebuilt from such text: a PDF library
+    that keeps cells apart must join them with tabs.
     """
     lines = _split_lines(text)
     noise = _noise_line_indexes(lines)
@@ -1316,9 +1322,9 @@ def normalise_pdf_text(text: str) -> str:
 
 
 _REFLOW_MAX_BLANK_RATIO = 0.3
-_REFLOW_FIT = 0.92
 _REFLOW_FIT_AFTER_SENTENCE = 1.0
 _REFLOW_FIT_MID_SENTENCE = 0.75
+_REFLOW_FIT_AFTER_COLON = 0.9
 
 
 def _reflow(lines: list[str], vocabulary: set[str]) -> list[str]:
@@ -1338,7 +1344,11 @@ def _reflow(lines: list[str], vocabulary: set[str]) -> list[str]:
     width = sorted(prose)[int(0.95 * (len(prose) - 1))]
     out: list[str] = []
     previous = ""
-    for line in lines:
+
+    def following(index: int) -> str:
+        return lines[index + 1].strip() if index + 1 < len(lines) else ""
+
+    for index, line in enumerate(lines):
         text = line.strip()
         if not text or "\t" in line:
             out.append(line if text else "")
@@ -1349,7 +1359,7 @@ def _reflow(lines: list[str], vocabulary: set[str]) -> list[str]:
         elif _hyphenated(previous, text) and not _starts_block(text):
             # Checked before the width: "udvik-" is short only because the word was split.
             out[-1] = _join_hyphenated(out[-1], text, vocabulary)
-        elif _ends_paragraph(previous, text, width):
+        elif _ends_paragraph(previous, text, following(index), width, out[-1] == previous):
             out.extend(["", text])
         else:
             out[-1] = f"{out[-1]} {text}"
@@ -1374,20 +1384,38 @@ def _starts_block(text: str) -> bool:
         or _ORDERED_RE.match(text)
         or _BULLET_RE.match(text)
         or any(pattern.match(text) for _, pattern in _FIELD_RES)
+        # Numbered attachments ("Bilag 2 - Central netværksenhed") are one to a line.
+        or re.match(r"^bilag\s+\d+\b", text, re.IGNORECASE)
     )
 
 
-def _ends_paragraph(previous: str, text: str, width: int) -> bool:
+def _ends_paragraph(
+    previous: str, text: str, after: str, width: int, previous_stands_alone: bool
+) -> bool:
+    """Whether the line break between ``previous`` and ``text`` is the author's.
+
+    ``previous_stands_alone`` says that ``previous`` began its paragraph, so that a line
+    without closing punctuation there is a heading candidate.
+    """
     if _is_item_heading(previous):
         # A long item title wraps; it ends at the case number or the first section.
         return _starts_block(text)
-    if _starts_block(text) or _is_one_line_heading(previous):
+    if _starts_block(text) or _is_one_line_heading(previous) or text.startswith("At "):
         return True
     # How full the line would have been with the next word on it. Character counts only
     # approximate a proportional font, so the thresholds leave room either way.
     fit = (len(previous) + 1 + len(text.split()[0])) / width
-    if previous.endswith((".", ":", "!", "?")):
-        return fit < (_REFLOW_FIT_AFTER_SENTENCE if text[:1].isupper() else _REFLOW_FIT)
+    starts_sentence = text[:1].isupper() or text[:1].isdigit()
+    if previous.endswith((".", "!", "?")) and starts_sentence:
+        # After a finished sentence a short unpunctuated line is a heading, whatever fits.
+        heading = len(text) <= _REFLOW_FIT_MID_SENTENCE * width and not text.endswith(_TERMINAL)
+        return fit < _REFLOW_FIT_AFTER_SENTENCE or (heading and after[:1].isupper())
+    if previous.endswith(":") and starts_sentence:
+        # "… omfatter:" introduces the next paragraph unless the line was nearly full.
+        return fit < _REFLOW_FIT_AFTER_COLON
+    if previous_stands_alone and not previous.endswith(_TERMINAL) and text[:1].isupper():
+        # A line of its own without punctuation that the next word would have fitted on.
+        return fit < _REFLOW_FIT_AFTER_SENTENCE
     # Mid-sentence only a clearly short line ends a paragraph: a heading, "at …" clauses.
     return fit <= _REFLOW_FIT_MID_SENTENCE
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from meetings.importer.legacy import ImportFileError, read_minutes_file
@@ -51,15 +51,22 @@ class FileReport:
         }
 
 
-def import_file(name: str, content: bytes) -> FileReport:
+def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = None) -> FileReport:
     """Import one file in one transaction. A file that is not minutes, or breaks half-way,
     leaves nothing behind and is reported with its name and line; it never raises."""
     report = FileReport(name=name, ok=False)
     try:
         read = read_minutes_file(name, content)
         with transaction.atomic():
+            # An import can be run again with the same result, so it need not wait for the
+            # WAL flush of each file's commit; a crash loses at most the last moments' files,
+            # never consistency.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             for data in read.meetings:
-                saved = save_exchange_meeting(data, source_name=name, checksum=read.checksum)
+                saved = save_exchange_meeting(
+                    data, source_name=name, checksum=read.checksum, allowed_bodies=allowed_bodies
+                )
                 local = timezone.localtime(saved.meeting.starts_at)
                 report.meetings.append(f"{saved.meeting.body.name} {local:%d-%m-%Y %H:%M}")
                 report.items += saved.items
@@ -80,12 +87,13 @@ def import_file(name: str, content: bytes) -> FileReport:
 def import_files(
     files: Iterable[tuple[str, bytes]],
     *,
+    allowed_bodies: set[str] | None = None,
     progress: Callable[[int, FileReport], None] | None = None,
 ) -> list[FileReport]:
     """Import each file on its own; a bad file is reported and the others go on."""
     reports = []
     for index, (name, content) in enumerate(files, start=1):
-        report = import_file(name, content)
+        report = import_file(name, content, allowed_bodies=allowed_bodies)
         reports.append(report)
         if progress is not None:
             progress(index, report)

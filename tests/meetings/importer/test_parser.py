@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import functools
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,31 @@ def with_page_noise(text: str, header: str, every: int = 25, footer: str = "") -
             page += 1
             out.extend([*([footer] if footer else []), f"Side {page} af 24", "", header, ""])
     return "\n".join(out)
+
+
+def physically_wrapped(text: str, width: int = 80) -> str:
+    """The text as a PDF library gives it: printed lines, no blank line between paragraphs."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if "\t" in line or not line.strip():
+            out.extend([line] if line.strip() else [])
+        else:
+            out.extend(textwrap.wrap(line, width, break_on_hyphens=False))
+    return "\n".join(out)
+
+
+def item_facts(result: ParsedMinutes) -> list[object]:
+    return [
+        (
+            i.number,
+            i.title,
+            i.case_number,
+            i.closed,
+            i.attachments,
+            i.decision and (i.decision.outcome, i.decision.decided_on),
+        )
+        for i in result.items
+    ]
 
 
 def split_table(text: str, after_row: str, header_row: str, running_header: str) -> str:
@@ -902,6 +928,35 @@ class TestNormalisePdfText:
             "it-promillepuljen og af Børne- og Ungetandplejen samt af it-promillepuljen og af "
             "HTK-lis og af kvalitets-sikringen.\n"
         )
+
+    @pytest.mark.parametrize("name", SAMPLES)
+    def test_it_rebuilds_paragraphs_from_physically_wrapped_lines(self, name: str) -> None:
+        text = physically_wrapped(sample(name))
+        assert "\n\n" not in text
+        result = parse_minutes(normalise_pdf_text(text))
+        assert result.warnings == []
+        assert item_facts(result) == item_facts(parsed(name))
+        assert result.participants == parsed(name).participants
+
+    def test_rebuilt_paragraphs_keep_their_sub_headings(self) -> None:
+        result = parse_minutes(normalise_pdf_text(physically_wrapped(sample(APRIL_2018))))
+        udbud = result.items[2]
+        assert udbud.background == item(APRIL_2018, 3).background
+        assert udbud.presentation[:4] == item(APRIL_2018, 3).presentation[:4]
+
+    def test_it_reads_what_pdfplumber_extracted_from_a_printed_pdf(self) -> None:
+        # Made by printing the parsed 2017-03-20 minutes with WeasyPrint (page header
+        # "Direktionen 20-03-2017", footer "Side N af 11") and extracting the text with
+        # pdfplumber, pages joined by form feeds as meetings/importer/legacy.py does.
+        text = (FIXTURES / "direktionen-2017-03-20.pdfplumber.txt").read_text(encoding="utf-8")
+        clean = normalise_pdf_text(text)
+        assert "Side " not in clean and "\nDirektionen 20-03-2017\n" not in clean
+        result = parse_minutes(clean)
+        assert result.warnings == []
+        assert item_facts(result) == item_facts(parsed(MARCH_2017))
+        recommendations = [i.recommendation for i in result.items]
+        assert recommendations == [i.recommendation for i in parsed(MARCH_2017).items]
+        assert result.items[0].background == item(MARCH_2017, 1).background
 
     def test_it_keeps_a_lower_case_attachment_title_after_bilag_apart(self) -> None:
         clean = normalise_pdf_text(sample(JUNE_2017))
