@@ -13,6 +13,8 @@ carries the figure the table states: the computed one, or a stated figure that d
 with it — which, read back, is kept and flagged as it was. `"subtract": true` marks a
 subtotal that counts negatively in the total. `totals` is the table's computed bottom line
 (its last total row), null when it has none; it is informative and recomputed on reading.
+`"anchor": 3` places the table after the first three blocks (paragraphs, headings, lists,
+tables) of its section's text; without it the table follows the text.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import jsonschema
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budget.legacy import LegacyBudgetTable
 from budget.models import BudgetRow, BudgetTable, Unit
 from budget.numbers import UNKNOWN, UNKNOWN_TEXT, CellValue
 from budget.services import budget_table_store
@@ -34,6 +37,7 @@ from budget.tables import (
     RowData,
     TableData,
     compute,
+    table_data_from_grid,
     table_data_from_model,
 )
 from meetings.models import AgendaItem
@@ -53,6 +57,7 @@ BUDGET_TABLES_SCHEMA: dict[str, Any] = {
             "section": {"enum": list(BudgetTable.Section.values)},
             "ref_heading": {"type": "string", "maxLength": 100},
             "text_heading": {"type": "string", "maxLength": 200},
+            "anchor": {"type": ["integer", "null"], "minimum": 0},
             "columns": {
                 "type": "array",
                 "items": {"type": "string", "maxLength": 100},
@@ -99,7 +104,10 @@ def _amount_out(cell: ComputedCell) -> str | None:
 
 
 def _table_to_exchange(table: BudgetTable) -> dict[str, Any]:
-    data = table_data_from_model(table)
+    return _data_to_exchange(table_data_from_model(table))
+
+
+def _data_to_exchange(data: TableData) -> dict[str, Any]:
     computed = compute(data)
     rows = []
     for row, result in zip(data.rows, computed.rows, strict=True):
@@ -123,17 +131,30 @@ def _table_to_exchange(table: BudgetTable) -> dict[str, Any]:
         "section": data.section,
         "ref_heading": data.ref_heading,
         "text_heading": data.text_heading,
+        **({"anchor": data.anchor} if data.anchor is not None else {}),
         "columns": list(data.columns),
         "rows": rows,
         "totals": totals,
     }
 
 
+def legacy_tables_to_exchange(tables: list[LegacyBudgetTable]) -> list[dict[str, Any]]:
+    """Budget tables read from legacy minutes, in the exchange format (for the importer)."""
+    out = []
+    for legacy in tables:
+        data = table_data_from_grid(legacy.grid)
+        out.append(_data_to_exchange(data))
+    return out
+
+
 def tables_to_exchange(item: AgendaItem) -> list[dict[str, Any]]:
     """The item's budget tables in the exchange format, in their order.
 
     The caller decides who may export the item (start from AgendaItem.objects.visible_to)."""
-    tables = item.budget_tables.prefetch_related("columns", "rows__cells")
+    if "budget_tables" in getattr(item, "_prefetched_objects_cache", {}):
+        tables = item.budget_tables.all()
+    else:
+        tables = item.budget_tables.prefetch_related("columns", "rows__cells")
     return [_table_to_exchange(table) for table in tables]
 
 
@@ -206,6 +227,7 @@ def table_data_from_exchange(entry: dict[str, Any], index: int) -> TableData:
         section=entry.get("section", BudgetTable.Section.ECONOMY),
         ref_heading=entry.get("ref_heading", ""),
         text_heading=entry.get("text_heading", ""),
+        anchor=entry.get("anchor"),
         columns=columns,
         rows=rows,
     )

@@ -8,7 +8,10 @@ plan of dates, a list of names) is not a budget table and stays an ordinary tabl
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from budget.layout import (
     NotABudgetTable,
@@ -123,3 +126,52 @@ def budget_table_from_rows(
         unit or inferred.unit or unit_in_text(caption) or unit_in_context(context) or Unit.KR
     )
     return LegacyBudgetTable(grid=grid, mismatches=inferred.mismatches)
+
+
+_CAPTION = re.compile(r"^tabel\s+\d+\b", re.IGNORECASE)
+
+
+def blocks_context(blocks: Sequence[Any]) -> str:
+    """The text of parsed blocks, table rows as tab-separated lines: what the unit of a table
+    without one of its own is looked for in ("1.000 kr." heading another table of the item)."""
+    lines: list[str] = []
+    for block in blocks:
+        text = getattr(block, "text", None)
+        if isinstance(text, str):
+            lines.append(text)
+        for row in getattr(block, "rows", None) or []:
+            lines.append("\t".join(row))
+    return "\n".join(lines)
+
+
+def take_budget_tables(
+    blocks: Sequence[Any], *, section: str, context: str = ""
+) -> tuple[list[Any], list[LegacyBudgetTable]]:
+    """Take the tables of amounts out of a section's parsed blocks.
+
+    Returns the blocks that stay (text, lists and the tables that are not tables of amounts)
+    and the budget tables, in order. A heading or paragraph "Tabel 1: …" right before a table
+    becomes its caption and leaves the text, and so does a heading right before a table (the
+    table's title: "Projektets samlede økonomi"). Each budget table keeps its place: its
+    `anchor` is the number of blocks that stay before it. Blocks are the legacy parser's: a
+    table is any block with `rows`, text any block with `text`."""
+    kept: list[Any] = []
+    found: list[LegacyBudgetTable] = []
+    for block in blocks:
+        table_rows = getattr(block, "rows", None)
+        if table_rows is not None:
+            previous = kept[-1] if kept else None
+            text = getattr(previous, "text", None)
+            is_heading = type(previous).__name__ == "Heading"
+            caption = text if isinstance(text, str) and (is_heading or _CAPTION.match(text)) else ""
+            legacy = budget_table_from_rows(
+                table_rows, caption=caption, context=context, section=section
+            )
+            if legacy is not None:
+                if caption:
+                    kept.pop()
+                legacy.grid.anchor = len(kept)
+                found.append(legacy)
+                continue
+        kept.append(block)
+    return kept, found

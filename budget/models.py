@@ -44,6 +44,9 @@ class BudgetTable(models.Model):
     # Headings of the reference and text columns, e.g. "Punkt" and "Disponering af …".
     ref_heading = models.CharField(_("overskrift over punkt"), max_length=100, blank=True)
     text_heading = models.CharField(_("overskrift over tekst"), max_length=200, blank=True)
+    # Where in the section the table stands: after this many blocks (paragraphs, headings,
+    # lists, tables) of the section's text; empty puts it after the text.
+    anchor = models.PositiveIntegerField(_("placering i teksten"), null=True, blank=True)
     # Raised by every saved edit; a save naming an older version is a conflict.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -181,6 +181,7 @@ def budget_table_store(
         unit=data.unit,
         ref_heading=data.ref_heading,
         text_heading=data.text_heading,
+        anchor=data.anchor,
         updated_by=_actor(user),
     )
     _write_rows(table, data)

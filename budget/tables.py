@@ -64,6 +64,7 @@ class Grid:
     text_heading: str = ""
     columns: list[str] = field(default_factory=list)
     rows: list[GridRow] = field(default_factory=list)
+    anchor: int | None = None
 
     def normalised(self) -> Grid:
         """Every row as wide as the column list."""
@@ -129,6 +130,7 @@ class TableData:
     text_heading: str = ""
     columns: list[str] = field(default_factory=list)
     rows: list[RowData] = field(default_factory=list)
+    anchor: int | None = None
 
 
 def table_data_from_grid(grid: Grid) -> TableData:
@@ -232,6 +234,7 @@ def table_data_from_grid(grid: Grid) -> TableData:
         text_heading=grid.text_heading.strip(),
         columns=columns,
         rows=rows,
+        anchor=grid.anchor,
     )
 
 
@@ -242,6 +245,7 @@ def grid_from_table_data(data: TableData) -> Grid:
         section=data.section,
         ref_heading=data.ref_heading,
         text_heading=data.text_heading,
+        anchor=data.anchor,
         columns=list(data.columns),
         rows=[
             GridRow(
@@ -287,6 +291,7 @@ def table_data_from_model(table: BudgetTable) -> TableData:
         section=table.section,
         ref_heading=table.ref_heading,
         text_heading=table.text_heading,
+        anchor=table.anchor,
         columns=[c.label for c in columns],
         rows=rows,
     )

@@ -8,7 +8,9 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from budget.models import BudgetTable
 from budget.numbers import format_danish_number
+from budget.placement import section_parts
 from budget.services import can_edit_budget
 from budget.tables import compute_table
 from meetings.models import AgendaItem
@@ -48,13 +50,18 @@ def _may_edit(context: template.Context, item: AgendaItem) -> bool:
     return cache[body_id]
 
 
-@register.inclusion_tag("budget/_tables.html", takes_context=True)
-def budget_tables(context: template.Context, item: AgendaItem, section: str) -> dict[str, Any]:
-    """The item's budget tables of one section (only call it where the item's content shows).
-
-    The secretary also sees stated totals that disagree with the computed ones."""
-    tables = [compute_table(t) for t in _item_tables(item, section)]
-    return {"tables": tables, "show_flags": bool(tables) and _may_edit(context, item)}
+@register.inclusion_tag("budget/_section.html", takes_context=True)
+def budget_section(context: template.Context, item: AgendaItem, section: str) -> dict[str, Any]:
+    """A section's text with the item's budget tables of that section in their places (only
+    call it where the item's content shows). The secretary also sees stated totals that
+    disagree with the computed ones."""
+    tables = _item_tables(item, section)
+    html = item.presentation if section == BudgetTable.Section.PRESENTATION else item.economy
+    parts = section_parts(html, [compute_table(t) for t in tables], [t.anchor for t in tables])
+    return {
+        "parts": [{"html": part} if isinstance(part, str) else {"table": part} for part in parts],
+        "show_flags": bool(tables) and _may_edit(context, item),
+    }
 
 
 @register.inclusion_tag("budget/_edit_link.html", takes_context=True)

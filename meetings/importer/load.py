@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from budget.exchange import ExchangeError as BudgetExchangeError
+from budget.exchange import tables_from_exchange as budget_tables_from_exchange
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -243,6 +245,12 @@ def save_exchange_meeting(
     )
     Decision.objects.bulk_create(decisions)
     Attachment.objects.bulk_create(attachments)
+    for saved_item, i in zip(items, items_data, strict=True):
+        if i.get("budget_tables"):
+            try:
+                budget_tables_from_exchange(saved_item, i["budget_tables"])
+            except BudgetExchangeError as exc:
+                raise ExchangeError(f"Punkt {saved_item.number}: {exc}") from exc
     return SavedMeeting(meeting=meeting, created=created, items=len(items))
 
 
