@@ -20,6 +20,7 @@ tables) of its section's text; without it the table follows the text.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -29,11 +30,10 @@ from django.utils.translation import gettext as _
 from budget.legacy import LegacyBudgetTable
 from budget.models import BudgetRow, BudgetTable, Unit
 from budget.numbers import UNKNOWN, UNKNOWN_TEXT, CellValue
-from budget.services import budget_table_store
+from budget.services import budget_tables_store_new
 from budget.tables import (
     SUMMING_KINDS,
     ComputedCell,
-    GridError,
     RowData,
     TableData,
     compute,
@@ -233,15 +233,20 @@ def table_data_from_exchange(entry: dict[str, Any], index: int) -> TableData:
     )
 
 
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(BUDGET_TABLES_SCHEMA)
+    return cls(BUDGET_TABLES_SCHEMA)
+
+
 def validate_exchange(data: Any) -> None:
     """Raise ExchangeError (Danish, naming the place) unless `data` is a budget_tables list."""
-    try:
-        jsonschema.validate(data, BUDGET_TABLES_SCHEMA)
-    except jsonschema.ValidationError as exc:
-        path = "/".join(["budget_tables", *(str(p) for p in exc.absolute_path)])
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        path = "/".join(["budget_tables", *(str(p) for p in error.absolute_path)])
         raise ExchangeError(
-            _("%(path)s: %(problem)s") % {"path": path, "problem": _schema_problem(exc)}
-        ) from exc
+            _("%(path)s: %(problem)s") % {"path": path, "problem": _schema_problem(error)}
+        )
 
 
 def _schema_problem(exc: jsonschema.ValidationError) -> str:
@@ -265,16 +270,33 @@ def _schema_problem(exc: jsonschema.ValidationError) -> str:
     return exc.message
 
 
+def _parse_all(data: Any) -> list[TableData]:
+    validate_exchange(data)
+    return [table_data_from_exchange(entry, i) for i, entry in enumerate(data)]
+
+
 @transaction.atomic
 def tables_from_exchange(item: AgendaItem, data: Any) -> list[BudgetTable]:
     """Give the item the budget tables of an exchange file, in place of any it has.
 
     Raises ExchangeError before anything is written when the data is not valid. Runs as the
     import: the caller checks who may import into the item."""
-    validate_exchange(data)
-    parsed = [table_data_from_exchange(entry, i) for i, entry in enumerate(data)]
+    parsed = _parse_all(data)
     item.budget_tables.all().delete()
-    try:
-        return [budget_table_store(item=item, data=table) for table in parsed]
-    except GridError as exc:  # pragma: no cover - parsed data has no typed cells to refuse
-        raise ExchangeError("; ".join(exc.messages)) from exc
+    budget_tables_store_new([(item, parsed)])
+    return list(item.budget_tables.all())
+
+
+def tables_from_exchange_for_new_items(items: list[tuple[AgendaItem, Any]]) -> None:
+    """The budget tables of a meeting's freshly created items, stored in a few inserts.
+
+    Raises ExchangeError (naming the item) before anything is written when one is invalid."""
+    parsed = []
+    for item, data in items:
+        try:
+            parsed.append((item, _parse_all(data)))
+        except ExchangeError as exc:
+            raise ExchangeError(
+                _("Punkt %(n)d: %(problem)s") % {"n": item.number, "problem": exc}
+            ) from exc
+    budget_tables_store_new(parsed)

@@ -114,15 +114,21 @@ def empty_grid(*, caption: str = "", unit: str = Unit.KR, section: str = "") -> 
 
 
 def _write_rows(table: BudgetTable, data: TableData) -> None:
-    """Replace the table's columns, rows and cells by `data`.
+    """Replace the table's columns, rows and cells by `data`."""
+    table.rows.all().delete()
+    table.columns.all().delete()
+    _insert_rows([(table, data)])
+
+
+def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
+    """Insert the columns, rows and cells of stored tables that have none, in three inserts.
 
     A stated total that agrees with the computed one is dropped: the computed total is the one
     truth, and only a disagreement is worth keeping."""
-    computed = compute(data)
-    table.rows.all().delete()
-    table.columns.all().delete()
     columns = BudgetColumn.objects.bulk_create(
-        BudgetColumn(table=table, position=i, label=label) for i, label in enumerate(data.columns)
+        BudgetColumn(table=table, position=i, label=label)
+        for table, data in tables
+        for i, label in enumerate(data.columns)
     )
     rows = BudgetRow.objects.bulk_create(
         BudgetRow(
@@ -133,22 +139,51 @@ def _write_rows(table: BudgetTable, data: TableData) -> None:
             text=row.text,
             subtract=row.subtract,
         )
+        for table, data in tables
         for i, row in enumerate(data.rows)
     )
     cells = []
-    for row, stored, result in zip(data.rows, rows, computed.rows, strict=True):
-        for c, column in enumerate(columns):
-            if row.kind in SUMMING_KINDS:
-                stated = result.cells[c].stated
-                if stated is not None:
-                    cells.append(BudgetCell(row=stored, column=column, stated=stated))
-                continue
-            value = row.values[c] if c < len(row.values) else None
-            if value is UNKNOWN:
-                cells.append(BudgetCell(row=stored, column=column, unknown=True))
-            elif isinstance(value, Decimal):
-                cells.append(BudgetCell(row=stored, column=column, value=value))
+    column_at, row_at = 0, 0
+    for _table, data in tables:
+        table_columns = columns[column_at : column_at + len(data.columns)]
+        table_rows = rows[row_at : row_at + len(data.rows)]
+        column_at += len(data.columns)
+        row_at += len(data.rows)
+        computed = compute(data)
+        for row, stored, result in zip(data.rows, table_rows, computed.rows, strict=True):
+            for c, column in enumerate(table_columns):
+                if row.kind in SUMMING_KINDS:
+                    stated = result.cells[c].stated
+                    if stated is not None:
+                        cells.append(BudgetCell(row=stored, column=column, stated=stated))
+                    continue
+                value = row.values[c] if c < len(row.values) else None
+                if value is UNKNOWN:
+                    cells.append(BudgetCell(row=stored, column=column, unknown=True))
+                elif isinstance(value, Decimal):
+                    cells.append(BudgetCell(row=stored, column=column, value=value))
     BudgetCell.objects.bulk_create(cells)
+
+
+def budget_tables_store_new(items: list[tuple[AgendaItem, list[TableData]]]) -> None:
+    """Store the tables of items that have none yet (a meeting being imported) in four
+    inserts, whatever their number. No permission or lock check: for the importers."""
+    pairs = [(item, data) for item, tables in items for data in tables]
+    stored = BudgetTable.objects.bulk_create(
+        BudgetTable(
+            item=item,
+            section=data.section,
+            position=position,
+            caption=data.caption,
+            unit=data.unit,
+            ref_heading=data.ref_heading,
+            text_heading=data.text_heading,
+            anchor=data.anchor,
+        )
+        for item, tables in items
+        for position, data in enumerate(tables)
+    )
+    _insert_rows([(table, data) for table, (_item, data) in zip(stored, pairs, strict=True)])
 
 
 @transaction.atomic

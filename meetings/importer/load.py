@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budget.exchange import ExchangeError as BudgetExchangeError
-from budget.exchange import tables_from_exchange as budget_tables_from_exchange
+from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -245,12 +245,15 @@ def save_exchange_meeting(
     )
     Decision.objects.bulk_create(decisions)
     Attachment.objects.bulk_create(attachments)
-    for saved_item, i in zip(items, items_data, strict=True):
-        if i.get("budget_tables"):
-            try:
-                budget_tables_from_exchange(saved_item, i["budget_tables"])
-            except BudgetExchangeError as exc:
-                raise ExchangeError(f"Punkt {saved_item.number}: {exc}") from exc
+    with_tables = [
+        (saved_item, i["budget_tables"])
+        for saved_item, i in zip(items, items_data, strict=True)
+        if i.get("budget_tables")
+    ]
+    try:
+        budget_tables_for_new_items(with_tables)
+    except BudgetExchangeError as exc:
+        raise ExchangeError(str(exc)) from exc
     return SavedMeeting(meeting=meeting, created=created, items=len(items))
 
 
