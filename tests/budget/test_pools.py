@@ -148,3 +148,21 @@ class TestWhenAnAllocationCounts:
         assert allocation_is_approved(fresh) is expected
         assert Allocation.objects.approved().filter(pk=allocation.pk).exists() is expected
         assert Allocation.objects.pending().filter(pk=allocation.pk).exists() is not expected
+
+
+@pytest.mark.django_db
+class TestTheDemo:
+    def test_loaddemo_gives_the_it_promillepulje_overdrawn_by_the_april_decision(self) -> None:
+        import io
+
+        from django.core.management import call_command
+
+        from budget.models import Pool
+
+        for _ in range(2):  # idempotent
+            call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
+        status_2018 = pool_status(Pool.objects.get(name="it-promillepulje", year=2018))
+        assert status_2018.balance == Decimal("-606")
+        assert status_2018.overdrawn
+        status_2019 = pool_status(Pool.objects.get(name="it-promillepulje", year=2019))
+        assert status_2019.balance == Decimal("7653") - Decimal("490")
