@@ -133,6 +133,15 @@ def format_danish_number(value: Decimal | int | None, *, places: int | None = No
     return sign + text
 
 
+# How an amount is written with its unit in running text: "2.206 t. kr.", "2,8 mio. kr.".
+_UNIT_WORDS = {"kr.": "kr.", "1.000 kr.": "t. kr.", "mio. kr.": "mio. kr."}
+
+
+def format_amount(value: Decimal | int, unit: str) -> str:
+    """An amount with its unit as Danish text writes it: "2.206 t. kr.", "-606 t. kr."."""
+    return f"{format_danish_number(value)} {_UNIT_WORDS.get(unit, unit)}"
+
+
 def format_cell(value: CellValue) -> str:
     """A parsed cell back as text: "?" for UNKNOWN, "" for blank, else Danish digits."""
     if value is UNKNOWN:

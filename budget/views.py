@@ -26,7 +26,7 @@ from budget.models import (
     Unit,
     allocation_is_approved,
 )
-from budget.numbers import NumberError, format_danish_number, parse_danish_number
+from budget.numbers import NumberError, format_amount, parse_danish_number
 from budget.pools import (
     bodies_with_pools_for,
     body_pool_statuses,
@@ -405,8 +405,8 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
         else:
             messages.success(
                 request,
-                _("%(amount)s %(unit)s disponeret fra %(pool)s.")
-                % {"amount": format_danish_number(amount), "unit": pool.unit, "pool": pool},
+                _("%(amount)s disponeret fra %(pool)s.")
+                % {"amount": format_amount(amount, pool.unit), "pool": pool},
             )
             return redirect(reverse("budget:item_budget", args=[item.pk]) + "#disponeringer")
     return _render_item_budget(

@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 
 from budget.models import BudgetTable
-from budget.numbers import format_danish_number
+from budget.numbers import format_amount, format_danish_number
 from budget.placement import section_parts
 from budget.services import can_edit_budget
 from budget.tables import compute_table
@@ -24,6 +24,14 @@ def danish_number(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return ""
     return format_danish_number(Decimal(value))
+
+
+@register.filter
+def amount_in(value: Decimal | int | None, unit: str) -> str:
+    """2206 in "1.000 kr." → "2.206 t. kr."."""
+    if value is None or value == "":
+        return ""
+    return format_amount(Decimal(value), unit)
 
 
 def _item_tables(item: AgendaItem, section: str) -> list[Any]:

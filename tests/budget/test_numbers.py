@@ -9,6 +9,7 @@ import pytest
 from budget.numbers import (
     UNKNOWN,
     NumberError,
+    format_amount,
     format_cell,
     format_danish_number,
     parse_danish_number,
@@ -97,3 +98,17 @@ class TestFormatDanishNumber:
     @pytest.mark.parametrize("text", ["1.100", "-250", "2,8", "0,494", "15.624.179", "?", ""])
     def test_what_is_read_is_written_back_the_same(self, text: str) -> None:
         assert format_cell(parse_danish_number(text)) == text
+
+
+class TestFormatAmount:
+    @pytest.mark.parametrize(
+        ("value", "unit", "text"),
+        [
+            (Decimal("2206"), "1.000 kr.", "2.206 t. kr."),
+            (Decimal("-606"), "1.000 kr.", "-606 t. kr."),
+            (Decimal("2.8"), "mio. kr.", "2,8 mio. kr."),
+            (Decimal("460116"), "kr.", "460.116 kr."),
+        ],
+    )
+    def test_an_amount_reads_with_its_unit(self, value: Decimal, unit: str, text: str) -> None:
+        assert format_amount(value, unit) == text

@@ -281,7 +281,7 @@ class TestAllocationsOnThePage:
         allocation = Allocation.objects.get()
         assert (allocation.amount, allocation.permanent) == (Decimal("2812"), True)
         page = text_of(client.get(f"/items/{draft.pk}/budget/"))
-        assert "2.812 1.000 kr." in page and "Afventer beslutning" in page
+        assert "2.812 t. kr." in page and "Afventer beslutning" in page
 
     def test_a_bad_amount_is_explained_and_kept(self, people, draft) -> None:
         pool = PoolFactory(body=people.body)
@@ -315,7 +315,7 @@ class TestPoolPages:
         self, people, pool
     ) -> None:
         page = text_of(people.client_for("director").get(f"/pools/{pool.pk}/"))
-        assert "Puljen er overtrukket: restbudgettet er -607 1.000 kr." in page
+        assert "Puljen er overtrukket: restbudgettet er -607 t. kr." in page
         assert "Punkt 5: Disponering af it-promillepuljen" in page
         assert '<td class="num">-2.812</td> <td class="num">-606</td>' in page
         assert "Overtrukket" in page
