@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -302,7 +302,7 @@ class MeetingViewSet(
 
     serializer_class = MeetingSummarySerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Meeting]:
         return (
             Meeting.objects.visible_to(self.request.user)
             .select_related("body")
@@ -369,7 +369,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = ItemPatchSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[AgendaItem]:
         return (
             AgendaItem.objects.listed_for(self.request.user)
             .select_related("case", "recommendation", "decision", "meeting__body")

@@ -55,9 +55,7 @@ def login_required_partial(view: Callable[..., HttpResponseBase]) -> Callable[..
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
-            next_url = request.headers.get("HX-Current-URL", "") or reverse(
-                "meetings:meeting_list"
-            )
+            next_url = request.headers.get("HX-Current-URL", "") or reverse("meetings:meeting_list")
             return render(
                 request,
                 "meetings/partials/session_expired.html",
@@ -286,10 +284,8 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
     if not request.htmx:  # type: ignore[attr-defined]
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
-    return _agenda_response(
-        request, meeting, status=400, create_form=form, focus_field="title"
-    )
+            messages.error(request, " ".join(str(e) for e in error))
+    return _agenda_response(request, meeting, status=400, create_form=form, focus_field="title")
 
 
 @login_required_partial
@@ -495,7 +491,7 @@ def _attachments_response(
 ) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect(reverse("meetings:item_edit", args=[item.pk]) + "#bilag")
     return render(
         request,

@@ -42,11 +42,7 @@ def _items_for(
         return meeting_items_for_display(meeting, user)
     # public: what anyone outside the body may read; no user and not public: the system's own
     # full export (management commands), which sees everything.
-    visible = (
-        Q(closed=False)
-        if public
-        else Value(True, output_field=BooleanField())  # type: ignore[arg-type]
-    )
+    visible = Q(closed=False) if public else Value(True, output_field=BooleanField())
     qs = AgendaItem.objects.filter(meeting=meeting).annotate(content_visible=visible)
     return (
         qs.select_related("case", "recommendation", "decision")

@@ -40,9 +40,7 @@ from meetings.sanitize import sanitize_html
 from meetings.validators import normalise_case_number
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    Actor = AbstractBaseUser | AnonymousUser
+    from meetings.models import AnyUser as Actor
 
 
 class DomainError(Exception):
@@ -236,7 +234,7 @@ def meeting_create(
             meeting = Meeting.objects.create(
                 body=body,
                 status=Meeting.Status.DRAFT,
-                created_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+                created_by=actor if actor.is_authenticated else None,
                 **fields,
             )
     except IntegrityError as exc:  # two secretaries at the same minute
@@ -382,7 +380,7 @@ def item_create(
         background=sanitize_html(background),
         presentation=sanitize_html(presentation),
         economy=sanitize_html(economy),
-        updated_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+        updated_by=actor if actor.is_authenticated else None,
     )
     if recommendation is not None:
         _write_recommendation(item.pk, recommendation)
@@ -398,13 +396,13 @@ def item_update(
     item: AgendaItem,
     version: int,
     title: str | _Unset = UNSET,
-    case_number: str | None | _Unset = UNSET,
+    case_number: str | _Unset | None = UNSET,
     closed: bool | _Unset = UNSET,
     background: str | _Unset = UNSET,
-    recommendation: RecommendationInput | None | _Unset = UNSET,
+    recommendation: RecommendationInput | _Unset | None = UNSET,
     presentation: str | _Unset = UNSET,
     economy: str | _Unset = UNSET,
-    decision: DecisionInput | None | _Unset = UNSET,
+    decision: DecisionInput | _Unset | None = UNSET,
 ) -> AgendaItem:
     """Save an edit of an item made on top of `version`; returns the item with its new version.
 
@@ -531,8 +529,13 @@ def item_remove(*, actor: Actor, item: AgendaItem) -> None:
     )
     item_renumber(meeting=meeting, ordered_ids=remaining)
     if files:
-        storage = Attachment._meta.get_field("file").storage  # type: ignore[attr-defined]
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        storage = Attachment._meta.get_field("file").storage
+
+        def delete_files() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
 
 
 # --- Attachments -----------------------------------------------------------------------------
@@ -627,7 +630,7 @@ def _safe_filename(name: str) -> str:
 
 def presence_touch(*, user: Actor, item: AgendaItem) -> None:
     """Record that the user has the item open now (a heartbeat; last write wins)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return
     ItemPresence.objects.update_or_create(
         item=item, user_id=user.pk, defaults={"seen_at": timezone.now()}
@@ -637,10 +640,8 @@ def presence_touch(*, user: Actor, item: AgendaItem) -> None:
 def presence_others(*, user: Actor, item: AgendaItem) -> list[str]:
     """Names of the other users whose editor of this item sent a heartbeat lately."""
     since = timezone.now() - dt.timedelta(seconds=settings.PRESENCE_TTL_SECONDS)
-    rows = (
-        ItemPresence.objects.filter(item=item, seen_at__gte=since)
-        .exclude(user_id=user.pk)
-        .select_related("user")
-        .order_by("user__first_name", "user__username")
-    )
+    rows = ItemPresence.objects.filter(item=item, seen_at__gte=since)
+    if user.pk is not None:
+        rows = rows.exclude(user_id=user.pk)
+    rows = rows.select_related("user").order_by("user__first_name", "user__username")
     return [row.user.get_full_name() or row.user.get_username() for row in rows]

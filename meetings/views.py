@@ -94,9 +94,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def agenda_context(
-    request: HttpRequest, meeting: Meeting, **extra: Any
-) -> dict[str, Any]:
+def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     """What the meeting page's agenda region needs; shared by the page and every agenda
     partial, so a move or removal re-renders exactly what the page shows."""
     items = extra.pop("items", None)
