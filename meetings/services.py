@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -559,8 +560,8 @@ def attachment_add(
         raise ValidationError(
             {
                 "file": [
-                    _("Filen fylder %(size)s MB; bilag må højst fylde %(limit)s MB.")
-                    % {"size": _megabytes(size), "limit": _megabytes(limit)}
+                    _("Filen fylder %(size)s; bilag må højst fylde %(limit)s.")
+                    % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
                 ]
             }
         )
@@ -604,10 +605,6 @@ def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
     attachment.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
 def _title_from_filename(name: str) -> str:
