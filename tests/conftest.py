@@ -103,3 +103,29 @@ def celery_worker_process(
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+# --- Browser tests: the system Chromium, driven by pytest-playwright -------------------------
+
+# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are
+# still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}

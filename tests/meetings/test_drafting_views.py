@@ -245,7 +245,9 @@ class TestItemEditor:
             editor_post(
                 item,
                 decision_outcome="godkendt",
-                decision_text='<p>Godkendt.<script>alert(1)</script><a href="javascript:x">x</a></p>',
+                decision_text=(
+                    '<p>Godkendt.<script>alert(1)</script><a href="javascript:x">x</a></p>'
+                ),
                 rec_unit="ØDC",
                 rec_lead_in="Det indstilles,",
                 rec_clauses="at udbuddet godkendes\nat tidsplanen tages til efterretning",

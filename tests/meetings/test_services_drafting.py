@@ -271,7 +271,7 @@ class TestAgendaOrder:
     def test_moving_an_item_renumbers_the_others_and_keeps_text_versions(
         self, people: People, draft: Meeting
     ) -> None:
-        a, b, c = (AgendaItemFactory(meeting=draft, title=t) for t in "ABC")
+        _a, _b, c = (AgendaItemFactory(meeting=draft, title=t) for t in "ABC")
         services.item_move(actor=people.secretary, item=c, position=1)
         titles = list(draft.items.order_by("number").values_list("title", flat=True))
         assert titles == ["C", "A", "B"]
@@ -285,7 +285,7 @@ class TestAgendaOrder:
         assert list(draft.items.order_by("number").values_list("pk", flat=True)) == [b.pk, a.pk]
 
     def test_removing_an_item_closes_the_gap(self, people: People, draft: Meeting) -> None:
-        a, b, c = (AgendaItemFactory(meeting=draft, title=t) for t in "ABC")
+        _a, b, _c = (AgendaItemFactory(meeting=draft, title=t) for t in "ABC")
         services.item_remove(actor=people.secretary, item=b)
         rows = list(draft.items.order_by("number").values_list("number", "title"))
         assert rows == [(1, "A"), (2, "C")]
