@@ -208,6 +208,15 @@ class ItemForm(forms.Form):
     )
     economy = forms.CharField(label=_("Økonomi"), required=False, widget=RichTextWidget())
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.TextInput | forms.Textarea):
+                widget.attrs.setdefault("class", "form-control")
+
     # The fields a conflict compares, with their Danish labels, in page order.
     TEXT_FIELDS = (
         "title",

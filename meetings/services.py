@@ -629,8 +629,12 @@ def presence_touch(*, user: Actor, item: AgendaItem) -> None:
     """Record that the user has the item open now (a heartbeat; last write wins)."""
     if not user.is_authenticated or user.pk is None:
         return
-    ItemPresence.objects.update_or_create(
-        item=item, user_id=user.pk, defaults={"seen_at": timezone.now()}
+    # One upsert: a heartbeat every few seconds from every open editor must stay cheap.
+    ItemPresence.objects.bulk_create(
+        [ItemPresence(item=item, user_id=user.pk, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["item", "user"],
+        update_fields=["seen_at"],
     )
 
 

@@ -314,8 +314,8 @@
     dom.setAttribute("role", "textbox");
     dom.setAttribute("aria-multiline", "true");
     dom.setAttribute("aria-labelledby", textarea.id + "-label");
-    if (document.getElementById(textarea.id + "-help")) {
-      dom.setAttribute("aria-describedby", textarea.id + "-help");
+    if (document.getElementById(textarea.id + "_helptext")) {
+      dom.setAttribute("aria-describedby", textarea.id + "_helptext");
     }
     var wrapper = textarea.closest(".prose-editor");
     if (wrapper) {

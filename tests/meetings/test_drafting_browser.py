@@ -145,9 +145,7 @@ class TestNothingTypedIsLost:
         conflict = page.locator(".conflict")
         expect(conflict).to_be_visible(timeout=10_000)
         expect(page.locator("#save-status")).to_contain_text("ændret af en anden")
-        expect(conflict.locator("tr[data-field=background] .theirs")).to_contain_text(
-            "Lars' tekst"
-        )
+        expect(conflict.locator("tr[data-field=background] .theirs")).to_contain_text("Lars' tekst")
         expect(conflict.locator("tr[data-field=background] .mine")).to_contain_text("Start")
         expect(conflict.locator("tr[data-field=decision_text] .mine")).to_contain_text(
             "Min beslutning"
