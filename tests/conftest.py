@@ -107,8 +107,9 @@ def celery_worker_process(
 
 # --- Browser tests: the system Chromium, driven by pytest-playwright -------------------------
 
-# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are
-# still synchronous and safe.
+# Playwright's sync API keeps an event loop in the test process from the first browser test on;
+# the tests' own ORM calls stay synchronous and safe. (Subprocesses must not inherit this: see
+# tests/test_settings.py.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [

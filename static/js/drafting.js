@@ -118,6 +118,13 @@
   var sentSnapshot = null;
   var dirty = false;
 
+  // Save now, whatever htmx has or has not wired up yet; the form's hx-sync still applies.
+  function saveNow() {
+    htmx.ajax("POST", form.getAttribute("hx-post"), {
+      source: form, target: "#autosave-result", swap: "innerHTML"
+    });
+  }
+
   function setStatus(text, state) {
     statusEl.textContent = text;
     statusEl.setAttribute("data-state", state);
@@ -203,7 +210,7 @@
       " s. Din tekst er gemt i browseren.", "offline");
     retryTimer = window.setTimeout(function () {
       retryTimer = null;
-      htmx.trigger(form, "autosave");
+      saveNow();
     }, retryDelay * 1000);
   }
 
@@ -265,7 +272,7 @@
   });
 
   window.addEventListener("online", function () {
-    if (dirty && !inConflict && !sessionLapsed) htmx.trigger(form, "autosave");
+    if (dirty && !inConflict && !sessionLapsed) saveNow();
   });
 
   window.addEventListener("beforeunload", function (event) {
@@ -284,7 +291,7 @@
       versionInput().value = keep.getAttribute("data-version");
       inConflict = false;
       writeDraft();
-      htmx.trigger(form, "autosave");
+      saveNow();
       return;
     }
     var theirs = event.target.closest(".use-theirs");
@@ -342,7 +349,7 @@
   onReady(function () {
     if (restored) {
       // After htmx has wired the form: save what was restored.
-      window.setTimeout(function () { htmx.trigger(form, "autosave"); }, 0);
+      window.setTimeout(saveNow, 0);
     }
   });
 })();

@@ -39,11 +39,33 @@ def log_in(page: Page, live_server, user) -> None:
 
 
 def decision_editor(page: Page):
-    return page.get_by_role("textbox", name="Beslutningstekst")
+    # The editor itself, not the textarea it replaces once its script has run.
+    return page.locator(".ProseMirror").and_(page.get_by_role("textbox", name="Beslutningstekst"))
+
+
+def settled(page: Page) -> None:
+    """htmx wires up swapped-in buttons when the swap settles; a person is never that fast."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-request')"
+    )
 
 
 def wait_until_saved(page: Page) -> None:
     expect(page.locator("#save-status")).to_have_text(re.compile(r"^Gemt kl\. "), timeout=10_000)
+
+
+@pytest.fixture(autouse=True)
+def browser_errors(page: Page) -> None:
+    """Script errors in the page are printed, so a failing test says what broke."""
+    page.on("pageerror", lambda error: print(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            print(f"console {message.type}: {message.text}")
+            if message.type in {"error", "warning"}
+            else None
+        ),
+    )
 
 
 @pytest.fixture
@@ -77,12 +99,16 @@ class TestTheSecretarysDay:
         page.get_by_label("Sagsnummer").fill("17/8444")
         page.get_by_role("button", name="Tilføj punkt").click()
         expect(page.locator(".agenda-row")).to_have_count(1)
+        settled(page)
         page.get_by_label("Titel").fill("Øvrige sager 23-04-2018")
         page.get_by_label("Sagsnummer").press_sequentially("17/223")
+        expect(page.get_by_role("button", name="Brug 17/22360")).to_be_visible()
+        settled(page)
         page.get_by_role("button", name="Brug 17/22360").click()
         expect(page.get_by_label("Sagsnummer")).to_have_value("17/22360")
         page.get_by_role("button", name="Tilføj punkt").click()
         expect(page.locator(".agenda-row")).to_have_count(2)
+        settled(page)
 
         # Reorder by keyboard: "Flyt op" on item 2, pressed with Enter.
         page.get_by_role("button", name="Flyt op – punkt 2").focus()
@@ -119,6 +145,7 @@ class TestTheSecretarysDay:
             AgendaItemFactory(meeting=draft, title=title)
         log_in(page, live_server, people.secretary)
         page.goto(live_server.url + draft.get_absolute_url())
+        settled(page)
         rows = page.locator(".agenda-row")
         rows.nth(2).drag_to(rows.nth(0), target_position={"x": 20, "y": 2})
         expect(page.locator("#agenda-announcement")).to_have_text("Rækkefølgen er gemt.")
