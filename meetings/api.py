@@ -30,9 +30,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from meetings import services
-from meetings.exchange import STATUS_TO_EXCHANGE, item_to_exchange, meeting_to_exchange
+from meetings.exchange import item_to_exchange, meeting_to_exchange
+from meetings.importer.load import STATUS_FROM_MODEL
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
+
+CLOSED_TITLE = "Lukket"
 
 # --- Danish messages for the fields we read --------------------------------------------------
 
@@ -215,7 +218,7 @@ class MeetingSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "body", "starts_at", "location", "status", "item_count"]
 
     def get_status(self, meeting: Meeting) -> str:
-        return STATUS_TO_EXCHANGE[Meeting.Status(meeting.status)]
+        return STATUS_FROM_MODEL[Meeting.Status(meeting.status)]
 
 
 # --- Recommendation HTML → structure -----------------------------------------------------------
@@ -261,7 +264,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Domain errors of the services as HTTP answers with Danish messages."""
     if isinstance(exc, services.StaleVersion):
         return Response(
-            {"detail": str(exc), "current": item_to_exchange(exc.current)},
+            {"detail": str(exc), "current": item_to_exchange(exc.current, include_ids=True)},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, services.MeetingLocked):
@@ -313,7 +316,7 @@ class MeetingViewSet(
     @extend_schema(responses={200: _EXCHANGE_MEETING, 404: _ERRORS[404]})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
-        return Response(meeting_to_exchange(meeting, user=request.user))
+        return Response(meeting_to_exchange(meeting, user=request.user, include_ids=True))
 
     @extend_schema(
         request=MeetingCreateSerializer,
@@ -331,7 +334,7 @@ class MeetingViewSet(
             attendees=data.get("participants", []),
         )
         return Response(
-            meeting_to_exchange(meeting, user=request.user),
+            meeting_to_exchange(meeting, user=request.user, include_ids=True),
             status=status.HTTP_201_CREATED,
             headers={"Location": f"/api/meetings/{meeting.pk}/"},
         )
@@ -349,7 +352,7 @@ class MeetingViewSet(
             actor=request.user, meeting=meeting, **serializer.service_kwargs()
         )
         return Response(
-            item_to_exchange(_item_with_sections(item.pk)),
+            item_to_exchange(_item_with_sections(item.pk), include_ids=True),
             status=status.HTTP_201_CREATED,
             headers={"Location": f"/api/items/{item.pk}/"},
         )
@@ -383,9 +386,17 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     @extend_schema(responses={200: _EXCHANGE_ITEM, 404: _ERRORS[404]})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         item = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(
-            item_to_exchange(item, content_visible=bool(getattr(item, "content_visible", False)))
-        )
+        if not getattr(item, "content_visible", False):
+            return Response(
+                {
+                    "id": item.pk,
+                    "number": item.number,
+                    "title": CLOSED_TITLE,
+                    "case_number": item.case.number if item.case else None,
+                    "closed": True,
+                }
+            )
+        return Response(item_to_exchange(item, include_ids=True))
 
     @extend_schema(
         request=ItemPatchSerializer,
@@ -407,7 +418,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
             version=serializer.validated_data["version"],
             **serializer.service_kwargs(),
         )
-        return Response(item_to_exchange(_item_with_sections(item.pk)))
+        return Response(item_to_exchange(_item_with_sections(item.pk), include_ids=True))
 
     @extend_schema(responses={204: None, **_ERRORS})
     def destroy(self, request: Request, pk: str | None = None) -> Response:

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from meetings.exchange import meeting_to_exchange, meetings_document
+from meetings.exchange import meeting_to_exchange, meetings_to_exchange
 from meetings.models import AgendaItem, Attachment, Case, Meeting
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import (
@@ -161,12 +161,12 @@ class TestMeetingsApi:
         assert first["title"] == "Udbud af KMD"
         assert first["decision"]["text"] == "<p>Godkendt.</p>"
         assert first["decision"]["decided_on"] == "2018-03-19"
-        assert first["attachments"][0]["title"] == "Udbudsplan"
+        assert first["attachments"] == [{"title": "Udbudsplan"}]
+        assert "id" in first and "version" in first
         if role in ROLES_WITH_CLOSED_ACCESS:
             assert second["title"] == SECRET
         else:
             assert second == {
-                "id": second["id"],
                 "number": 2,
                 "title": "Lukket",
                 "case_number": "17/171",
@@ -182,7 +182,9 @@ class TestMeetingsApi:
 @pytest.mark.django_db
 class TestExchangeModule:
     def test_public_output_withholds_closed_content_whoever_asks(self, published: Meeting) -> None:
-        text = json.dumps(meetings_document([meeting_to_exchange(published, public=True)]))
+        text = json.dumps(
+            meetings_to_exchange(Meeting.objects.filter(pk=published.pk), public=True)
+        )
         assert '"format": "referat/1"' in text
         assert SECRET not in text
         assert "Fortroligt bilag" not in text
@@ -300,7 +302,7 @@ class TestItemsApi:
         assert data["version"] == 2
         assert data["decision"] == {
             "text": "<p>Godkendt med bemærkninger.</p>",
-            "outcome": "godkendt",
+            "outcome": "Godkendt",
             "decided_on": "2018-04-23",
         }
 
