@@ -30,10 +30,35 @@
     "bold": "Fed", "italic": "Kursiv", "underline": "Understreget",
     "unordered list": "Punktopstilling", "ordered list": "Nummereret liste",
     "heading 2": "Overskrift 2", "heading 3": "Overskrift 3", "heading 4": "Overskrift 4",
-    "paragraph": "Brødtekst", "blockquote": "Citat", "link": "Link", "unlink": "Fjern link",
-    "undo": "Fortryd", "redo": "Gentag", "table": "Tabel", "Insert Table": "Indsæt tabel",
-    "hard break": "Linjeskift"
+    "paragraph": "Brødtekst", "blockquote": "Citat", "insert link": "Indsæt link",
+    "remove link": "Fjern link", "undo": "Fortryd", "redo": "Gentag",
+    "Insert table": "Tabel", "Add column": "Tilføj kolonne", "Delete column": "Slet kolonne",
+    "Add row": "Tilføj række", "Delete row": "Slet række", "Merge cells": "Flet celler",
+    "Split cell": "Del celle", "Toggle header cell": "Skift overskriftscelle",
+    "Delete table": "Slet tabel"
   };
+
+  // Give an editor's toolbar Danish names; the toolbar is built (and rebuilt) after the
+  // editor reports ready, so this runs again whenever its buttons change.
+  function translateToolbar(wrapper) {
+    var menubar = wrapper.querySelector(".prose-menubar");
+    if (menubar && !menubar.hasAttribute("role")) {
+      menubar.setAttribute("role", "toolbar");
+      menubar.setAttribute("aria-label", "Formatering");
+    }
+    Array.prototype.forEach.call(wrapper.querySelectorAll("button"), function (b) {
+      var danish = TOOLBAR_DA[b.getAttribute("title")];
+      if (danish) {
+        b.setAttribute("title", danish);
+        b.setAttribute("aria-label", danish);
+      }
+    });
+    Array.prototype.forEach.call(wrapper.querySelectorAll(".prose-menubar__option *"), function (el) {
+      if (el.children.length === 0 && TOOLBAR_DA[el.textContent.trim()]) {
+        el.textContent = TOOLBAR_DA[el.textContent.trim()];
+      }
+    });
+  }
 
   function onReady(fn) {
     if (document.readyState === "loading") {
@@ -326,18 +351,9 @@
     }
     var wrapper = textarea.closest(".prose-editor");
     if (wrapper) {
-      Array.prototype.forEach.call(wrapper.querySelectorAll("button[title]"), function (b) {
-        var danish = TOOLBAR_DA[b.getAttribute("title")];
-        if (danish) {
-          b.setAttribute("title", danish);
-          b.setAttribute("aria-label", danish);
-        }
-      });
-      var menubar = wrapper.querySelector(".prose-menubar");
-      if (menubar) {
-        menubar.setAttribute("role", "toolbar");
-        menubar.setAttribute("aria-label", "Formatering");
-      }
+      translateToolbar(wrapper);
+      new MutationObserver(function () { translateToolbar(wrapper); })
+        .observe(wrapper, { childList: true, subtree: true });
     }
     var label = document.getElementById(textarea.id + "-label");
     if (label) {

@@ -287,4 +287,8 @@ class TestAccessibility:
         if where == "item editor":
             expect(decision_editor(page)).to_be_visible()
             expect(decision_editor(page)).to_have_attribute("aria-labelledby", re.compile("."))
+            # The toolbar speaks Danish too.
+            toolbar = page.get_by_role("toolbar", name="Formatering").first
+            for name in ("Fed", "Kursiv", "Punktopstilling", "Nummereret liste", "Tabel"):
+                expect(toolbar.get_by_role("button", name=name, exact=True)).to_have_count(1)
         assert serious_violations(page) == []
