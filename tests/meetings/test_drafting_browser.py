@@ -153,6 +153,34 @@ class TestTheSecretarysDay:
         assert titles == ["Tredje", "Første", "Anden"]
 
 
+class TestAttachments:
+    def test_a_pdf_is_attached_and_a_disguised_file_refused(
+        self, page: Page, live_server, people: People, draft: Meeting, tmp_path: Path
+    ) -> None:
+        item = AgendaItemFactory(meeting=draft)
+        good = tmp_path / "Udbudsplan.pdf"
+        good.write_bytes(b"%PDF-1.4\n%%EOF\n")
+        fake = tmp_path / "Regnskab.xlsx"
+        fake.write_bytes(b"<script>alert(1)</script>")
+        log_in(page, live_server, people.secretary)
+        page.goto(live_server.url + f"/items/{item.pk}/edit/")
+        settled(page)
+
+        page.get_by_label("Fil", exact=True).set_input_files(str(good))
+        page.get_by_role("button", name="Vedhæft").click()
+        expect(page.get_by_role("link", name="Udbudsplan")).to_be_visible()
+
+        settled(page)
+        page.get_by_label("Fil", exact=True).set_input_files(str(fake))
+        page.get_by_role("button", name="Vedhæft").click()
+        expect(page.locator("#attachments")).to_contain_text(
+            "er ikke en PDF-, Word-, Excel- eller billedfil"
+        )
+        assert list(item.attachments.values_list("title", "content_type")) == [
+            ("Udbudsplan", "application/pdf")
+        ]
+
+
 class TestNothingTypedIsLost:
     def test_a_stale_edit_shows_both_texts_and_my_version_can_be_kept(
         self, page: Page, live_server, people: People, draft: Meeting

@@ -108,6 +108,28 @@ class TestNewMeeting:
         assert 'value="Teams"' in page and "René" in page
         assert not Meeting.objects.exists()
 
+    def test_editing_a_meeting_moves_it_and_changes_the_participants(
+        self, people: People, draft: Meeting
+    ) -> None:
+        client = people.client_for("secretary")
+        page = client.get(f"/meetings/{draft.pk}/edit/").content.decode()
+        assert 'value="2018-04-23T12:30"' in page
+        response = client.post(
+            f"/meetings/{draft.pk}/edit/",
+            {
+                "body": people.body.pk,
+                "starts_at": "2018-04-24T09:00",
+                "location": "Teams",
+                f"member-{people.director.pk}": "present",
+                f"member-{people.secretary.pk}": "none",
+            },
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.location == "Teams"
+        assert timezone.localtime(draft.starts_at).hour == 9
+        assert list(draft.attendances.values_list("name", "present")) == [("Lars", True)]
+
     @pytest.mark.parametrize("role", ["director", "staff"])
     def test_others_may_not_open_the_form(self, people: People, role: str) -> None:
         assert people.client_for(role).get("/meetings/new/").status_code == 403
@@ -228,6 +250,16 @@ class TestItemEditor:
             "no-store"
             in people.client_for("secretary").get(f"/items/{item.pk}/edit/")["Cache-Control"]
         )
+
+    def test_the_editor_of_an_approved_meeting_sends_back_with_a_reason(
+        self, people: People
+    ) -> None:
+        item = AgendaItemFactory(
+            meeting=MeetingFactory(body=people.body, status=Meeting.Status.APPROVED)
+        )
+        response = people.client_for("secretary").get(f"/items/{item.pk}/edit/", follow=True)
+        assert "punktet kan ikke længere redigeres" in response.content.decode()
+        assert response.redirect_chain[-1][0].startswith(item.meeting.get_absolute_url())
 
     @pytest.mark.parametrize(("role", "expected"), [("director", 403), ("staff", 404)])
     def test_others_may_not_open_the_editor(
