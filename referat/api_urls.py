@@ -1,9 +1,16 @@
 """The JSON API under /api/. Each feature module adds its routes here."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from budget import api as budget_api
+from meetings.api import ItemViewSet, MeetingViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("items", ItemViewSet, basename="api-item")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,4 +27,5 @@ urlpatterns = [
         budget_api.ItemBudgetTablesView.as_view(),
         name="api-item-budget-tables",
     ),
+    path("", include(router.urls)),
 ]
