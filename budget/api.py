@@ -15,7 +15,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ParseError, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,7 +38,7 @@ from budget.services import (
     pool_create,
 )
 from meetings.models import AgendaItem, Body, Membership
-from meetings.services import DomainError
+from meetings.services import DomainError, MeetingLocked
 
 
 class DecimalJSONParser(JSONParser):
@@ -46,9 +52,17 @@ class DecimalJSONParser(JSONParser):
             raise ParseError(_("Ugyldig JSON: %(error)s") % {"error": exc}) from exc
 
 
+class Locked(APIException):
+    status_code = status.HTTP_423_LOCKED
+    default_detail = "Referatet er godkendt."
+    default_code = "locked"
+
+
 def _domain_error(exc: DomainError) -> Exception:
     if isinstance(exc, NotAllowed):
         return PermissionDenied(str(exc))
+    if isinstance(exc, MeetingLocked):
+        return Locked(str(exc))
     return ValidationError({"detail": str(exc)})
 
 

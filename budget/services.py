@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from budget.legacy import LegacyBudgetTable
 from budget.models import (
-    APPROVED_MEETING_STATUSES,
     Allocation,
     BudgetCell,
     BudgetColumn,
@@ -46,8 +45,8 @@ from budget.tables import (
     compute,
     table_data_from_grid,
 )
-from meetings.models import AgendaItem, Body, Membership
-from meetings.services import DomainError
+from meetings.models import AgendaItem, Body, bodies_editable_by
+from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
@@ -71,13 +70,9 @@ def _actor(user: AnyUser | None) -> User | None:
 
 
 def is_secretary_of(user: AnyUser, body_id: int) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user, body_id=body_id, role=Membership.Role.SECRETARY
-    ).exists()
+    """The body's secretary or a superuser: who drafts the body's meetings (as
+    meetings.models.bodies_editable_by) and so its budget tables, pools and allocations."""
+    return bodies_editable_by(user).filter(pk=body_id).exists()
 
 
 def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
@@ -86,14 +81,16 @@ def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
 
 
 def budget_locked(item: AgendaItem) -> bool:
-    return item.meeting.status in APPROVED_MEETING_STATUSES
+    """Budget tables and allocations follow the item's text: locked once the minutes are
+    approved (meetings.services.EDITABLE_STATUSES)."""
+    return item.meeting.status not in EDITABLE_STATUSES
 
 
 def _check_item(user: AnyUser, item: AgendaItem) -> None:
     if not can_edit_budget(user, item):
         raise NotAllowed(_("Kun organets sekretær kan ændre punktets økonomi."))
     if budget_locked(item):
-        raise DomainError(
+        raise MeetingLocked(
             _("Referatet er godkendt; punktets økonomi kan ikke ændres, før det genåbnes.")
         )
 

@@ -174,3 +174,17 @@ class TestPoolBalanceThroughTheApi:
             f"/api/items/{item.pk}/allocations/", {"pool": pool.pk, "amount": "1"}, format="json"
         )
         assert response.status_code == 403
+
+
+@pytest.mark.django_db
+class TestLockedMinutes:
+    def test_an_allocation_on_approved_minutes_is_refused_as_locked(self, people) -> None:
+        meeting = MeetingFactory(body=people.body, status=Meeting.Status.APPROVED)
+        item = AgendaItemFactory(meeting=meeting)
+        pool = PoolFactory(body=people.body)
+        response = api_for(people, "secretary").post(
+            f"/api/items/{item.pk}/allocations/", {"pool": pool.pk, "amount": "1"}, format="json"
+        )
+        assert response.status_code == 423
+        assert "Referatet er godkendt" in response.json()["detail"]
+        assert not Allocation.objects.exists()
