@@ -270,8 +270,9 @@ def _schema_problem(exc: jsonschema.ValidationError) -> str:
     return exc.message
 
 
-def _parse_all(data: Any) -> list[TableData]:
-    validate_exchange(data)
+def _parse_all(data: Any, *, validate: bool = True) -> list[TableData]:
+    if validate:
+        validate_exchange(data)
     return [table_data_from_exchange(entry, i) for i, entry in enumerate(data)]
 
 
@@ -290,11 +291,14 @@ def tables_from_exchange(item: AgendaItem, data: Any) -> list[BudgetTable]:
 def tables_from_exchange_for_new_items(items: list[tuple[AgendaItem, Any]]) -> None:
     """The budget tables of a meeting's freshly created items, stored in a few inserts.
 
-    Raises ExchangeError (naming the item) before anything is written when one is invalid."""
+    The data must already be valid: the importer checks a file from outside against the
+    schema once (meetings.importer.load.validate_exchange), and legacy minutes are turned into
+    tables by our own code. Raises ExchangeError (naming the item) on a table that does not
+    add up to a valid table all the same."""
     parsed = []
     for item, data in items:
         try:
-            parsed.append((item, _parse_all(data)))
+            parsed.append((item, _parse_all(data, validate=False)))
         except ExchangeError as exc:
             raise ExchangeError(
                 _("Punkt %(n)d: %(problem)s") % {"n": item.number, "problem": exc}
