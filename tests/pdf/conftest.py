@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 
 from meetings.models import Meeting
 from meetings.pdf.content import build_html
@@ -39,6 +42,14 @@ def render_html(html: str) -> bytes:
     if key not in _rendered:
         _rendered[key] = render_pdf(html).pdf
     return _rendered[key]
+
+
+@pytest.fixture(autouse=True)
+def _pdf_media_root(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> None:
+    """PDFs of a test go to its own folder, except where a worker process (which has its own
+    settings) writes them."""
+    if request.node.get_closest_marker("worker") is None:
+        settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -33,9 +33,10 @@ class TestFrontPage:
     def test_the_agenda_is_called_dagsorden(
         self, sample_minutes: Meeting, render_for: RenderFor
     ) -> None:
-        assert "DAGSORDEN Direktionen d. 23-04-2018" in render_for(
-            sample_minutes, "public", "agenda"
-        ).pages[0]
+        assert (
+            "DAGSORDEN Direktionen d. 23-04-2018"
+            in render_for(sample_minutes, "public", "agenda").pages[0]
+        )
 
 
 class TestTableOfContents:
@@ -237,4 +238,3 @@ def _structure_roles(node: pikepdf.Object) -> set[str]:
             elif isinstance(kids, pikepdf.Dictionary):
                 stack.append(kids)
     return roles
-
