@@ -7,6 +7,7 @@ PDFs are rendered once per distinct HTML in a test session (`render_html`).
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 
 from pathlib import Path
@@ -50,6 +51,10 @@ def _pdf_media_root(request: pytest.FixtureRequest, settings: Settings, tmp_path
     settings) writes them."""
     if request.node.get_closest_marker("worker") is None:
         settings.MEDIA_ROOT = tmp_path / "media"
+    else:
+        # The test database starts its ids afresh each session; files of an earlier session
+        # must not stand where this one's will be written.
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "pdf", ignore_errors=True)
 
 
 @pytest.fixture
