@@ -117,7 +117,8 @@ class TestRichTextInTheMinutes:
         with pikepdf.open(io.BytesIO(pdf.data)) as doc:
             for page in doc.pages:
                 for annot in page.get("/Annots", []):
-                    uri = str(annot.get("/A", {}).get("/URI", ""))
+                    action = annot.get("/A")
+                    uri = str(action.get("/URI", "")) if action is not None else 
                     assert not uri.startswith(("javascript:", "file:"))
 
     def test_numeric_cells_are_marked_for_right_alignment(self) -> None:
