@@ -118,7 +118,7 @@ class TestRichTextInTheMinutes:
             for page in doc.pages:
                 for annot in page.get("/Annots", []):
                     action = annot.get("/A")
-                    uri = str(action.get("/URI", "")) if action is not None else 
+                    uri = str(action.get("/URI", "")) if action is not None else ""
                     assert not uri.startswith(("javascript:", "file:"))
 
     def test_numeric_cells_are_marked_for_right_alignment(self) -> None:
