@@ -9,6 +9,7 @@ not exist (404).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
@@ -28,6 +29,8 @@ from meetings.models import Meeting
 from meetings.pdf import services
 from meetings.pdf.models import PdfJob
 from meetings.services import DomainError
+
+access_logger = logging.getLogger("referat.access")
 
 
 class PdfRequestSerializer(serializers.Serializer[dict[str, str]]):
@@ -154,6 +157,13 @@ class PdfJobDownloadView(APIView):
         if not path.is_file():
             return JsonResponse(
                 {"detail": _("Filen findes ikke længere. Bestil PDF'en igen.")}, status=410
+            )
+        if job.variant == PdfJob.Variant.INTERNAL:
+            access_logger.info(
+                "internal PDF downloaded: user=%s meeting=%s job=%s",
+                request.user.pk,
+                job.meeting_id,
+                job.pk,
             )
         response = FileResponse(
             path.open("rb"),

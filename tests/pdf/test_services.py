@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from meetings.models import AgendaItem, Decision, Meeting
 from meetings.pdf import services
@@ -259,3 +262,75 @@ class TestOnPublish:
         assert "Punkt 8: Lukket" in text
         for secret in CLOSED_TEXTS:
             assert secret not in text
+
+
+class TestSweep:
+    def test_a_running_job_whose_worker_died_long_ago_is_queued_again(
+        self, people: People, broker_down: Callable[[], None]
+    ) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting)
+        dead = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", user=people.staff
+        )
+        alive = services.pdf_request(
+            meeting=meeting, variant="public", document="minutes", user=people.staff
+        )
+        long_ago = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+        PdfJob.objects.update(
+            status=PdfJob.Status.RUNNING, started_at=long_ago, dispatched_at=long_ago
+        )
+        db = connection.settings_dict
+        with psycopg.connect(
+            dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
+        ) as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_NAMESPACE, alive.pk])
+            # The broker is down too: the job is queued again and waits, nothing is lost.
+            assert services.pdf_dispatch_pending() == 0
+        dead.refresh_from_db()
+        alive.refresh_from_db()
+        assert (dead.status, dead.dispatched_at) == (PdfJob.Status.QUEUED, None)
+        assert alive.status == PdfJob.Status.RUNNING
+
+    def test_a_job_the_broker_never_got_waits_with_its_html(
+        self, people: People, broker_down: Callable[[], None]
+    ) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting, title="Budget 2019")
+        job = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", user=people.staff
+        )
+        assert services.pdf_job_dispatch(job_id=job.pk) is False
+        job.refresh_from_db()
+        assert (job.status, job.dispatched_at) == (PdfJob.Status.QUEUED, None)
+        assert "Budget 2019" in job.html
+
+
+class TestTask:
+    def test_a_permanent_fault_fails_the_job_with_a_danish_message(self, people: People) -> None:
+        from meetings.pdf.tasks import pdf_render_job
+
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting)
+        job = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", user=people.staff
+        )
+        PdfJob.objects.filter(pk=job.pk).update(html="")  # nothing left to render
+        assert pdf_render_job.apply(args=[job.pk]).get() == "failed"
+        job.refresh_from_db()
+        assert job.status == PdfJob.Status.FAILED
+        assert job.error == "PDF'en kunne ikke laves. Fejlen er registreret; prøv igen senere."
+
+    def test_the_task_renders_and_a_second_delivery_does_nothing(self, people: People) -> None:
+        from meetings.pdf.tasks import pdf_render_job
+
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting)
+        job = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", user=people.staff
+        )
+        assert pdf_render_job.apply(args=[job.pk]).get() == "done"
+        assert pdf_render_job.apply(args=[job.pk]).get() == "done"
+        job.refresh_from_db()
+        assert job.attempts == 1
+        assert pdf_render_job.apply(args=[987654321]).get() == "skipped"

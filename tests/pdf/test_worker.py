@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,23 +44,6 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) ->
 
 def job_status(job_id: int) -> str:
     return PdfJob.objects.values_list("status", flat=True).get(pk=job_id)
-
-
-def _set_broker(url: str) -> None:
-    # Connections are pooled per URL; dropping the app's references makes the next send
-    # connect to `url` while the pool of the real broker stays open for the way back.
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.broker_url = url
-
-
-@pytest.fixture
-def broker_down() -> Iterator[Callable[[], None]]:
-    """Make Redis unreachable for this process; call the returned function to bring it back."""
-    real = app.conf.broker_url
-    _set_broker("redis://127.0.0.1:1/15")  # nothing listens on port 1
-    yield lambda: _set_broker(real)
-    _set_broker(real)
 
 
 class TestThroughTheWorker:
