@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,8 @@ class PdfConfig(AppConfig):
     name = "meetings.pdf"
     label = "pdf"
     verbose_name = _("PDF-udgaver")
+
+    def ready(self) -> None:
+        # WeasyPrint reports every step and page at INFO; the renderer listens to it for the
+        # progress bar and keeps it out of the logs.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

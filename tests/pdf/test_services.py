@@ -213,6 +213,9 @@ class TestRunningAJob:
             other.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_NAMESPACE, job.pk])
             assert services.pdf_job_run(job_id=job.pk) is None
             assert services.pdf_job_is_locked(job.pk)
+            # Released before the connection closes: a closing session lets go of its locks
+            # only when the server has processed the disconnection.
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", [services._LOCK_NAMESPACE, job.pk])
         assert PdfJob.objects.get(pk=job.pk).status == PdfJob.Status.QUEUED
         assert _run(job).status == PdfJob.Status.DONE
 
