@@ -50,6 +50,11 @@ class PdfAccessDenied(DomainError):
     """The user may not have this variant of this meeting's PDF."""
 
 
+class PdfJobBusy(Exception):
+    """Another session holds the job's lock: a live worker is rendering it (or a dead one's
+    database session has not been closed yet)."""
+
+
 def pdf_variant_allowed(*, user: AnyUser, meeting: Meeting, variant: str) -> bool:
     """Who may have which PDF: the public variant anyone who may open the meeting; the internal
     one, with closed items, only the body's members and secretary and superusers — those who
@@ -250,15 +255,14 @@ def pdf_job_run(*, job_id: int) -> PdfJob | None:
     """Render a job's PDF and put it in place. For the Celery task only.
 
     Safe to run any number of times, also at once: a second runner finds the lock taken and
-    returns None; a rerun after a crash takes over, removes the dead attempt's temporary file
+    raises PdfJobBusy; a rerun after a crash takes over, removes the dead attempt's temporary file
     and either adopts the finished file (if the crash came after the move) or renders the same
     HTML again, giving the same bytes under the same name. A finished or failed job is left
-    as it is. Returns None also when the job no longer exists.
+    as it is. Returns None when the job no longer exists.
     """
     with _job_lock(job_id) as locked:
         if not locked:
-            logger.info("PDF job %s is being rendered by another worker", job_id)
-            return None
+            raise PdfJobBusy(job_id)
         job = PdfJob.objects.filter(pk=job_id).first()
         if job is None:
             return None

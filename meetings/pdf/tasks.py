@@ -45,6 +45,13 @@ def pdf_render_job(self: Task, job_id: int) -> str:
     with translation.override("da"):
         try:
             job = services.pdf_job_run(job_id=job_id)
+        except services.PdfJobBusy:
+            # Someone holds the job: usually a live worker, which finishes it; when it was a
+            # dead one, its lock goes with its database session and a later try takes over.
+            if self.request.retries >= MAX_RETRIES:
+                logger.info("PDF job %s stays with the worker that holds it", job_id)
+                return "skipped"
+            raise self.retry(countdown=15 * (self.request.retries + 1)) from None
         except SoftTimeLimitExceeded:
             logger.error("PDF job %s passed the soft time limit", job_id)
             services.pdf_job_fail(
