@@ -1,9 +1,16 @@
 """The JSON API under /api/. Each feature module adds its routes here."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
+from meetings.api import ItemViewSet, MeetingViewSet
 from meetings.pdf import api as pdf_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("items", ItemViewSet, basename="api-item")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -15,4 +22,5 @@ urlpatterns = [
         pdf_api.PdfJobDownloadView.as_view(),
         name="api-pdf-job-download",
     ),
+    path("", include(router.urls)),
 ]
