@@ -158,7 +158,8 @@ class TestBrokerDown:
 def _spawn_worker(queue: str, log: Path, **env_extra: str) -> subprocess.Popen[bytes]:
     """A worker of our own, in its own process group so that it can be killed whole."""
     db = settings.DATABASES["default"]
-    env = dict(os.environ)
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is for the test process only.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="referat.settings.test",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
