@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from budget import api as budget_api
 from meetings.api import ItemViewSet, MeetingViewSet
+from meetings.pdf import api as pdf_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -26,6 +27,13 @@ urlpatterns = [
         "items/<int:pk>/budget-tables/",
         budget_api.ItemBudgetTablesView.as_view(),
         name="api-item-budget-tables",
+    ),
+    path("meetings/<int:pk>/pdf/", pdf_api.MeetingPdfView.as_view(), name="api-meeting-pdf"),
+    path("jobs/<int:pk>/", pdf_api.PdfJobView.as_view(), name="api-pdf-job"),
+    path(
+        "jobs/<int:pk>/download/",
+        pdf_api.PdfJobDownloadView.as_view(),
+        name="api-pdf-job-download",
     ),
     path("", include(router.urls)),
 ]

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budget.exchange import ExchangeError as BudgetExchangeError
-from budget.exchange import validate_exchange as validate_budget_tables
 from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
+from budget.exchange import validate_exchange as validate_budget_tables
 from meetings.models import (
     AgendaItem,
     Attachment,
