@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -348,6 +350,8 @@ class Attachment(models.Model):
     content_type = models.CharField(_("filtype"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("størrelse"), default=0)
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    # The file's text where it can be read (PDF, plain text), so that search finds it.
+    extracted_text = models.TextField(_("tekst fra filen"), blank=True, editable=False)
 
     class Meta:
         ordering = ["item", "position", "pk"]
@@ -359,6 +363,44 @@ class Attachment(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("meetings:attachment_download", args=[self.pk])
+
+
+class SearchDocument(models.Model):
+    """The full-text index of one agenda item.
+
+    Written only by the database: the triggers of migration `0002_search_index` recompute the
+    parts in the same transaction as any change to the item, its case, recommendation and
+    clauses, decision or attachments — whoever makes it (a page, an import, a bulk update in
+    SQL). `document` is the weighted sum of the parts (title and case A, decision B,
+    recommendation and background C, the rest D); `trigram_text` holds the words a near-miss
+    search compares against.
+    """
+
+    item = models.OneToOneField(
+        AgendaItem,
+        on_delete=models.DO_NOTHING,  # the database removes the row with its item
+        primary_key=True,
+        related_name="search_document",
+    )
+    item_part = SearchVectorField()
+    recommendation_part = SearchVectorField()
+    decision_part = SearchVectorField()
+    attachment_part = SearchVectorField()
+    document = SearchVectorField()
+    trigram_text = models.TextField()
+
+    class Meta:
+        verbose_name = _("søgeindeks")
+        verbose_name_plural = _("søgeindeks")
+        indexes = [
+            GinIndex(fields=["document"], name="searchdoc_document_gin"),
+            GinIndex(
+                fields=["trigram_text"], name="searchdoc_trigram_gin", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Søgeindeks for punkt {self.item_id}"
 
 
 def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySet[AgendaItem]:
