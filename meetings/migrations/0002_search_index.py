@@ -51,6 +51,36 @@ RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
     ), ''::tsvector)
 $$;
 
+-- The readable text of an item, tags removed, in the order a snippet should prefer: decision,
+-- recommendation, background, the case text, economy, attachments. Each section is cut at
+-- 20,000 characters so that a snippet costs little however long the item is.
+CREATE FUNCTION referat_html_to_text(p_html text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT replace(replace(replace(replace(replace(replace(
+               regexp_replace(coalesce(p_html, ''), '<[^>]*>', ' ', 'g'),
+               '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', chr(39)),
+               '&amp;', '&')
+$$;
+
+CREATE FUNCTION referat_search_text(p_item_id bigint)
+RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT concat_ws(' … ',
+        (SELECT nullif(left(referat_html_to_text(d.text), 20000), '')
+           FROM meetings_decision d WHERE d.item_id = i.id),
+        (SELECT nullif(left(concat_ws(' ', r.unit, r.lead_in,
+                    (SELECT string_agg(c.text, ' ' ORDER BY c.position)
+                       FROM meetings_recommendationclause c WHERE c.recommendation_id = r.id),
+                    referat_html_to_text(r.note)), 20000), '')
+           FROM meetings_recommendation r WHERE r.item_id = i.id),
+        nullif(left(referat_html_to_text(i.background), 20000), ''),
+        nullif(left(referat_html_to_text(i.presentation), 20000), ''),
+        nullif(left(referat_html_to_text(i.economy), 20000), ''),
+        (SELECT nullif(left(string_agg(concat_ws(' ', a.title, left(a.extracted_text, 5000)),
+                                       ' … ' ORDER BY a.position, a.id), 20000), '')
+           FROM meetings_attachment a WHERE a.item_id = i.id))
+      FROM meetings_agendaitem i WHERE i.id = p_item_id
+$$;
+
 CREATE FUNCTION referat_search_document_sum() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.document := NEW.item_part || NEW.recommendation_part || NEW.decision_part
@@ -77,7 +107,7 @@ BEGIN
                referat_search_decision_part(n.id),
                referat_search_attachment_part(n.id),
                ''::tsvector,
-               concat_ws(' ', n.title, c.title)
+               concat_ws(' ', n.title, nullif(c.title, n.title))
           FROM new_rows n LEFT JOIN meetings_case c ON c.id = n.case_id
         ON CONFLICT (item_id) DO UPDATE SET
             item_part = EXCLUDED.item_part,
@@ -89,7 +119,7 @@ BEGIN
         UPDATE meetings_searchdocument sd
            SET item_part = referat_search_item_part(n.title, c.number, c.title, n.background,
                                                     n.presentation, n.economy),
-               trigram_text = concat_ws(' ', n.title, c.title)
+               trigram_text = concat_ws(' ', n.title, nullif(c.title, n.title))
           FROM new_rows n
           JOIN old_rows o ON o.id = n.id
           LEFT JOIN meetings_case c ON c.id = n.case_id
@@ -107,7 +137,7 @@ BEGIN
     UPDATE meetings_searchdocument sd
        SET item_part = referat_search_item_part(i.title, n.number, n.title, i.background,
                                                 i.presentation, i.economy),
-           trigram_text = concat_ws(' ', i.title, n.title)
+           trigram_text = concat_ws(' ', i.title, nullif(n.title, i.title))
       FROM new_rows n
       JOIN old_rows o ON o.id = n.id
       JOIN meetings_agendaitem i ON i.case_id = n.id
@@ -259,7 +289,7 @@ SELECT i.id,
        referat_search_decision_part(i.id),
        referat_search_attachment_part(i.id),
        ''::tsvector,
-       concat_ws(' ', i.title, c.title)
+       concat_ws(' ', i.title, nullif(c.title, i.title))
   FROM meetings_agendaitem i LEFT JOIN meetings_case c ON c.id = i.case_id;
 """
 
@@ -288,6 +318,8 @@ DROP FUNCTION IF EXISTS referat_search_recommendations_changed();
 DROP FUNCTION IF EXISTS referat_search_clauses_changed();
 DROP FUNCTION IF EXISTS referat_search_attachments_changed();
 DROP FUNCTION IF EXISTS referat_search_document_sum();
+DROP FUNCTION IF EXISTS referat_search_text(bigint);
+DROP FUNCTION IF EXISTS referat_html_to_text(text);
 DROP FUNCTION IF EXISTS referat_search_attachment_part(bigint);
 DROP FUNCTION IF EXISTS referat_search_decision_part(bigint);
 DROP FUNCTION IF EXISTS referat_search_recommendation_part(bigint);
