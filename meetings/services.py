@@ -3,10 +3,12 @@ never change state themselves (CONVENTIONS.md)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from meetings.models import AgendaItem, Case, Meeting
+from meetings.models import AgendaItem, Attachment, Case, Meeting
+from meetings.text_extraction import extract_text
 from meetings.validators import normalise_case_number
 
 
@@ -44,3 +46,36 @@ def item_renumber(*, meeting: Meeting, ordered_ids: list[int]) -> None:
         AgendaItem.objects.filter(pk=item_id).exclude(number=number).update(
             number=number, version=F("version") + 1
         )
+
+
+def attachment_extract_text(*, attachment_id: int) -> bool:
+    """Read the text of an attachment's file into `extracted_text`, so that search finds it.
+
+    Idempotent: running it twice stores the same text. Returns False when the attachment is
+    gone or has no file. The search index follows in the same transaction (database trigger).
+    """
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.file:
+        return False
+    with attachment.file.open("rb") as handle:
+        text = extract_text(
+            handle, content_type=attachment.content_type, name=attachment.file.name
+        )
+    Attachment.objects.filter(pk=attachment.pk).update(extracted_text=text)
+    return True
+
+
+def attachment_schedule_text_extraction(*, attachment: Attachment) -> None:
+    """Make an uploaded or imported attachment's text searchable: a small file at once, a
+    large one (over settings.ATTACHMENT_INLINE_EXTRACT_BYTES) by a Celery task after commit,
+    so that a request never waits for a long PDF."""
+    if not attachment.file:
+        return
+    size = attachment.size or attachment.file.size
+    if size <= settings.ATTACHMENT_INLINE_EXTRACT_BYTES:
+        attachment_extract_text(attachment_id=attachment.pk)
+        return
+    from meetings.tasks import extract_attachment_text
+
+    attachment_id = attachment.pk
+    transaction.on_commit(lambda: extract_attachment_text.delay(attachment_id))

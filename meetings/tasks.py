@@ -1,0 +1,13 @@
+"""Celery tasks of the meetings app: thin adapters that take ids and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from meetings.services import attachment_extract_text
+
+
+@shared_task(name="meetings.extract_attachment_text")
+def extract_attachment_text(attachment_id: int) -> bool:
+    """Read a large attachment's text for search. Safe to run twice; quiet if it is gone."""
+    return attachment_extract_text(attachment_id=attachment_id)
