@@ -277,9 +277,15 @@ def _fill_page(
 def _add_near_misses(
     page: SearchPage, base: QuerySet[AgendaItem], query: str, tsquery: SearchQuery | None
 ) -> None:
-    """Titles holding a word close to one of the query's words (a typo, or a compound spelled
-    another way: "friluftsstrategi" finds "Friluftstrategi")."""
-    words = _positive_words(query)
+    """Titles holding a word close to a query word that itself finds nothing (a typo, or a
+    compound spelled another way: "friluftsstrategi" finds "Friluftstrategi")."""
+    words = [
+        word
+        for word in _positive_words(query)
+        if not base.filter(
+            search_document__document=SearchQuery(word, config=CONFIG, search_type="plain")
+        ).exists()
+    ]
     if not words:
         return
     found_ids = [hit.item_id for hit in page.hits]

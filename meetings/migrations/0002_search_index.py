@@ -56,10 +56,14 @@ $$;
 -- 20,000 characters so that a snippet costs little however long the item is.
 CREATE FUNCTION referat_html_to_text(p_html text)
 RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT replace(replace(replace(replace(replace(replace(
-               regexp_replace(coalesce(p_html, ''), '<[^>]*>', ' ', 'g'),
-               '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', chr(39)),
-               '&amp;', '&')
+    -- A "<" of the text that would read as a tag is followed by a space, or the text-search
+    -- parser would drop it from a snippet.
+    SELECT regexp_replace(
+               replace(replace(replace(replace(replace(replace(
+                   regexp_replace(coalesce(p_html, ''), '<[^>]*>', ' ', 'g'),
+                   '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'),
+                   '&#39;', chr(39)), '&amp;', '&'),
+               '<([[:alpha:]/!?])', '< \1', 'g')
 $$;
 
 CREATE FUNCTION referat_search_text(p_item_id bigint)
