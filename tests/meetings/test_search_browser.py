@@ -1,0 +1,111 @@
+"""The search page and the case history in a real Chromium: keyboard use and WCAG 2.1 AA."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import People
+from tests.meetings.sample_minutes import load_sample_minutes
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are ordinary blocking calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def staff_page(browser: Browser, live_server, people: People) -> Iterator[Page]:
+    load_sample_minutes(people.body)
+    client = people.client_for("staff")
+    context = browser.new_context(base_url=live_server.url, locale="da-DK")
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def serious_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_searching_from_the_navbar_with_the_keyboard(staff_page: Page) -> None:
+    staff_page.goto("/")
+    staff_page.get_by_role("searchbox", name="Søg i beslutninger").fill("ny omstilling")
+    staff_page.keyboard.press("Enter")
+    staff_page.wait_for_url("**/search/?q=ny+omstilling")
+    first = staff_page.locator(".search-result").first
+    assert first.locator("h3").inner_text() == "Implementeringsplan for ny omstilling"
+    assert first.locator("mark").first.inner_text().lower() in {"ny", "omstilling"}
+    assert "Godkendt" in first.inner_text()
+
+
+def test_a_case_number_in_the_navbar_opens_the_case_history(staff_page: Page) -> None:
+    staff_page.goto("/")
+    staff_page.get_by_role("searchbox", name="Søg i beslutninger").fill("16/26813")
+    staff_page.keyboard.press("Enter")
+    staff_page.wait_for_url("**/cases/16-26813/")
+    years = staff_page.locator(".case-year").all_inner_texts()
+    assert years == ["2017"]
+    entries = staff_page.locator(".timeline-entry h4").all_inner_texts()
+    assert entries[0].startswith("Direktionen 26-06-2017 – Punkt 11: Lukket")
+    assert "Taget til efterretning" in staff_page.locator(".case-overview").inner_text()
+
+
+def test_the_search_page_passes_axe(staff_page: Page) -> None:
+    staff_page.goto("/search/?q=omstilling&outcome=godkendt")
+    assert staff_page.locator(".search-result").count() >= 1
+    assert serious_violations(staff_page) == []
+
+
+def test_the_search_page_with_errors_passes_axe(staff_page: Page) -> None:
+    staff_page.goto("/search/?q=x&case=abc&from=2019-01-01&to=2018-01-01")
+    assert staff_page.locator(".invalid-feedback").count() == 2
+    assert serious_violations(staff_page) == []
+
+
+def test_the_case_history_passes_axe(staff_page: Page) -> None:
+    staff_page.goto("/cases/16-26813/")
+    assert serious_violations(staff_page) == []
