@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    SearchRank,
     TrigramWordSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value, Window
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -206,12 +205,6 @@ _ROW_FIELDS = (
 )
 
 
-def _order(qs: QuerySet[AgendaItem], sort: str, ranked: bool) -> QuerySet[AgendaItem]:
-    if ranked and sort == Sort.RELEVANCE:
-        return qs.order_by("-rank", "-meeting__starts_at", "number")
-    return qs.order_by("-meeting__starts_at", "number")
-
-
 def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None) -> SearchPage:
     """One page of the items the user may see that match the query and the filters.
 
@@ -229,13 +222,13 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
     if case is not None:
         page.case = case
         page.searched = True
-        _fill_page(page, base.filter(case=case), ranked=False, tsquery=None)
+        _fill_page(page, base.filter(case=case), text_query=None)
         return page
 
     if not query:
         if filters.narrows:
             page.searched = True
-            _fill_page(page, base, ranked=False, tsquery=None)
+            _fill_page(page, base, text_query=None)
         return page
 
     page.searched = True
@@ -249,29 +242,52 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
         )
     tsquery = _tsquery(query)
     if words_present:
-        matched = base.filter(search_document__document=tsquery).annotate(
-            rank=SearchRank(F("search_document__document"), tsquery, normalization=1)
-        )
-        _fill_page(page, matched, ranked=True, tsquery=tsquery)
+        _fill_page(page, base, text_query=query)
 
     if page.count < FUZZY_BELOW:
         _add_near_misses(page, base, query, tsquery if words_present else None)
     return page
 
 
-def _fill_page(
-    page: SearchPage, qs: QuerySet[AgendaItem], *, ranked: bool, tsquery: SearchQuery | None
-) -> None:
+def _fill_page(page: SearchPage, qs: QuerySet[AgendaItem], *, text_query: str | None) -> None:
+    """Rank (when there is a text query), count and cut out one page in one round trip.
+
+    The matches are gathered narrow (id, date, number, rank) before they are counted and
+    sorted, so the documents themselves are read once, as in a plain full-text query.
+    `qs` is the user's visible, filtered items: nothing else can be ranked or counted.
+    """
     size = page.filters.page_size
     offset = (page.filters.page - 1) * size
-    # One scan both ranks and counts: the total rides along on every row of the page.
-    rows = list(
-        _order(qs.annotate(total=Window(Count("pk"))), page.filters.sort, ranked).values(
-            *_ROW_FIELDS, "total"
-        )[offset : offset + size]
+    inner_sql, inner_params = (
+        qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
     )
-    page.count = rows[0]["total"] if rows else (qs.count() if offset else 0)
-    page.hits = _hits(rows, tsquery, near_miss=False, base=qs)
+    params: list[Any] = list(inner_params)
+    if text_query is not None:
+        source = f"""
+            SELECT v.id, v.starts_at, v.number, ts_rank(sd.document, q.tsq, 1) AS rank
+              FROM ({inner_sql}) AS v(id, starts_at, number)
+              JOIN meetings_searchdocument sd ON sd.item_id = v.id
+             CROSS JOIN websearch_to_tsquery(%s::regconfig, %s) AS q(tsq)
+             WHERE sd.document @@ q.tsq"""
+        params += [CONFIG, text_query]
+    else:
+        source = f"""
+            SELECT v.id, v.starts_at, v.number, 0 AS rank
+              FROM ({inner_sql}) AS v(id, starts_at, number)"""
+    if text_query is not None and page.filters.sort == Sort.RELEVANCE:
+        order = "rank DESC, starts_at DESC, number"
+    else:
+        order = "starts_at DESC, number"
+    sql = f"""
+        WITH matches AS MATERIALIZED ({source})
+        SELECT (SELECT count(*) FROM matches),
+               ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, size, offset])
+        count, ids = cursor.fetchone()
+    page.count = count
+    tsquery = _tsquery(text_query) if text_query is not None else None
+    page.hits = _hits(list(ids), tsquery, near_miss=False, base=qs)
 
 
 def _add_near_misses(
@@ -301,7 +317,7 @@ def _add_near_misses(
         .exclude(pk__in=found_ids)
         .annotate(similarity=best)
         .order_by("-similarity", "-meeting__starts_at", "number")
-        .values(*_ROW_FIELDS)[:FUZZY_LIMIT]
+        .values_list("pk", flat=True)[:FUZZY_LIMIT]
     )
     if not rows:
         return
@@ -328,33 +344,45 @@ def _positive_words(query: str) -> list[str]:
 
 
 def _hits(
-    rows: list[dict[str, Any]],
+    ids: list[int],
     tsquery: SearchQuery | None,
     *,
     near_miss: bool,
     base: QuerySet[AgendaItem],
 ) -> list[SearchHit]:
-    if not rows:
+    """The results for the given ids, in their order, with snippets: read from the rows of
+    `base` (the user's visible items) only, so a closed item's text can never reach a result
+    or a snippet by its id."""
+    if not ids:
         return []
-    ids = [row["pk"] for row in rows]
-    snippets = _snippets(base, ids, tsquery)
+    rows = {
+        row["pk"]: row
+        for row in base.filter(pk__in=ids)
+        .annotate(snippet=_snippet_expression(tsquery))
+        .values(*_ROW_FIELDS, "snippet")
+    }
     outcome_labels = dict(Decision.Outcome.choices)
     hits = []
-    for row in rows:
-        meeting_date = timezone.localtime(row["meeting__starts_at"]).date()
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            continue
         outcome = row["decision__outcome"] or ""
+        raw_snippet = row["snippet"] or ""
         hits.append(
             SearchHit(
-                item_id=row["pk"],
+                item_id=pk,
                 meeting_id=row["meeting_id"],
-                meeting_date=meeting_date,
+                meeting_date=timezone.localtime(row["meeting__starts_at"]).date(),
                 body=row["meeting__body__name"],
                 item_number=row["number"],
                 title=row["title"],
                 case_number=row["case__number"] or "",
                 outcome=outcome,
                 outcome_label=str(outcome_labels.get(outcome, "")),
-                snippet=snippets.get(row["pk"], mark_safe("")),
+                snippet=_render_snippet(
+                    raw_snippet if tsquery is not None else _leading_words(raw_snippet)
+                ),
                 url=AgendaItem(
                     meeting_id=row["meeting_id"], number=row["number"]
                 ).get_absolute_url(),
@@ -365,11 +393,8 @@ def _hits(
     return hits
 
 
-def _snippets(
-    base: QuerySet[AgendaItem], ids: list[int], tsquery: SearchQuery | None
-) -> dict[int, SafeString]:
-    """Highlighted snippets for the given items, made from the rows of `base` (the user's
-    visible items) only, so a closed item's text can never reach a snippet by its id."""
+def _snippet_expression(tsquery: SearchQuery | None) -> Func:
+    """The item's readable text with the query's words marked, or its opening words."""
     text = Func(
         Func(F("pk"), function="referat_search_text", output_field=TextField()),
         Value(_START + _STOP),
@@ -378,9 +403,8 @@ def _snippets(
         output_field=TextField(),
     )
     if tsquery is None:
-        rows = base.filter(pk__in=ids).annotate(snippet=text).values_list("pk", "snippet")
-        return {pk: _render_snippet(_leading_words(raw or "")) for pk, raw in rows}
-    headline = SearchHeadline(
+        return Func(text, Value(1), Value(600), function="substr", output_field=TextField())
+    return SearchHeadline(
         text,
         tsquery,
         config=CONFIG,
@@ -391,8 +415,6 @@ def _snippets(
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-    rows = base.filter(pk__in=ids).annotate(snippet=headline).values_list("pk", "snippet")
-    return {pk: _render_snippet(raw or "") for pk, raw in rows}
 
 
 def _leading_words(text: str, words: int = 30) -> str:

@@ -92,6 +92,10 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- The document is read for every match: kept compressed in the row itself (the parts, read
+-- only when recomputed, go out of line first), so a search reads it as fast as a plain table.
+ALTER TABLE meetings_searchdocument ALTER COLUMN document SET STORAGE MAIN;
+
 CREATE TRIGGER searchdocument_sum BEFORE INSERT OR UPDATE ON meetings_searchdocument
     FOR EACH ROW EXECUTE FUNCTION referat_search_document_sum();
 
