@@ -195,7 +195,7 @@ def build_raw_table(url: str) -> None:
             """SELECT pg_size_pretty(pg_total_relation_size('meetings_searchdocument')),
                       pg_size_pretty(pg_relation_size('searchdoc_document_gin')),
                       pg_size_pretty(pg_relation_size('searchdoc_trigram_gin'))"""
-        ).fetchone()
+        ).fetchone() or ("?", "?", "?")
         print(f"search index: table {sizes[0]}, GIN {sizes[1]}, trigram GIN {sizes[2]}")
 
 
@@ -257,7 +257,9 @@ def main() -> None:
     edit_latency(url)
 
     with psycopg.connect(url) as conn:
-        case_number = conn.execute("SELECT number FROM meetings_case LIMIT 1").fetchone()[0]
+        row = conn.execute("SELECT number FROM meetings_case LIMIT 1").fetchone()
+        assert row is not None
+        case_number = row[0]
     jump_path = f"/search/?{urllib.parse.urlencode({'q': case_number})}"
     server, port = start_server(url)
     try:
@@ -311,7 +313,9 @@ def main() -> None:
 def edit_latency(url: str) -> None:
     """One saved decision on the full corpus: the UPDATE with its index trigger."""
     with psycopg.connect(url) as conn:
-        item_id = conn.execute("SELECT item_id FROM meetings_decision LIMIT 1").fetchone()[0]
+        row = conn.execute("SELECT item_id FROM meetings_decision LIMIT 1").fetchone()
+        assert row is not None
+        item_id = row[0]
         times = []
         for n in range(20):
             start = time.perf_counter()
@@ -321,4 +325,5 @@ def edit_latency(url: str) -> None:
             )
             conn.commit()
             times.append(time.perf_counter() - start)
-        print(f"one decision saved, index included: median {statistics.median(times) * 1000:.1f} ms")
+        median = statistics.median(times) * 1000
+        print(f"one decision saved, index included: median {median:.1f} ms")

@@ -55,11 +55,56 @@ OUTCOMES = [
     (Decision.Outcome.POSTPONED, "Udskudt."),
     (Decision.Outcome.REJECTED, "Afvist."),
 ]
-SYLLABLES = (
-    "sko le vej park hus by mark skov strand gård bro holm sø lund høj dal torv plan "
-    "ung dom kul tur idræt fri lufts net værk sund hed pleje cen ter bo lig fjern varme "
-    "cykel sti trafik klima vand spilde affald miljø natur havn bane station"
-).split()
+SYLLABLES = [
+    "sko",
+    "le",
+    "vej",
+    "park",
+    "hus",
+    "by",
+    "mark",
+    "skov",
+    "strand",
+    "gård",
+    "bro",
+    "holm",
+    "sø",
+    "lund",
+    "høj",
+    "dal",
+    "torv",
+    "plan",
+    "ung",
+    "dom",
+    "kul",
+    "tur",
+    "idræt",
+    "fri",
+    "lufts",
+    "net",
+    "værk",
+    "sund",
+    "hed",
+    "pleje",
+    "cen",
+    "ter",
+    "bo",
+    "lig",
+    "fjern",
+    "varme",
+    "cykel",
+    "sti",
+    "trafik",
+    "klima",
+    "vand",
+    "spilde",
+    "affald",
+    "miljø",
+    "natur",
+    "havn",
+    "bane",
+    "station",
+]
 
 
 @dataclass
@@ -195,7 +240,9 @@ def build_corpus(*, items: int, seed: int = 20170320) -> CorpusReport:
         start = time.perf_counter()
         RecommendationClause.objects.bulk_create(
             (
-                RecommendationClause(recommendation=rec, position=p, text=rng.choice(samples.clauses))
+                RecommendationClause(
+                    recommendation=rec, position=p, text=rng.choice(samples.clauses)
+                )
                 for rec in recommendations
                 for p in range(1, rng.randint(1, 3) + 1)
             ),

@@ -72,9 +72,7 @@ class SearchFilters:
 
     @property
     def narrows(self) -> bool:
-        return bool(
-            self.body or self.date_from or self.date_to or self.outcome or self.case_number
-        )
+        return bool(self.body or self.date_from or self.date_to or self.outcome or self.case_number)
 
 
 @dataclass
@@ -262,18 +260,20 @@ def _fill_page(page: SearchPage, qs: QuerySet[AgendaItem], *, text_query: str | 
         qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
     )
     params: list[Any] = list(inner_params)
+    # Only the ORM's own parameterised SQL and fixed fragments are put together here; every
+    # value the user typed travels as a parameter.
     if text_query is not None:
         source = f"""
             SELECT v.id, v.starts_at, v.number, ts_rank(sd.document, q.tsq, 1) AS rank
               FROM ({inner_sql}) AS v(id, starts_at, number)
               JOIN meetings_searchdocument sd ON sd.item_id = v.id
              CROSS JOIN websearch_to_tsquery(%s::regconfig, %s) AS q(tsq)
-             WHERE sd.document @@ q.tsq"""
+             WHERE sd.document @@ q.tsq"""  # noqa: S608
         params += [CONFIG, text_query]
     else:
         source = f"""
             SELECT v.id, v.starts_at, v.number, 0 AS rank
-              FROM ({inner_sql}) AS v(id, starts_at, number)"""
+              FROM ({inner_sql}) AS v(id, starts_at, number)"""  # noqa: S608
     if text_query is not None and page.filters.sort == Sort.RELEVANCE:
         order = "rank DESC, starts_at DESC, number"
     else:
@@ -281,7 +281,7 @@ def _fill_page(page: SearchPage, qs: QuerySet[AgendaItem], *, text_query: str | 
     sql = f"""
         WITH matches AS MATERIALIZED ({source})
         SELECT (SELECT count(*) FROM matches),
-               ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""
+               ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, size, offset])
         count, ids = cursor.fetchone()

@@ -18,7 +18,7 @@ from meetings.search_form import SearchForm, page_number
 API_PAGE_SIZE = 20
 
 
-class SearchHitSerializer(serializers.Serializer[SearchHit]):
+class SearchHitSerializer(serializers.Serializer[Any]):
     item = serializers.IntegerField(source="item_id")
     meeting = serializers.IntegerField(source="meeting_id")
     meeting_date = serializers.DateField()
@@ -51,7 +51,7 @@ class SearchView(APIView):
     @extend_schema(
         operation_id="search",
         parameters=[
-            _param("q", OpenApiTypes.STR, "Words, \"a phrase\", -excluded, or a case number."),
+            _param("q", OpenApiTypes.STR, 'Words, "a phrase", -excluded, or a case number.'),
             _param("body", OpenApiTypes.STR, "The body's short name (slug)."),
             _param("from", OpenApiTypes.DATE, "Meetings on or after this date (YYYY-MM-DD)."),
             _param("to", OpenApiTypes.DATE, "Meetings on or before this date (YYYY-MM-DD)."),
@@ -89,9 +89,7 @@ class SearchView(APIView):
                 page=page_number(request.query_params.get("page")), page_size=API_PAGE_SIZE
             ),
         )
-        case_url = (
-            request.build_absolute_uri(page.case.get_absolute_url()) if page.case else None
-        )
+        case_url = request.build_absolute_uri(page.case.get_absolute_url()) if page.case else None
         return Response(
             {
                 "count": page.count,

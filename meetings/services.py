@@ -58,9 +58,7 @@ def attachment_extract_text(*, attachment_id: int) -> bool:
     if attachment is None or not attachment.file:
         return False
     with attachment.file.open("rb") as handle:
-        text = extract_text(
-            handle, content_type=attachment.content_type, name=attachment.file.name
-        )
+        text = extract_text(handle, content_type=attachment.content_type, name=attachment.file.name)
     Attachment.objects.filter(pk=attachment.pk).update(extracted_text=text)
     return True
 

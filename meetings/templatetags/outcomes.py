@@ -8,7 +8,7 @@ from meetings.models import Decision
 
 register = template.Library()
 
-_BADGE_CLASSES = {
+_BADGE_CLASSES: dict[str, str] = {
     Decision.Outcome.APPROVED: "text-bg-success",
     Decision.Outcome.NOTED: "text-bg-primary",
     Decision.Outcome.DISCUSSED: "text-bg-info",

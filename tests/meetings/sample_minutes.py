@@ -57,9 +57,7 @@ def _load(path: Path, body: Body) -> Meeting:
     time = _TIME_RE.search(text)
     assert date and time, path
     starts_at = timezone.make_aware(
-        dt.datetime(
-            int(date[4]), int(date[3]), int(date[2]), int(time[1]), int(time[2])
-        )
+        dt.datetime(int(date[4]), int(date[3]), int(date[2]), int(time[1]), int(time[2]))
     )
     meeting = Meeting.objects.create(
         body=body, starts_at=starts_at, status=Meeting.Status.PUBLISHED, location="B204"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -44,7 +45,7 @@ def titles(page) -> list[str]:
 
 
 @pytest.fixture
-def minutes(people: People) -> dict[str, AgendaItem]:
+def minutes(people: People) -> dict[str, Any]:
     """A few items of Direktionen over two years, one of them closed, and one of another body."""
     m2017 = MeetingFactory(body=people.body, starts_at=at(2017, 3, 20))
     m2018 = MeetingFactory(body=people.body, starts_at=at(2018, 4, 23))
