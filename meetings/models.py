@@ -251,6 +251,12 @@ class AgendaItem(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="item_number_positive"),
         ]
+        indexes = [
+            # What the visibility rule and search read of every matching item, without its text.
+            models.Index(
+                fields=["id"], include=["meeting", "number", "closed"], name="item_visibility_cover"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Punkt {self.number}: {self.title}"
@@ -372,8 +378,7 @@ class SearchDocument(models.Model):
     parts in the same transaction as any change to the item, its case, recommendation and
     clauses, decision or attachments — whoever makes it (a page, an import, a bulk update in
     SQL). `document` is the weighted sum of the parts (title and case A, decision B,
-    recommendation and background C, the rest D); `trigram_text` holds the words a near-miss
-    search compares against.
+    recommendation and background C, the rest D).
     """
 
     item = models.OneToOneField(
@@ -387,20 +392,32 @@ class SearchDocument(models.Model):
     decision_part = SearchVectorField()
     attachment_part = SearchVectorField()
     document = SearchVectorField()
-    trigram_text = models.TextField()
 
     class Meta:
         verbose_name = _("søgeindeks")
         verbose_name_plural = _("søgeindeks")
-        indexes = [
-            GinIndex(fields=["document"], name="searchdoc_document_gin"),
-            GinIndex(
-                fields=["trigram_text"], name="searchdoc_trigram_gin", opclasses=["gin_trgm_ops"]
-            ),
-        ]
+        indexes = [GinIndex(fields=["document"], name="searchdoc_document_gin")]
 
     def __str__(self) -> str:
         return f"Søgeindeks for punkt {self.item_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of an item's or a case's title, for near-miss searches: a query word that finds
+    nothing is compared (trigram similarity) with these, and the closest words are searched
+    instead. Filled by the same triggers as `SearchDocument`; never shown to a user as such."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("søgeord")
+        verbose_name_plural = _("søgeord")
+        indexes = [
+            GinIndex(fields=["word"], name="searchterm_word_trigram", opclasses=["gin_trgm_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySet[AgendaItem]:

@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    TrigramWordSimilarity,
+    TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db import connection, connections, transaction
+from django.db.models import F, Func, QuerySet, TextField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Body, Case, Decision
+from meetings.models import AgendaItem, Body, Case, Decision, SearchTerm
 from meetings.validators import normalise_case_number
 
 if TYPE_CHECKING:
@@ -40,8 +40,10 @@ PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
 # When full text finds fewer hits than this, near-miss title words are tried as well.
 FUZZY_BELOW = 3
-FUZZY_LIMIT = 50
 FUZZY_MIN_WORD_LENGTH = 4
+# A title word this similar (trigram similarity, 0–1) to an unknown query word stands in for it.
+NEAR_MISS_SIMILARITY = 0.4
+NEAR_MISS_ALTERNATIVES = 3
 
 CASE_NUMBER_QUERY_RE = re.compile(r"^\s*(?:sag\s+|sagsnr\.?\s*)?(\d{2}[/-]\d{1,6})\s*$", re.I)
 # Characters that cannot be stored in PostgreSQL text (NUL) or mean nothing to a search.
@@ -209,72 +211,85 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
     An empty query with filters lists everything the filters let through, newest first; an
     empty query without filters searches nothing. A query that is a case number sets
     `page.case` (the view goes straight to the case) and lists that case's items. When full
-    text finds fewer than `FUZZY_BELOW` items, titles with near-miss words are added after them.
+    text finds fewer than `FUZZY_BELOW` items and a word of the query finds nothing, the title
+    words closest to it are searched instead, and those results follow the exact ones.
     """
     filters = filters or SearchFilters()
     query, notices = clean_query(query)
     page = SearchPage(query=query, filters=filters, notices=notices)
     base = _filtered(user, filters)
+    size = filters.page_size
+    offset = (filters.page - 1) * size
 
     case = case_in_query(query) if query else None
     if case is not None:
         page.case = case
         page.searched = True
-        _fill_page(page, base.filter(case=case), text_query=None)
+        page.count, ids = _page_ids(base.filter(case=case), None, Sort.DATE, offset, size)
+        page.hits = _hits(ids, None, near_miss=False, base=base)
         return page
 
     if not query:
         if filters.narrows:
             page.searched = True
-            _fill_page(page, base, text_query=None)
+            page.count, ids = _page_ids(base, None, Sort.DATE, offset, size)
+            page.hits = _hits(ids, None, near_miss=False, base=base)
         return page
 
     page.searched = True
-    words_present = _has_lexemes(query)
-    if not words_present:
+    if not _has_lexemes(query):
         page.notices.append(
             _(
                 "Søgningen indeholder kun almindelige småord eller tegn, som der ikke søges på. "
                 "Prøv med et mere sigende ord."
             )
         )
-    tsquery = _tsquery(query)
-    if words_present:
-        _fill_page(page, base, text_query=query)
+    else:
+        tsquery = _tsquery(query)
+        page.count, ids = _page_ids(base, tsquery, filters.sort, offset, size)
+        page.hits = _hits(ids, tsquery, near_miss=False, base=base)
 
     if page.count < FUZZY_BELOW:
-        _add_near_misses(page, base, query, tsquery if words_present else None)
+        _add_near_misses(page, base, query)
     return page
 
 
-def _fill_page(page: SearchPage, qs: QuerySet[AgendaItem], *, text_query: str | None) -> None:
-    """Rank (when there is a text query), count and cut out one page in one round trip.
+def _page_ids(
+    qs: QuerySet[AgendaItem], tsquery: SearchQuery | None, sort: str, offset: int, limit: int
+) -> tuple[int, list[int]]:
+    """Rank (when there is a query), count and cut out one page, in one round trip: the total
+    number of matches and the ids of the page, in order.
 
     The matches are gathered narrow (id, date, number, rank) before they are counted and
-    sorted, so the documents themselves are read once, as in a plain full-text query.
-    `qs` is the user's visible, filtered items: nothing else can be ranked or counted.
+    sorted, so each document is read once, as in a plain full-text query. `qs` is the user's
+    visible, filtered items: nothing else is joined, counted or paged.
     """
-    size = page.filters.page_size
-    offset = (page.filters.page - 1) * size
     inner_sql, inner_params = (
         qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
     )
-    params: list[Any] = list(inner_params)
-    # Only the ORM's own parameterised SQL and fixed fragments are put together here; every
-    # value the user typed travels as a parameter.
-    if text_query is not None:
+    params: list[Any] = []
+    # Only SQL compiled by the ORM (values as parameters) and fixed fragments are put
+    # together here; every value the user typed travels as a parameter.
+    if tsquery is not None:
+        tsquery_sql, tsquery_params = _compile(tsquery, qs)
+        # The rank is computed where the document is read, so only (id, rank) pairs travel on.
+        # ts_rank looks at one document and the query alone (no statistics of other rows), and
+        # only the rows of `qs` — the user's visible items — are joined, counted and paged.
         source = f"""
-            SELECT v.id, v.starts_at, v.number, ts_rank(sd.document, q.tsq, 1) AS rank
-              FROM ({inner_sql}) AS v(id, starts_at, number)
-              JOIN meetings_searchdocument sd ON sd.item_id = v.id
-             CROSS JOIN websearch_to_tsquery(%s::regconfig, %s) AS q(tsq)
-             WHERE sd.document @@ q.tsq"""  # noqa: S608
-        params += [CONFIG, text_query]
+            SELECT v.id, v.starts_at, v.number, r.rank
+              FROM (SELECT sd.item_id, ts_rank(sd.document, q.tsq, 1) AS rank
+                      FROM meetings_searchdocument sd
+                     CROSS JOIN (SELECT {tsquery_sql} AS tsq) AS q
+                     WHERE sd.document @@ q.tsq
+                    OFFSET 0) AS r
+              JOIN ({inner_sql}) AS v(id, starts_at, number) ON v.id = r.item_id"""  # noqa: S608
+        params += list(tsquery_params)
     else:
         source = f"""
             SELECT v.id, v.starts_at, v.number, 0 AS rank
               FROM ({inner_sql}) AS v(id, starts_at, number)"""  # noqa: S608
-    if text_query is not None and page.filters.sort == Sort.RELEVANCE:
+    params += list(inner_params)
+    if tsquery is not None and sort == Sort.RELEVANCE:
         order = "rank DESC, starts_at DESC, number"
     else:
         order = "starts_at DESC, number"
@@ -282,53 +297,75 @@ def _fill_page(page: SearchPage, qs: QuerySet[AgendaItem], *, text_query: str | 
         WITH matches AS MATERIALIZED ({source})
         SELECT (SELECT count(*) FROM matches),
                ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, size, offset])
+    with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
+        # Compiling this short query to machine code costs more than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, [*params, limit, offset])
         count, ids = cursor.fetchone()
-    page.count = count
-    tsquery = _tsquery(text_query) if text_query is not None else None
-    page.hits = _hits(list(ids), tsquery, near_miss=False, base=qs)
+    return int(count), list(ids)
 
 
-def _add_near_misses(
-    page: SearchPage, base: QuerySet[AgendaItem], query: str, tsquery: SearchQuery | None
-) -> None:
-    """Titles holding a word close to a query word that itself finds nothing (a typo, or a
-    compound spelled another way: "friluftsstrategi" finds "Friluftstrategi")."""
-    words = [
+def _compile(expression: Any, qs: QuerySet[AgendaItem]) -> tuple[str, Any]:
+    query = qs.query
+    compiler = query.get_compiler(using=qs.db)
+    return compiler.compile(expression.resolve_expression(query))
+
+
+def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -> None:
+    """Search again with each query word that finds nothing replaced by the title words most
+    like it (a typo, or a compound spelled another way: "friluftsstrategi" finds
+    "Friluftstrategi"). The results follow the exact ones, marked as near misses."""
+    if '"' in query:
+        return  # a phrase in quotes is meant exactly as written
+    words = _positive_words(query)
+    unknown = [
         word
-        for word in _positive_words(query)
+        for word in words
         if not base.filter(
             search_document__document=SearchQuery(word, config=CONFIG, search_type="plain")
         ).exists()
     ]
-    if not words:
+    if not unknown:
         return
-    found_ids = [hit.item_id for hit in page.hits]
-    near = Q()
-    best: Any = None
-    for word in words:
-        # `%>` uses the trigram index; its threshold is pg_trgm.word_similarity_threshold (0.6).
-        near |= Q(search_document__trigram_text__trigram_word_similar=word)
-        similarity = TrigramWordSimilarity(word, "search_document__trigram_text")
-        best = similarity if best is None else Func(best, similarity, function="GREATEST")
-    rows = list(
-        base.filter(near)
-        .exclude(pk__in=found_ids)
-        .annotate(similarity=best)
-        .order_by("-similarity", "-meeting__starts_at", "number")
-        .values_list("pk", flat=True)[:FUZZY_LIMIT]
-    )
-    if not rows:
-        return
+    corrected: SearchQuery | None = None
+    for word in unknown:
+        similar = list(
+            SearchTerm.objects.filter(word__trigram_similar=word)
+            .exclude(word=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .filter(similarity__gte=NEAR_MISS_SIMILARITY)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:NEAR_MISS_ALTERNATIVES]
+        )
+        if not similar:
+            return
+        alternatives = SearchQuery(similar[0], config=CONFIG, search_type="plain")
+        for other in similar[1:]:
+            alternatives |= SearchQuery(other, config=CONFIG, search_type="plain")
+        corrected = alternatives if corrected is None else corrected & alternatives
+    rest = " ".join(token for token in query.split() if not _is_unknown(token, unknown))
+    assert corrected is not None
+    if rest and _has_lexemes(rest):
+        rest_query = SearchQuery(rest, config=CONFIG, search_type="websearch")
+        either = "or" in (token.lower() for token in query.split())
+        corrected = (rest_query | corrected) if either else (rest_query & corrected)
     exact_count = page.count
-    page.near_misses = True
-    page.count = exact_count + len(rows)
     size = page.filters.page_size
     start = max(0, (page.filters.page - 1) * size - exact_count)
     room = size - len(page.hits)
-    chosen = rows[start : start + room] if room > 0 else []
-    page.hits.extend(_hits(chosen, tsquery, near_miss=True, base=base))
+    found = [hit.item_id for hit in page.hits]
+    near_count, ids = _page_ids(
+        base.exclude(pk__in=found), corrected, page.filters.sort, start, max(room, 0)
+    )
+    if not near_count:
+        return
+    page.near_misses = True
+    page.count = exact_count + near_count
+    page.hits.extend(_hits(ids, corrected, near_miss=True, base=base))
+
+
+def _is_unknown(token: str, unknown: list[str]) -> bool:
+    return any(word.lower() in unknown for word in _WORD_RE.findall(token))
 
 
 def _positive_words(query: str) -> list[str]:

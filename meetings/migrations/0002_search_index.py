@@ -85,6 +85,16 @@ RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
       FROM meetings_agendaitem i WHERE i.id = p_item_id
 $$;
 
+-- The words of titles, for near-miss searches: lower case, 4 to 60 letters, no numbers.
+CREATE FUNCTION referat_search_add_terms(p_texts text[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO meetings_searchterm (word)
+    SELECT DISTINCT w
+      FROM unnest(p_texts) AS t(text),
+           regexp_split_to_table(lower(t.text), '[^[:alnum:]]+') AS w
+     WHERE length(w) BETWEEN 4 AND 60 AND w !~ '[0-9]'
+    ON CONFLICT DO NOTHING
+$$;
+
 CREATE FUNCTION referat_search_document_sum() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.document := NEW.item_part || NEW.recommendation_part || NEW.decision_part
@@ -107,33 +117,36 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO meetings_searchdocument
             (item_id, item_part, recommendation_part, decision_part, attachment_part,
-             document, trigram_text)
+             document)
         SELECT n.id,
                referat_search_item_part(n.title, c.number, c.title, n.background,
                                         n.presentation, n.economy),
                referat_search_recommendation_part(n.id),
                referat_search_decision_part(n.id),
                referat_search_attachment_part(n.id),
-               ''::tsvector,
-               concat_ws(' ', n.title, nullif(c.title, n.title))
+               ''::tsvector
           FROM new_rows n LEFT JOIN meetings_case c ON c.id = n.case_id
         ON CONFLICT (item_id) DO UPDATE SET
             item_part = EXCLUDED.item_part,
             recommendation_part = EXCLUDED.recommendation_part,
             decision_part = EXCLUDED.decision_part,
-            attachment_part = EXCLUDED.attachment_part,
-            trigram_text = EXCLUDED.trigram_text;
+            attachment_part = EXCLUDED.attachment_part;
+        PERFORM referat_search_add_terms(ARRAY(
+            SELECT concat_ws(' ', n.title, c.title)
+              FROM new_rows n LEFT JOIN meetings_case c ON c.id = n.case_id));
     ELSIF TG_OP = 'UPDATE' THEN
         UPDATE meetings_searchdocument sd
            SET item_part = referat_search_item_part(n.title, c.number, c.title, n.background,
-                                                    n.presentation, n.economy),
-               trigram_text = concat_ws(' ', n.title, nullif(c.title, n.title))
+                                                    n.presentation, n.economy)
           FROM new_rows n
           JOIN old_rows o ON o.id = n.id
           LEFT JOIN meetings_case c ON c.id = n.case_id
          WHERE sd.item_id = n.id
            AND (n.title, n.case_id, n.background, n.presentation, n.economy)
                IS DISTINCT FROM (o.title, o.case_id, o.background, o.presentation, o.economy);
+        PERFORM referat_search_add_terms(ARRAY(
+            SELECT n.title FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE n.title IS DISTINCT FROM o.title));
     ELSE
         DELETE FROM meetings_searchdocument WHERE item_id IN (SELECT id FROM old_rows);
     END IF;
@@ -144,13 +157,15 @@ CREATE FUNCTION referat_search_cases_changed() RETURNS trigger LANGUAGE plpgsql 
 BEGIN
     UPDATE meetings_searchdocument sd
        SET item_part = referat_search_item_part(i.title, n.number, n.title, i.background,
-                                                i.presentation, i.economy),
-           trigram_text = concat_ws(' ', i.title, nullif(n.title, i.title))
+                                                i.presentation, i.economy)
       FROM new_rows n
       JOIN old_rows o ON o.id = n.id
       JOIN meetings_agendaitem i ON i.case_id = n.id
      WHERE sd.item_id = i.id
        AND (n.number, n.title) IS DISTINCT FROM (o.number, o.title);
+    PERFORM referat_search_add_terms(ARRAY(
+        SELECT n.title FROM new_rows n JOIN old_rows o ON o.id = n.id
+         WHERE n.title IS DISTINCT FROM o.title));
     RETURN NULL;
 END $$;
 
@@ -288,17 +303,18 @@ CREATE TRIGGER case_search_update AFTER UPDATE ON meetings_case
 
 -- Items that exist already (a database migrated with data) get their documents now.
 INSERT INTO meetings_searchdocument
-    (item_id, item_part, recommendation_part, decision_part, attachment_part, document,
-     trigram_text)
+    (item_id, item_part, recommendation_part, decision_part, attachment_part, document)
 SELECT i.id,
        referat_search_item_part(i.title, c.number, c.title, i.background, i.presentation,
                                 i.economy),
        referat_search_recommendation_part(i.id),
        referat_search_decision_part(i.id),
        referat_search_attachment_part(i.id),
-       ''::tsvector,
-       concat_ws(' ', i.title, nullif(c.title, i.title))
+       ''::tsvector
   FROM meetings_agendaitem i LEFT JOIN meetings_case c ON c.id = i.case_id;
+SELECT referat_search_add_terms(ARRAY(
+    SELECT concat_ws(' ', i.title, c.title)
+      FROM meetings_agendaitem i LEFT JOIN meetings_case c ON c.id = i.case_id));
 """
 
 DROP_SEARCH_SQL = r"""
@@ -326,6 +342,7 @@ DROP FUNCTION IF EXISTS referat_search_recommendations_changed();
 DROP FUNCTION IF EXISTS referat_search_clauses_changed();
 DROP FUNCTION IF EXISTS referat_search_attachments_changed();
 DROP FUNCTION IF EXISTS referat_search_document_sum();
+DROP FUNCTION IF EXISTS referat_search_add_terms(text[]);
 DROP FUNCTION IF EXISTS referat_search_text(bigint);
 DROP FUNCTION IF EXISTS referat_html_to_text(text);
 DROP FUNCTION IF EXISTS referat_search_attachment_part(bigint);
@@ -357,13 +374,27 @@ class Migration(migrations.Migration):
                 ('decision_part', django.contrib.postgres.search.SearchVectorField()),
                 ('attachment_part', django.contrib.postgres.search.SearchVectorField()),
                 ('document', django.contrib.postgres.search.SearchVectorField()),
-                ('trigram_text', models.TextField()),
             ],
             options={
                 'verbose_name': 'søgeindeks',
                 'verbose_name_plural': 'søgeindeks',
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['document'], name='searchdoc_document_gin'), django.contrib.postgres.indexes.GinIndex(fields=['trigram_text'], name='searchdoc_trigram_gin', opclasses=['gin_trgm_ops'])],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['document'], name='searchdoc_document_gin')],
             },
         ),
-            migrations.RunSQL(SEARCH_SQL, reverse_sql=DROP_SEARCH_SQL),
+            migrations.CreateModel(
+            name='SearchTerm',
+            fields=[
+                ('word', models.CharField(max_length=60, primary_key=True, serialize=False)),
+            ],
+            options={
+                'verbose_name': 'søgeord',
+                'verbose_name_plural': 'søgeord',
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['word'], name='searchterm_word_trigram', opclasses=['gin_trgm_ops'])],
+            },
+        ),
+        migrations.AddIndex(
+            model_name='agendaitem',
+            index=models.Index(fields=['id'], include=('meeting', 'number', 'closed'), name='item_visibility_cover'),
+        ),
+        migrations.RunSQL(SEARCH_SQL, reverse_sql=DROP_SEARCH_SQL),
     ]

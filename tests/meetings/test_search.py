@@ -267,6 +267,14 @@ class TestNearMisses:
         assert titles(page) == ["Godkendelse af Friluftstrategi"]
         assert page.hits[0].near_miss
 
+    def test_a_near_miss_combines_with_the_other_words(self, people: People) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting, title="Godkendelse af Friluftstrategi")
+        AgendaItemFactory(meeting=meeting, title="Status på Friluftstrategi")
+        page = search_items(people.staff, "godkendelse friluftsstrategi")
+        assert titles(page) == ["Godkendelse af Friluftstrategi"]
+        assert "<mark>" in page.hits[0].snippet or page.hits[0].snippet == ""
+
     def test_a_typo_is_found(self, people: People, minutes) -> None:
         page = search_items(people.staff, "makerspcae")
         assert titles(page)[:1] == [minutes["makerspace"].title]
