@@ -3,26 +3,14 @@ of staff, and — unless asked not to — the sample minutes."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Body,
-    Decision,
-    Meeting,
-    Membership,
-    Recommendation,
-    RecommendationClause,
-)
-from meetings.services import case_get_or_create
+from meetings.models import Body, Membership
 
 DEFAULT_PASSWORD = "referat-demo"  # noqa: S105 - the documented development login
 SAMPLE_DIR = Path(settings.BASE_DIR) / "meetings" / "demo_minutes"
@@ -62,45 +50,13 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
 
 
 def _load_minutes(body: Body) -> list[str]:
-    starts_at = timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30))
-    meeting, _ = Meeting.objects.update_or_create(
-        body=body,
-        starts_at=starts_at,
-        defaults={"location": "Mødelokale B105", "status": Meeting.Status.PUBLISHED},
-    )
-    meeting.attendances.all().delete()
-    Attendance.objects.bulk_create(
-        [
-            Attendance(meeting=meeting, name="Lars Holte", role="medlem", position=1),
-            Attendance(
-                meeting=meeting, name="Kathrine Seier Skastrup", role="sekretær", position=2
-            ),
-        ]
-    )
-    meeting.items.all().delete()
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        number=1,
-        title="Udbud af KMD driftskontrakt",
-        case=case_get_or_create(number="17/8444", title="Udbud af KMD driftskontrakt"),
-        background="<p>Direktionen traf den 10-01-2018 beslutning om udbud.</p>",
-    )
-    rec = Recommendation.objects.create(item=item, lead_in="Det indstilles:", numbered=True)
-    RecommendationClause.objects.create(
-        recommendation=rec, position=1, text="at sagens tidsplan tages til efterretning"
-    )
-    Decision.objects.create(
-        item=item,
-        text="<p>Godkendt.</p>",
-        outcome=Decision.Outcome.APPROVED,
-        decided_on=dt.date(2018, 4, 23),
-    )
-    AgendaItem.objects.create(
-        meeting=meeting,
-        number=2,
-        title="Personalesag",
-        case=case_get_or_create(number="17/171"),
-        closed=True,
-        background="<p>Fortroligt indhold.</p>",
-    )
-    return [str(meeting)]
+    """Import the sample minutes shipped in meetings/demo_minutes/ (idempotent by design)."""
+    from meetings.importer.service import import_file
+
+    loaded: list[str] = []
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        report = import_file(path.name, path.read_bytes())
+        if not report.ok:
+            raise RuntimeError(report.summary())
+        loaded.extend(report.meetings)
+    return loaded

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import People
-from tests.meetings.sample_minutes import load_sample_minutes
+from tests.meetings.samples import import_sample_minutes
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are ordinary blocking calls.
@@ -41,7 +41,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def staff_page(browser: Browser, live_server, people: People) -> Iterator[Page]:
-    load_sample_minutes(people.body)
+    import_sample_minutes()
     client = people.client_for("staff")
     context = browser.new_context(base_url=live_server.url, locale="da-DK")
     context.add_cookies(

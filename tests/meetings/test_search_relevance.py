@@ -9,7 +9,7 @@ import pytest
 
 from meetings.search import search_items
 from tests.conftest import People
-from tests.meetings.sample_minutes import load_sample_minutes
+from tests.meetings.samples import import_sample_minutes
 
 # (query, meeting date, item number) — the item a person asking this would want.
 EXPECTED = [
@@ -48,7 +48,7 @@ EXPECTED = [
 
 @pytest.mark.django_db
 def test_the_expected_item_is_in_the_top_three_for_every_query(people: People) -> None:
-    load_sample_minutes(people.body)
+    import_sample_minutes()
     misses = []
     for query, date, number in EXPECTED:
         page = search_items(people.staff, query)
