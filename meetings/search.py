@@ -246,7 +246,9 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
         )
     else:
         tsquery = _tsquery(query)
-        page.count, ids = _page_ids(base, tsquery, filters.sort, offset, size)
+        page.count, ids = _page_ids(
+            base, tsquery, filters.sort, offset, size, narrowed=filters.narrows
+        )
         page.hits = _hits(ids, tsquery, near_miss=False, base=base)
 
     if page.count < FUZZY_BELOW:
@@ -255,7 +257,13 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
 
 
 def _page_ids(
-    qs: QuerySet[AgendaItem], tsquery: SearchQuery | None, sort: str, offset: int, limit: int
+    qs: QuerySet[AgendaItem],
+    tsquery: SearchQuery | None,
+    sort: str,
+    offset: int,
+    limit: int,
+    *,
+    narrowed: bool = False,
 ) -> tuple[int, list[int]]:
     """Rank (when there is a query), count and cut out one page, in one round trip: the total
     number of matches and the ids of the page, in order.
@@ -275,13 +283,15 @@ def _page_ids(
         # The rank is computed where the document is read, so only (id, rank) pairs travel on.
         # ts_rank looks at one document and the query alone (no statistics of other rows), and
         # only the rows of `qs` — the user's visible items — are joined, counted and paged.
+        # With filters that narrow the items, the planner may join first and rank fewer rows.
+        fence = "" if narrowed else "OFFSET 0"
         source = f"""
             SELECT v.id, v.starts_at, v.number, r.rank
-              FROM (SELECT sd.item_id, ts_rank(sd.document, q.tsq, 1) AS rank
+              FROM (SELECT sd.item_id, ts_rank(sd.document, q.tsq) AS rank
                       FROM meetings_searchdocument sd
                      CROSS JOIN (SELECT {tsquery_sql} AS tsq) AS q
                      WHERE sd.document @@ q.tsq
-                    OFFSET 0) AS r
+                    {fence}) AS r
               JOIN ({inner_sql}) AS v(id, starts_at, number) ON v.id = r.item_id"""  # noqa: S608
         params += list(tsquery_params)
     else:
@@ -355,7 +365,12 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
     room = size - len(page.hits)
     found = [hit.item_id for hit in page.hits]
     near_count, ids = _page_ids(
-        base.exclude(pk__in=found), corrected, page.filters.sort, start, max(room, 0)
+        base.exclude(pk__in=found),
+        corrected,
+        page.filters.sort,
+        start,
+        max(room, 0),
+        narrowed=page.filters.narrows,
     )
     if not near_count:
         return

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Body, Decision, Meeting
@@ -52,10 +53,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        visible = Meeting.objects.visible_to(user)
+        visible = Meeting.objects.visible_to(user).filter(body=OuterRef("pk"))
         body_field = self.fields["body"]
         assert isinstance(body_field, forms.ModelChoiceField)
-        body_field.queryset = Body.objects.filter(meetings__in=visible).distinct().order_by("name")
+        body_field.queryset = Body.objects.filter(Exists(visible)).order_by("name")
         # "from" and "to" are the public parameter names but not valid Python identifiers.
         self.fields["from"] = forms.DateField(
             label=_("Fra dato"),
