@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_prose_editor",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -140,6 +141,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 # Text of attachments up to this size is read during the upload; larger files by a task.
 ATTACHMENT_INLINE_EXTRACT_BYTES = env_int("ATTACHMENT_INLINE_EXTRACT_BYTES", 2 * 1024 * 1024)
+# How long an editor's heartbeat counts as "has the item open" (seconds).
+PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 45)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {
@@ -158,6 +161,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "meetings.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -2,60 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.conf import settings
+from playwright.sync_api import Page
 
 from tests.conftest import People
 from tests.meetings.samples import import_sample_minutes
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # around it are ordinary blocking calls. Allowed for these tests only, then undone.
-    env = pytest.MonkeyPatch()
-    env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    env.undo()
-
-
 @pytest.fixture
-def staff_page(browser: Browser, live_server, people: People) -> Iterator[Page]:
+def staff_page(page: Page, live_server, people: People) -> Page:
+    """pytest-playwright's page in the system Chromium (tests/conftest.py), logged in as a
+    member of staff, with the sample minutes imported."""
     import_sample_minutes()
     client = people.client_for("staff")
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    context.add_cookies(
+    page.context.add_cookies(
         [
             {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                 "url": live_server.url,
             }
         ]
     )
-    page = context.new_page()
-    yield page
-    context.close()
+    page.set_default_timeout(15_000)
+    return page
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -71,8 +48,8 @@ def serious_violations(page: Page) -> list[str]:
     ]
 
 
-def test_searching_from_the_navbar_with_the_keyboard(staff_page: Page) -> None:
-    staff_page.goto("/")
+def test_searching_from_the_navbar_with_the_keyboard(staff_page: Page, live_server) -> None:
+    staff_page.goto(live_server.url + "/")
     staff_page.get_by_role("searchbox", name="Søg i beslutninger").fill("ny omstilling")
     staff_page.keyboard.press("Enter")
     staff_page.wait_for_url("**/search/?q=ny+omstilling")
@@ -82,8 +59,8 @@ def test_searching_from_the_navbar_with_the_keyboard(staff_page: Page) -> None:
     assert "Godkendt" in first.inner_text()
 
 
-def test_a_case_number_in_the_navbar_opens_the_case_history(staff_page: Page) -> None:
-    staff_page.goto("/")
+def test_a_case_number_in_the_navbar_opens_the_case_history(staff_page: Page, live_server) -> None:
+    staff_page.goto(live_server.url + "/")
     staff_page.get_by_role("searchbox", name="Søg i beslutninger").fill("16/26813")
     staff_page.keyboard.press("Enter")
     staff_page.wait_for_url("**/cases/16-26813/")
@@ -94,18 +71,18 @@ def test_a_case_number_in_the_navbar_opens_the_case_history(staff_page: Page) ->
     assert "Taget til efterretning" in staff_page.locator(".case-overview").inner_text()
 
 
-def test_the_search_page_passes_axe(staff_page: Page) -> None:
-    staff_page.goto("/search/?q=omstilling&outcome=godkendt")
+def test_the_search_page_passes_axe(staff_page: Page, live_server) -> None:
+    staff_page.goto(live_server.url + "/search/?q=omstilling&outcome=godkendt")
     assert staff_page.locator(".search-result").count() >= 1
     assert serious_violations(staff_page) == []
 
 
-def test_the_search_page_with_errors_passes_axe(staff_page: Page) -> None:
-    staff_page.goto("/search/?q=x&case=abc&from=2019-01-01&to=2018-01-01")
+def test_the_search_page_with_errors_passes_axe(staff_page: Page, live_server) -> None:
+    staff_page.goto(live_server.url + "/search/?q=x&case=abc&from=2019-01-01&to=2018-01-01")
     assert staff_page.locator(".invalid-feedback").count() == 2
     assert serious_violations(staff_page) == []
 
 
-def test_the_case_history_passes_axe(staff_page: Page) -> None:
-    staff_page.goto("/cases/16-26813/")
+def test_the_case_history_passes_axe(staff_page: Page, live_server) -> None:
+    staff_page.goto(live_server.url + "/cases/16-26813/")
     assert serious_violations(staff_page) == []

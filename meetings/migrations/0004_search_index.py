@@ -355,7 +355,7 @@ DROP FUNCTION IF EXISTS referat_search_item_part(text, text, text, text, text, t
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0001_initial'),
+        ('meetings', '0003_merge_drafting_and_import'),
     ]
 
     operations = [
