@@ -542,6 +542,23 @@ class TestAttachmentText:
         assert titles(page) == ["Vandplan"]
         assert "<mark>grundvandsboringer</mark>" in page.hits[0].snippet
 
+    def test_a_pdf_uploaded_by_the_secretary_is_searchable_at_once(self, people: People) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from weasyprint import HTML
+
+        from meetings import services
+
+        pdf = HTML(string="<p>Skitse af cykelparkering ved stationen.</p>").write_pdf()
+        draft = MeetingFactory(body=people.body, status=Meeting.Status.DRAFT)
+        item = AgendaItemFactory(meeting=draft, title="Stationsforplads")
+        services.attachment_add(
+            actor=people.secretary,
+            item=item,
+            upload=SimpleUploadedFile("skitse.pdf", pdf, content_type="application/pdf"),
+        )
+        assert titles(search_items(people.secretary, "cykelparkering")) == ["Stationsforplads"]
+        assert search_items(people.staff, "cykelparkering").count == 0  # not yet published
+
     def test_a_damaged_file_gives_no_text_and_no_error(self, people: People) -> None:
         from django.core.files.base import ContentFile
 
