@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "meetings",
+    "meetings.pdf",
     "budget",
 ]
 
@@ -131,8 +132,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # WeasyPrint can grow large on a big agenda package; recycle the child past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)
 # The visibility timeout must exceed the hard time limit, or Redis redelivers running tasks.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat sends again the PDF jobs the broker never got (it was down) or lost.
+CELERY_BEAT_SCHEDULE = {
+    "pdf-dispatch-pending": {"task": "pdf.dispatch_pending", "schedule": 60.0},
+}
+# PDF jobs may go to a queue of their own, for a worker sized for WeasyPrint; "" = default.
+PDF_TASK_QUEUE = env_str("PDF_TASK_QUEUE", "")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")
