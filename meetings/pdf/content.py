@@ -22,6 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from budget.models import BudgetTable
+from budget.rendering import section_with_tables
+from meetings.exchange import recommendation_html
 from meetings.models import AgendaItem, Meeting, meeting_items_for_display
 from meetings.pdf.models import PdfJob
 from meetings.sanitize import sanitize_html
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 
 # Raised whenever the template, the stylesheet or the way content is prepared changes in a way
 # that alters the output: it is part of every content hash, so old files are not reused.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 # An amount as the minutes write it: 2.812 · -606 · 15.324.179 · 0,460 · 25% · ?
 _NUMBER = r"[-−+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*%?|\?"
@@ -55,6 +58,7 @@ class RecommendationView:
     numbered: bool
     clauses: list[str]
     note: SafeString
+    html: SafeString
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,12 @@ def _items_for(
         AgendaItem.objects.filter(meeting=meeting)
         .annotate(content_visible=Q(closed=False))
         .select_related("case", "recommendation", "decision")
-        .prefetch_related("recommendation__clauses", "attachments")
+        .prefetch_related(
+            "recommendation__clauses",
+            "attachments",
+            "budget_tables__columns",
+            "budget_tables__rows__cells",
+        )
         .order_by("number")
     )
 
@@ -121,6 +130,7 @@ def _item_view(item: AgendaItem, *, meeting: Meeting, document: str, shown: bool
             numbered=rec.numbered,
             clauses=[clause.text for clause in rec.clauses.all()],
             note=rich_text(rec.note),
+            html=rich_text(recommendation_html(rec)),
         )
     decision = None
     dec = getattr(item, "decision", None)
@@ -147,8 +157,10 @@ def _item_view(item: AgendaItem, *, meeting: Meeting, document: str, shown: bool
         background=rich_text(item.background),
         recommendation=recommendation,
         decision=decision,
-        presentation=rich_text(item.presentation),
-        economy=rich_text(item.economy),
+        presentation=section_with_tables(
+            item, BudgetTable.Section.PRESENTATION, clean_text=rich_text
+        ),
+        economy=section_with_tables(item, BudgetTable.Section.ECONOMY, clean_text=rich_text),
         attachments=[attachment.title for attachment in item.attachments.all()],
     )
 
@@ -185,6 +197,7 @@ def build_html(
             "absent": [a for a in attendances if not a.present],
             "items": items,
             "stylesheet": f"{settings.STATIC_URL}pdf/minutes.css",
+            "budget_stylesheet": f"{settings.STATIC_URL}css/budget.css",
         }
         return render_to_string("pdf/minutes.html", context)
 

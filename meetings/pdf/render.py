@@ -34,6 +34,8 @@ logger = logging.getLogger("referat.pdf")
 BASE_URL = "https://referat.invalid/"
 PDF_VARIANT = "pdf/a-3a"
 STYLESHEET = "pdf/minutes.css"
+# Budget tables print with the same stylesheet as on the web.
+STYLESHEETS = (STYLESHEET, "css/budget.css")
 
 ProgressCallback = Callable[[int], None]
 
@@ -87,9 +89,11 @@ class StaticOnlyURLFetcher(URLFetcher):
 def renderer_fingerprint() -> str:
     """WeasyPrint's version, the PDF variant and the stylesheet's bytes: a change to any of
     them changes every content hash."""
-    css = finders.find(STYLESHEET)
-    css_bytes = Path(css).read_bytes() if isinstance(css, str) else b""
-    return f"{version('weasyprint')}|{PDF_VARIANT}|{hashlib.sha256(css_bytes).hexdigest()}"
+    digest = hashlib.sha256()
+    for name in STYLESHEETS:
+        css = finders.find(name)
+        digest.update(Path(css).read_bytes() if isinstance(css, str) else b"")
+    return f"{version('weasyprint')}|{PDF_VARIANT}|{digest.hexdigest()}"
 
 
 @dataclass(frozen=True)

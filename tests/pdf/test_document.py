@@ -238,3 +238,18 @@ def _structure_roles(node: pikepdf.Object) -> set[str]:
             elif isinstance(kids, pikepdf.Dictionary):
                 stack.append(kids)
     return roles
+
+
+class TestBudgetTables:
+    def test_budget_tables_print_with_computed_totals_right_aligned_and_bold(
+        self, people: People, render_for: RenderFor
+    ) -> None:
+        meeting = create_meeting(body=people.body, samples=("direktionen-2018-04-23",))
+        pdf = render_for(meeting, "public")
+        caption = next(i for i, p in enumerate(pdf.pages) if "Tabel 1: Overføres til ØDC" in p)
+        # The table may run onto the next page; its total (computed, not typed) is 2.812.
+        page = next(i for i in (caption, caption + 1) if "2.812" in pdf.pages[i])
+        with pdfplumber.open(io.BytesIO(pdf.data)) as doc:
+            words = doc.pages[page].extract_words(extra_attrs=["fontname"])
+        total = next(w for w in words if w["text"] == "2.812")
+        assert "Bold" in total["fontname"]
