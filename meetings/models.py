@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -277,6 +279,12 @@ class AgendaItem(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="item_number_positive"),
         ]
+        indexes = [
+            # What the visibility rule and search read of every matching item, without its text.
+            models.Index(
+                fields=["id"], include=["meeting", "number", "closed"], name="item_visibility_cover"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Punkt {self.number}: {self.title}"
@@ -376,6 +384,8 @@ class Attachment(models.Model):
     content_type = models.CharField(_("filtype"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("størrelse"), default=0)
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    # The file's text where it can be read (PDF, plain text), so that search finds it.
+    extracted_text = models.TextField(_("tekst fra filen"), blank=True, editable=False)
 
     class Meta:
         ordering = ["item", "position", "pk"]
@@ -387,6 +397,55 @@ class Attachment(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("meetings:attachment_download", args=[self.pk])
+
+
+class SearchDocument(models.Model):
+    """The full-text index of one agenda item.
+
+    Written only by the database: the triggers of migration `0004_search_index` recompute the
+    parts in the same transaction as any change to the item, its case, recommendation and
+    clauses, decision or attachments — whoever makes it (a page, an import, a bulk update in
+    SQL). `document` is the weighted sum of the parts (title and case A, decision B,
+    recommendation and background C, the rest D).
+    """
+
+    item = models.OneToOneField(
+        AgendaItem,
+        on_delete=models.DO_NOTHING,  # the database removes the row with its item
+        primary_key=True,
+        related_name="search_document",
+    )
+    item_part = SearchVectorField()
+    recommendation_part = SearchVectorField()
+    decision_part = SearchVectorField()
+    attachment_part = SearchVectorField()
+    document = SearchVectorField()
+
+    class Meta:
+        verbose_name = _("søgeindeks")
+        verbose_name_plural = _("søgeindeks")
+        indexes = [GinIndex(fields=["document"], name="searchdoc_document_gin")]
+
+    def __str__(self) -> str:
+        return f"Søgeindeks for punkt {self.item_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of an item's or a case's title, for near-miss searches: a query word that finds
+    nothing is compared (trigram similarity) with these, and the closest words are searched
+    instead. Filled by the same triggers as `SearchDocument`; never shown to a user as such."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("søgeord")
+        verbose_name_plural = _("søgeord")
+        indexes = [
+            GinIndex(fields=["word"], name="searchterm_word_trigram", opclasses=["gin_trgm_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ItemPresence(models.Model):

@@ -38,6 +38,7 @@ from meetings.models import (
     bodies_editable_by,
 )
 from meetings.sanitize import sanitize_html
+from meetings.text_extraction import extract_text
 from meetings.validators import normalise_case_number
 
 if TYPE_CHECKING:
@@ -591,6 +592,7 @@ def attachment_add(
     )
     attachment.file.save(_safe_filename(upload.name or "bilag"), upload, save=False)
     attachment.save()
+    attachment_schedule_text_extraction(attachment=attachment)
     return attachment
 
 
@@ -646,3 +648,37 @@ def presence_others(*, user: Actor, item: AgendaItem) -> list[str]:
         rows = rows.exclude(user_id=user.pk)
     rows = rows.select_related("user").order_by("user__first_name", "user__username")
     return [row.user.get_full_name() or row.user.get_username() for row in rows]
+
+
+# --- Text of attachments, for search ---------------------------------------------------------
+
+
+def attachment_extract_text(*, attachment_id: int) -> bool:
+    """Read the text of an attachment's file into `extracted_text`, so that search finds it.
+
+    Idempotent: running it twice stores the same text. Returns False when the attachment is
+    gone or has no file. The search index follows in the same transaction (database trigger).
+    """
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.file:
+        return False
+    with attachment.file.open("rb") as handle:
+        text = extract_text(handle, content_type=attachment.content_type, name=attachment.file.name)
+    Attachment.objects.filter(pk=attachment.pk).update(extracted_text=text)
+    return True
+
+
+def attachment_schedule_text_extraction(*, attachment: Attachment) -> None:
+    """Make an uploaded or imported attachment's text searchable: a small file at once, a
+    large one (over settings.ATTACHMENT_INLINE_EXTRACT_BYTES) by a Celery task after commit,
+    so that a request never waits for a long PDF."""
+    if not attachment.file:
+        return
+    size = attachment.size or attachment.file.size
+    if size <= settings.ATTACHMENT_INLINE_EXTRACT_BYTES:
+        attachment_extract_text(attachment_id=attachment.pk)
+        return
+    from meetings.tasks import extract_attachment_text
+
+    attachment_id = attachment.pk
+    transaction.on_commit(lambda: extract_attachment_text.delay(attachment_id))

@@ -14,6 +14,7 @@ urlpatterns = [
         name="meeting_participants",
     ),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("search/", views.search, name="search"),
     path("meetings/<int:pk>/edit/", drafting_views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/items/new/", drafting_views.item_add, name="item_add"),
     path("meetings/<int:pk>/reorder/", drafting_views.meeting_reorder, name="meeting_reorder"),

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,8 @@ from meetings.models import (
     bodies_editable_by,
     meeting_items_for_display,
 )
+from meetings.search import search_items
+from meetings.search_form import SearchForm, page_number
 from meetings.validators import normalise_case_number
 
 logger = logging.getLogger("referat.access")
@@ -141,14 +144,21 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
     case = get_object_or_404(Case, number=number)
-    items = (
+    items = list(
         AgendaItem.objects.listed_for(request.user)
         .filter(case=case)
         .select_related("meeting", "meeting__body", "decision", "recommendation")
-        .prefetch_related("recommendation__clauses")
+        .prefetch_related("recommendation__clauses", "attachments")
         .order_by("-meeting__starts_at", "-number")
     )
-    return render(request, "meetings/case_detail.html", {"case": case, "items": items})
+    for item in items:
+        item.local_date = timezone.localdate(item.meeting.starts_at)  # type: ignore[attr-defined]
+    bodies = sorted({item.meeting.body.name for item in items})
+    return render(
+        request,
+        "meetings/case_detail.html",
+        {"case": case, "items": items, "bodies": bodies},
+    )
 
 
 @login_required
@@ -167,3 +177,20 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@no_store
+def search(request: HttpRequest) -> HttpResponse:
+    """Staff search every past decision; a case number goes straight to its case."""
+    form = SearchForm(request.GET or None, user=request.user)
+    page = None
+    if form.is_bound and form.is_valid():
+        page = search_items(
+            request.user,
+            form.cleaned_data["q"],
+            form.filters(page=page_number(request.GET.get("page"))),
+        )
+        if page.case is not None and not page.filters.narrows:
+            return redirect(page.case.get_absolute_url())
+    return render(request, "meetings/search.html", {"form": form, "page": page})

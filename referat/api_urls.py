@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from budget import api as budget_api
 from meetings.api import ItemViewSet, MeetingViewSet
 from meetings.pdf import api as pdf_api
+from meetings.search_api import SearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,6 +16,7 @@ router.register("items", ItemViewSet, basename="api-item")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("search/", SearchView.as_view(), name="api-search"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("pools/", budget_api.PoolListView.as_view(), name="api-pools"),
     path("pools/<int:pk>/", budget_api.PoolDetailView.as_view(), name="api-pool"),

@@ -146,6 +146,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")
 
 # Attachments: the limit a secretary is told about when an upload is refused.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+# Text of attachments up to this size is read during the upload; larger files by a task.
+ATTACHMENT_INLINE_EXTRACT_BYTES = env_int("ATTACHMENT_INLINE_EXTRACT_BYTES", 2 * 1024 * 1024)
 # How long an editor's heartbeat counts as "has the item open" (seconds).
 PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 45)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

@@ -3,12 +3,11 @@ rows, with htmx swapping the table in place and nothing typed lost."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from budget.models import BudgetTable
 from budget.services import budget_table_create
@@ -17,43 +16,18 @@ from meetings.models import Meeting
 from tests.conftest import People
 from tests.factories import AgendaItemFactory, MeetingFactory
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 EXCEL = (
     "1.000 kr.\t2018\t2019\nHeadsets\t2.000\t\nNy central netværksenhed\t1.100\t250\nI alt\t\t\n"
 )
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop on this thread, which Django takes for an
-    # async context; the ORM calls of the test and its fixtures are synchronous all the same.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
-def page_as_secretary(chromium: Browser, live_server, people: People) -> Iterator[Page]:
+def page_as_secretary(browser: Browser, live_server, people: People) -> Iterator[Page]:
+    # pytest-playwright's browser (the system Chromium, set up in tests/conftest.py): one
+    # Playwright per test session, shared with the other browser tests.
     client = Client()
     client.force_login(people.secretary)
-    context = chromium.new_context(locale="da-DK")
+    context = browser.new_context(locale="da-DK")
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

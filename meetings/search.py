@@ -1,0 +1,483 @@
+"""Search of past decisions: full text in Danish over the index the database keeps
+(`SearchDocument`), a case number's jump to its case, near-miss words by trigram similarity.
+
+Every path starts from `AgendaItem.objects.visible_to(user)`: a closed item the user may not see
+is filtered out before anything is ranked or counted, and snippets are made only from the rows
+of that same queryset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    TrigramSimilarity,
+)
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+from django.db.models import F, Func, QuerySet, TextField, Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from meetings.models import AgendaItem, Body, Case, Decision, SearchTerm
+from meetings.validators import normalise_case_number
+
+if TYPE_CHECKING:
+    from meetings.models import AnyUser
+
+CONFIG = "danish"
+PAGE_SIZE = 20
+# Longer queries are cut here: nobody types more, and a pasted page should not cost a second.
+MAX_QUERY_LENGTH = 200
+# When full text finds fewer hits than this, near-miss title words are tried as well.
+FUZZY_BELOW = 3
+FUZZY_MIN_WORD_LENGTH = 4
+# A title word this similar (trigram similarity, 0–1) to an unknown query word stands in for it.
+NEAR_MISS_SIMILARITY = 0.4
+NEAR_MISS_ALTERNATIVES = 3
+
+CASE_NUMBER_QUERY_RE = re.compile(r"^\s*(?:sag\s+|sagsnr\.?\s*)?(\d{2}[/-]\d{1,6})\s*$", re.I)
+# Characters that cannot be stored in PostgreSQL text (NUL) or mean nothing to a search.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000\ue001]")
+_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+# Markers ts_headline puts around a match: private-use characters that never occur in the
+# text (they are removed from it), replaced by <mark> after the snippet has been escaped.
+_START, _STOP = "\ue000", "\ue001"
+
+
+class Sort:
+    RELEVANCE = "relevans"
+    DATE = "dato"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What narrows a search: all optional."""
+
+    body: Body | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    outcome: str = ""
+    case_number: str = ""
+    sort: str = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.body or self.date_from or self.date_to or self.outcome or self.case_number)
+
+
+@dataclass
+class SearchHit:
+    item_id: int
+    meeting_id: int
+    meeting_date: dt.date
+    body: str
+    item_number: int
+    title: str
+    case_number: str
+    outcome: str
+    outcome_label: str
+    snippet: SafeString
+    url: str
+    closed: bool
+    near_miss: bool = False
+
+    @property
+    def case_url(self) -> str:
+        if not self.case_number:
+            return ""
+        return reverse("meetings:case_detail", args=[self.case_number.replace("/", "-")])
+
+
+@dataclass
+class SearchPage:
+    """One page of results, with what the user should be told about the query."""
+
+    query: str
+    filters: SearchFilters
+    hits: list[SearchHit] = field(default_factory=list)
+    count: int = 0
+    # The case a query consisting of a case number names, when it exists.
+    case: Case | None = None
+    notices: list[str] = field(default_factory=list)
+    searched: bool = False
+    near_misses: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.filters.page
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.filters.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.filters.page_size + 1
+
+
+def clean_query(raw: str) -> tuple[str, list[str]]:
+    """The query as it will be searched, and notices (Danish) about what was changed."""
+    notices: list[str] = []
+    query = _CONTROL_RE.sub(" ", raw or "")
+    query = " ".join(query.split())
+    if len(query) > MAX_QUERY_LENGTH:
+        query = query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or query[:MAX_QUERY_LENGTH]
+        notices.append(
+            _("Søgningen var for lang og er forkortet til de første %(n)d tegn.")
+            % {"n": MAX_QUERY_LENGTH}
+        )
+    return query, notices
+
+
+def case_in_query(query: str) -> Case | None:
+    """The case a query names when the query is a case number ("17/7870", "sag 17-7870")."""
+    match = CASE_NUMBER_QUERY_RE.match(query)
+    if not match:
+        return None
+    try:
+        number = normalise_case_number(match.group(1))
+    except ValidationError:
+        return None
+    return Case.objects.filter(number=number).first()
+
+
+def _filtered(user: AnyUser, filters: SearchFilters) -> QuerySet[AgendaItem]:
+    qs = AgendaItem.objects.visible_to(user)
+    if filters.body is not None:
+        qs = qs.filter(meeting__body=filters.body)
+    if filters.date_from is not None:
+        qs = qs.filter(meeting__starts_at__gte=_start_of(filters.date_from))
+    if filters.date_to is not None:
+        qs = qs.filter(meeting__starts_at__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
+    if filters.outcome:
+        qs = qs.filter(decision__outcome=filters.outcome)
+    if filters.case_number:
+        qs = qs.filter(case__number=filters.case_number)
+    return qs
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _tsquery(query: str) -> SearchQuery:
+    return SearchQuery(query, config=CONFIG, search_type="websearch")
+
+
+def _has_lexemes(query: str) -> bool:
+    """False when the query holds only stop words or signs ("og i at", "&&", "!!")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, query])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+_ROW_FIELDS = (
+    "pk",
+    "meeting_id",
+    "meeting__starts_at",
+    "meeting__body__name",
+    "number",
+    "title",
+    "case__number",
+    "decision__outcome",
+    "closed",
+)
+
+
+def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None) -> SearchPage:
+    """One page of the items the user may see that match the query and the filters.
+
+    An empty query with filters lists everything the filters let through, newest first; an
+    empty query without filters searches nothing. A query that is a case number sets
+    `page.case` (the view goes straight to the case) and lists that case's items. When full
+    text finds fewer than `FUZZY_BELOW` items and a word of the query finds nothing, the title
+    words closest to it are searched instead, and those results follow the exact ones.
+    """
+    filters = filters or SearchFilters()
+    query, notices = clean_query(query)
+    page = SearchPage(query=query, filters=filters, notices=notices)
+    base = _filtered(user, filters)
+    size = filters.page_size
+    offset = (filters.page - 1) * size
+
+    case = case_in_query(query) if query else None
+    if case is not None:
+        page.case = case
+        page.searched = True
+        page.count, ids = _page_ids(base.filter(case=case), None, Sort.DATE, offset, size)
+        page.hits = _hits(ids, None, near_miss=False, base=base)
+        return page
+
+    if not query:
+        if filters.narrows:
+            page.searched = True
+            page.count, ids = _page_ids(base, None, Sort.DATE, offset, size)
+            page.hits = _hits(ids, None, near_miss=False, base=base)
+        return page
+
+    page.searched = True
+    if not _has_lexemes(query):
+        page.notices.append(
+            _(
+                "Søgningen indeholder kun almindelige småord eller tegn, som der ikke søges på. "
+                "Prøv med et mere sigende ord."
+            )
+        )
+    else:
+        tsquery = _tsquery(query)
+        page.count, ids = _page_ids(
+            base, tsquery, filters.sort, offset, size, narrowed=filters.narrows
+        )
+        page.hits = _hits(ids, tsquery, near_miss=False, base=base)
+
+    if page.count < FUZZY_BELOW:
+        _add_near_misses(page, base, query)
+    return page
+
+
+def _page_ids(
+    qs: QuerySet[AgendaItem],
+    tsquery: SearchQuery | None,
+    sort: str,
+    offset: int,
+    limit: int,
+    *,
+    narrowed: bool = False,
+) -> tuple[int, list[int]]:
+    """Rank (when there is a query), count and cut out one page, in one round trip: the total
+    number of matches and the ids of the page, in order.
+
+    The matches are gathered narrow (id, date, number, rank) before they are counted and
+    sorted, so each document is read once, as in a plain full-text query. `qs` is the user's
+    visible, filtered items: nothing else is joined, counted or paged.
+    """
+    inner_sql, inner_params = (
+        qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
+    )
+    params: list[Any] = []
+    # Only SQL compiled by the ORM (values as parameters) and fixed fragments are put
+    # together here; every value the user typed travels as a parameter.
+    if tsquery is not None:
+        tsquery_sql, tsquery_params = _compile(tsquery, qs)
+        # The rank is computed where the document is read, so only (id, rank) pairs travel on.
+        # ts_rank looks at one document and the query alone (no statistics of other rows), and
+        # only the rows of `qs` — the user's visible items — are joined, counted and paged.
+        # With filters that narrow the items, the planner may join first and rank fewer rows.
+        fence = "" if narrowed else "OFFSET 0"
+        source = f"""
+            SELECT v.id, v.starts_at, v.number, r.rank
+              FROM (SELECT sd.item_id, ts_rank(sd.document, q.tsq) AS rank
+                      FROM meetings_searchdocument sd
+                     CROSS JOIN (SELECT {tsquery_sql} AS tsq) AS q
+                     WHERE sd.document @@ q.tsq
+                    {fence}) AS r
+              JOIN ({inner_sql}) AS v(id, starts_at, number) ON v.id = r.item_id"""  # noqa: S608
+        params += list(tsquery_params)
+    else:
+        source = f"""
+            SELECT v.id, v.starts_at, v.number, 0 AS rank
+              FROM ({inner_sql}) AS v(id, starts_at, number)"""  # noqa: S608
+    params += list(inner_params)
+    if tsquery is not None and sort == Sort.RELEVANCE:
+        order = "rank DESC, starts_at DESC, number"
+    else:
+        order = "starts_at DESC, number"
+    sql = f"""
+        WITH matches AS MATERIALIZED ({source})
+        SELECT (SELECT count(*) FROM matches),
+               ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""  # noqa: S608
+    with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
+        # Compiling this short query to machine code costs more than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, [*params, limit, offset])
+        count, ids = cursor.fetchone()
+    return int(count), list(ids)
+
+
+def _compile(expression: Any, qs: QuerySet[AgendaItem]) -> tuple[str, Any]:
+    query = qs.query
+    compiler = query.get_compiler(using=qs.db)
+    return compiler.compile(expression.resolve_expression(query))
+
+
+def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -> None:
+    """Search again with each query word that finds nothing replaced by the title words most
+    like it (a typo, or a compound spelled another way: "friluftsstrategi" finds
+    "Friluftstrategi"). The results follow the exact ones, marked as near misses."""
+    if '"' in query:
+        return  # a phrase in quotes is meant exactly as written
+    words = _positive_words(query)
+    unknown = [
+        word
+        for word in words
+        if not base.filter(
+            search_document__document=SearchQuery(word, config=CONFIG, search_type="plain")
+        ).exists()
+    ]
+    if not unknown:
+        return
+    corrected: SearchQuery | None = None
+    for word in unknown:
+        similar = list(
+            SearchTerm.objects.filter(word__trigram_similar=word)
+            .exclude(word=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .filter(similarity__gte=NEAR_MISS_SIMILARITY)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:NEAR_MISS_ALTERNATIVES]
+        )
+        if not similar:
+            return
+        alternatives = SearchQuery(similar[0], config=CONFIG, search_type="plain")
+        for other in similar[1:]:
+            alternatives |= SearchQuery(other, config=CONFIG, search_type="plain")
+        corrected = alternatives if corrected is None else corrected & alternatives
+    rest = " ".join(token for token in query.split() if not _is_unknown(token, unknown))
+    assert corrected is not None
+    if rest and _has_lexemes(rest):
+        rest_query = SearchQuery(rest, config=CONFIG, search_type="websearch")
+        either = "or" in (token.lower() for token in query.split())
+        corrected = (rest_query | corrected) if either else (rest_query & corrected)
+    exact_count = page.count
+    size = page.filters.page_size
+    start = max(0, (page.filters.page - 1) * size - exact_count)
+    room = size - len(page.hits)
+    found = [hit.item_id for hit in page.hits]
+    near_count, ids = _page_ids(
+        base.exclude(pk__in=found),
+        corrected,
+        page.filters.sort,
+        start,
+        max(room, 0),
+        narrowed=page.filters.narrows,
+    )
+    if not near_count:
+        return
+    page.near_misses = True
+    page.count = exact_count + near_count
+    page.hits.extend(_hits(ids, corrected, near_miss=True, base=base))
+
+
+def _is_unknown(token: str, unknown: list[str]) -> bool:
+    return any(word.lower() in unknown for word in _WORD_RE.findall(token))
+
+
+def _positive_words(query: str) -> list[str]:
+    """The plain words of a query, without excluded (-word) ones and operators."""
+    words = []
+    for token in query.split():
+        if token.startswith("-"):
+            continue
+        for word in _WORD_RE.findall(token):
+            if len(word) >= FUZZY_MIN_WORD_LENGTH and word.lower() != "or":
+                words.append(word.lower())
+    return list(dict.fromkeys(words))[:8]
+
+
+def _hits(
+    ids: list[int],
+    tsquery: SearchQuery | None,
+    *,
+    near_miss: bool,
+    base: QuerySet[AgendaItem],
+) -> list[SearchHit]:
+    """The results for the given ids, in their order, with snippets: read from the rows of
+    `base` (the user's visible items) only, so a closed item's text can never reach a result
+    or a snippet by its id."""
+    if not ids:
+        return []
+    rows = {
+        row["pk"]: row
+        for row in base.filter(pk__in=ids)
+        .annotate(snippet=_snippet_expression(tsquery))
+        .values(*_ROW_FIELDS, "snippet")
+    }
+    outcome_labels = dict(Decision.Outcome.choices)
+    hits = []
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            continue
+        outcome = row["decision__outcome"] or ""
+        raw_snippet = row["snippet"] or ""
+        hits.append(
+            SearchHit(
+                item_id=pk,
+                meeting_id=row["meeting_id"],
+                meeting_date=timezone.localtime(row["meeting__starts_at"]).date(),
+                body=row["meeting__body__name"],
+                item_number=row["number"],
+                title=row["title"],
+                case_number=row["case__number"] or "",
+                outcome=outcome,
+                outcome_label=str(outcome_labels.get(outcome, "")),
+                snippet=_render_snippet(
+                    raw_snippet if tsquery is not None else _leading_words(raw_snippet)
+                ),
+                url=AgendaItem(
+                    meeting_id=row["meeting_id"], number=row["number"]
+                ).get_absolute_url(),
+                closed=row["closed"],
+                near_miss=near_miss,
+            )
+        )
+    return hits
+
+
+def _snippet_expression(tsquery: SearchQuery | None) -> Func:
+    """The item's readable text with the query's words marked, or its opening words."""
+    text = Func(
+        Func(F("pk"), function="referat_search_text", output_field=TextField()),
+        Value(_START + _STOP),
+        Value(""),
+        function="translate",
+        output_field=TextField(),
+    )
+    if tsquery is None:
+        return Func(text, Value(1), Value(600), function="substr", output_field=TextField())
+    return SearchHeadline(
+        text,
+        tsquery,
+        config=CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def _leading_words(text: str, words: int = 30) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _render_snippet(raw: str) -> SafeString:
+    """Escape the snippet's text and turn the headline markers into <mark> elements."""
+    text = " ".join(raw.split()).strip(" …")
+    escaped = str(escape(text))
+    escaped = escaped.replace(_START, "<mark>").replace(_STOP, "</mark>")
+    # Every character of the text was escaped above; only our own <mark> tags are markup.
+    return mark_safe(escaped)
