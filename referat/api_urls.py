@@ -1,9 +1,27 @@
 """The JSON API under /api/. Each feature module adds its routes here."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from meetings import review_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline script under the CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Review workflow and history (meetings/review_api.py).
+    path(
+        "meetings/<int:pk>/transitions/",
+        review_api.MeetingTransitionAPI.as_view(),
+        name="api-meeting-transitions",
+    ),
+    path("items/<int:pk>/approve/", review_api.ItemApproveAPI.as_view(), name="api-item-approve"),
+    path(
+        "items/<int:pk>/request-changes/",
+        review_api.ItemRequestChangesAPI.as_view(),
+        name="api-item-request-changes",
+    ),
+    path("items/<int:pk>/review/", review_api.ItemReviewAPI.as_view(), name="api-item-review"),
+    path("items/<int:pk>/history/", review_api.ItemHistoryAPI.as_view(), name="api-item-history"),
+    path("tasks/", review_api.TasksAPI.as_view(), name="api-tasks"),
 ]
