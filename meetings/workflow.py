@@ -161,12 +161,15 @@ def _sync_round(decision: Decision, text_hash: str) -> None:
     decision.save(update_fields=["review_round", "review_hash"])
 
 
-def _lock_if_complete(decision: Decision, reviewers: list[User]) -> bool:
-    """Lock the decision when every reviewer's approval counts for its current content."""
+def _lock_if_complete(
+    decision: Decision, reviewers: list[User], text_hash: str | None = None
+) -> bool:
+    """Lock the decision when every reviewer's approval counts for its current content
+    (`text_hash` when the caller has just computed it under the decision's row lock)."""
     if decision.locked:
         return True
-    content = item_review_content(fresh_item(decision.item_id))
-    text_hash = content_hash(content)
+    if text_hash is None:
+        text_hash = content_hash(item_review_content(fresh_item(decision.item_id)))
     _sync_round(decision, text_hash)
     approvals = list(decision.approvals.filter(round=decision.review_round))
     approved_by = {a.reviewer_id for a in approvals if approval_counts(a, decision, text_hash)}
@@ -302,7 +305,7 @@ def decision_approve(
                 "comment": comment.strip(),
             },
         )
-        if _lock_if_complete(decision, reviewers) and not _missing_numbers(meeting):
+        if _lock_if_complete(decision, reviewers, current) and not _missing_numbers(meeting):
             _approve_meeting(meeting, by=by)
         return approval
 

@@ -139,6 +139,9 @@ CONTENT_SECURITY_POLICY = {
 # History (django-pghistory): requests that may write attach the user to every change; reads
 # are left alone so that a page view costs no extra SQL.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The time of each change itself, not of its transaction's start: a service that changes
+# several rows leaves them in the order they happened.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
