@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 
 from meetings.models import (
@@ -110,6 +111,14 @@ class Review:
     @property
     def reviewers(self) -> list[User]:
         return [self.people.director, self.chair]
+
+    def client_for(self, role: str) -> Client:
+        """A logged-in client for a role of People, or for "chair"."""
+        if role != "chair":
+            return self.people.client_for(role)
+        client = Client()
+        client.force_login(self.chair)
+        return client
 
     def item(self, meeting: Meeting, number: int) -> AgendaItem:
         return meeting.items.get(number=number)
