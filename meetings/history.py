@@ -11,7 +11,6 @@ Callers must have checked that the user may see the item or meeting (visible_to)
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +35,7 @@ def _event_model(name: str) -> type[models.Model]:
 
 @dataclass(frozen=True)
 class FieldChange:
-    field: str
+    name: str
     label: str
     before: str
     after: str
@@ -73,7 +72,7 @@ class HistoryEntry:
             "by": None if self.user_id is None else {"id": self.user_id, "name": self.user_name},
             "via": self.via,
             "changes": {
-                c.field: {"label": c.label, "before": c.before, "after": c.after}
+                c.name: {"label": c.label, "before": c.before, "after": c.after}
                 for c in self.changes
             },
         }
@@ -92,7 +91,8 @@ def _plain(value: Any, name: str, tracked: type[models.Model], names: dict[str, 
     if choices:
         return str(dict(choices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
-        label = names.get(model_field.related_model._meta.label, {}).get(value)
+        related: Any = model_field.related_model
+        label = names.get(related._meta.label, {}).get(value)
         return label or f"#{value}"
     if name in HTML_FIELDS:
         return "\n".join(html_to_lines(str(value)))
@@ -166,7 +166,9 @@ def _entries(
                 if before == after:
                     continue
                 changes.append(
-                    FieldChange(f.name, str(f.verbose_name), before, after, _line_diff(before, after))
+                    FieldChange(
+                        f.name, str(f.verbose_name), before, after, _line_diff(before, after)
+                    )
                 )
             previous[row.pgh_obj_id] = row
             if row.pgh_label == "update" and not changes:
@@ -195,7 +197,8 @@ def _entries(
 
 
 def _rows(name: str, **filters: Any) -> list[Any]:
-    return list(_event_model(name).objects.filter(**filters).select_related("pgh_context"))
+    event_model = _event_model(name)
+    return list(event_model._default_manager.filter(**filters).select_related("pgh_context"))
 
 
 def item_history(item: AgendaItem) -> list[HistoryEntry]:

@@ -467,6 +467,6 @@ HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
     MeetingTransition,
 )
 for _tracked in HISTORY_TRACKED_MODELS:
-    pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
-    )(_tracked)
+    pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(
+        _tracked
+    )

@@ -194,8 +194,7 @@ def content_lines(content: dict[str, Any]) -> list[str]:
     lines = [
         _("Titel: %(title)s") % {"title": content.get("title", "")},
         _("Sagsnummer: %(case)s") % {"case": content.get("case") or "–"},
-        _("Lukket punkt: %(closed)s")
-        % {"closed": _("ja") if content.get("closed") else _("nej")},
+        _("Lukket punkt: %(closed)s") % {"closed": _("ja") if content.get("closed") else _("nej")},
     ]
 
     def section(heading: str, html: str) -> None:
@@ -450,7 +449,7 @@ def tasks_for(user: AnyUser) -> list[MeetingTasks]:
         else:
             reviewers = meeting_reviewers(meeting)
             is_reviewer = any(r.pk == user.pk for r in reviewers)
-            for item, review in meeting_decision_reviews(meeting, user):
+            for _item, review in meeting_decision_reviews(meeting, user):
                 if review is None or review.locked:
                     continue
                 verdict = review.verdict_of(user)

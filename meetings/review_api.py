@@ -100,7 +100,10 @@ ItemReviewSerializer = inline_serializer(
 )
 HistorySerializer = inline_serializer(
     "ItemHistory",
-    {"item": serializers.IntegerField(), "events": serializers.ListField(child=serializers.DictField())},
+    {
+        "item": serializers.IntegerField(),
+        "events": serializers.ListField(child=serializers.DictField()),
+    },
 )
 ErrorSerializer = inline_serializer("ReviewError", {"detail": serializers.CharField()})
 ERRORS = {403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 423: ErrorSerializer}
@@ -169,9 +172,7 @@ class ReviewAPIView(APIView):
             return Response({"detail": str(exc)}, status=403)
         return super().handle_exception(exc)
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)
         response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
@@ -288,7 +289,9 @@ class TasksAPI(ReviewAPIView):
     def get(self, request: Request) -> Response:
         groups = tasks_for(request.user)
         for group in groups:
-            closed = [r.item.number for r in group.to_approve + group.changes_requested if r.item.closed]
+            closed = [
+                r.item.number for r in group.to_approve + group.changes_requested if r.item.closed
+            ]
             if closed:
                 access_log.info(
                     "closed items opened: user=%s meeting=%s items=%s via=api:tasks",

@@ -65,9 +65,7 @@ def mail_changes_requested(*, approval_id: int) -> int:
     """To the body's secretaries: a reviewer asks for changes (the comment only for an open
     item)."""
     approval = (
-        DecisionApproval.objects.select_related(
-            "reviewer", "decision__item__meeting__body"
-        )
+        DecisionApproval.objects.select_related("reviewer", "decision__item__meeting__body")
         .filter(pk=approval_id)
         .first()
     )

@@ -10,7 +10,7 @@ closed item is logged.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +36,9 @@ from meetings.workflow import (
     meeting_transition,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 access_log = logging.getLogger("referat.access")
 
 
@@ -50,6 +53,11 @@ def log_closed_opened(request: HttpRequest, items: list[AgendaItem], via: str) -
             numbers,
             via,
         )
+
+
+def _acting_user(request: HttpRequest) -> User:
+    """The logged-in user (every view here is behind login_required)."""
+    return cast("User", request.user)
 
 
 def _visible_meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -131,7 +139,9 @@ def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     try:
-        meeting = meeting_transition(meeting=meeting, by=request.user, action=action, reason=reason)
+        meeting = meeting_transition(
+            meeting=meeting, by=_acting_user(request), action=action, reason=reason
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
         return _render_review(request, meeting, status=409, typed={"reason": reason})
@@ -150,7 +160,7 @@ def item_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         decision_approve(
             item=item,
-            by=request.user,
+            by=_acting_user(request),
             text_hash=request.POST.get("text_hash") or None,
             comment=request.POST.get("comment", ""),
         )
@@ -170,7 +180,7 @@ def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _visible_item(request, pk)
     comment = request.POST.get("comment", "")
     try:
-        decision_request_changes(item=item, by=request.user, comment=comment)
+        decision_request_changes(item=item, by=_acting_user(request), comment=comment)
     except DomainError as exc:
         messages.error(request, str(exc))
         return _render_review(

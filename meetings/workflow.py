@@ -237,8 +237,9 @@ def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
             action=MeetingTransition.Action.SUBMIT_FOR_REVIEW,
             by=by,
         )
-        all_locked = all([_lock_if_complete(d, reviewers) for d in decisions])
-        if all_locked:
+        # Every decision is looked at (no short-circuit): each unchanged one is locked again.
+        locked = [_lock_if_complete(d, reviewers) for d in decisions]
+        if all(locked):
             _approve_meeting(meeting, by=by)
         else:
             transaction.on_commit(
@@ -344,9 +345,7 @@ def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> Dec
                 "comment": comment,
             },
         )
-        transaction.on_commit(
-            partial(review_mail.mail_changes_requested, approval_id=approval.pk)
-        )
+        transaction.on_commit(partial(review_mail.mail_changes_requested, approval_id=approval.pk))
         return approval
 
 

@@ -40,8 +40,8 @@ TOKEN = CLOSED_TOKEN.encode()
 
 def body_bytes(response: HttpResponseBase) -> bytes:
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    return bytes(response.content)  # type: ignore[attr-defined]
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
 
 
 def pdf_text(response: HttpResponseBase) -> bytes:
@@ -152,6 +152,13 @@ def test_closed_content_reaches_exactly_those_allowed(review: Review, path: Clos
 @pytest.mark.django_db
 def test_the_matrix_covers_every_role_and_both_answers(review: Review) -> None:
     """The matrix is only worth something if its paths really carry the closed content."""
-    assert set(ALL_ROLES) == {"secretary", "director", "staff", "outsider", "superuser", "anonymous"}
+    assert set(ALL_ROLES) == {
+        "secretary",
+        "director",
+        "staff",
+        "outsider",
+        "superuser",
+        "anonymous",
+    }
     assert sum(1 for p in PATHS if p.shown_to) >= 10
     assert sum(1 for p in PATHS if "secretary" in p.shown_to) >= 10

@@ -21,9 +21,7 @@ def _login(client: Client, username: str, password: str):
 
 
 class TestLoginRateLimit:
-    def test_too_many_wrong_passwords_lock_the_username_out_in_danish(
-        self, people: People
-    ) -> None:
+    def test_too_many_wrong_passwords_lock_the_username_out_in_danish(self, people: People) -> None:
         client = Client()
         for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
             response = _login(client, "direktoer", "forkert")

@@ -2,6 +2,7 @@
 
 from referat.settings.base import *  # noqa: F403
 from referat.settings.base import BASE_DIR
+from referat.settings.base import LOGGING as _BASE_LOGGING
 from referat.settings.env import env_str
 
 DEBUG = False
@@ -21,4 +22,4 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = f"referat-{_TEST_DB}"
 
 # django-axes logs every login at INFO; the suite logs in hundreds of times.
-LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
+LOGGING = {**_BASE_LOGGING, "loggers": {"axes": {"level": "WARNING"}}}

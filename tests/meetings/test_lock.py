@@ -77,9 +77,7 @@ WRITES: dict[str, Callable[[AgendaItem], object]] = {
     "plain SQL": lambda item: _raw_sql(
         "UPDATE meetings_decision SET text = 'Snydt' WHERE item_id = %s", item.pk
     ),
-    "unlock without a reopen": lambda item: Decision.objects.filter(item=item).update(
-        locked=False
-    ),
+    "unlock without a reopen": lambda item: Decision.objects.filter(item=item).update(locked=False),
     "unlock and edit in one statement": lambda item: Decision.objects.filter(item=item).update(
         locked=False, text="<p>Snydt</p>"
     ),
@@ -108,9 +106,7 @@ class TestTheDatabaseRefuses:
         assert (after.text, after.outcome, after.locked) == (before.text, before.outcome, True)
         assert AgendaItem.objects.get(pk=item.pk).title == "Udbud af KMD driftskontrakt"
 
-    def test_a_bulk_update_over_many_meetings_changes_nothing_at_all(
-        self, review: Review
-    ) -> None:
+    def test_a_bulk_update_over_many_meetings_changes_nothing_at_all(self, review: Review) -> None:
         texts = dict(Decision.objects.values_list("pk", "text"))
         _refused(lambda: Decision.objects.all().update(text="<p>Alt er godkendt.</p>"))
         assert dict(Decision.objects.values_list("pk", "text")) == texts
@@ -149,16 +145,18 @@ class TestOnlyAReopenUnlocks:
 class TestTheHelperForEditPaths:
     def test_it_turns_the_refusal_into_a_danish_domain_error(self, review: Review) -> None:
         item = _locked_item(review)
-        with pytest.raises(DecisionLocked) as caught:
-            with locked_edits_refused(), transaction.atomic():
-                AgendaItem.objects.filter(pk=item.pk).update(title="Ny titel")
+        with (
+            pytest.raises(DecisionLocked) as caught,
+            locked_edits_refused(),
+            transaction.atomic(),
+        ):
+            AgendaItem.objects.filter(pk=item.pk).update(title="Ny titel")
         assert "godkendt og låst" in str(caught.value)
         assert "genåbner" in str(caught.value)
 
     def test_it_lets_other_database_errors_through(self, review: Review) -> None:
-        with pytest.raises(DatabaseError) as caught:
-            with locked_edits_refused(), transaction.atomic():
-                _raw_sql("SELECT no_such_function()")
+        with pytest.raises(DatabaseError) as caught, locked_edits_refused(), transaction.atomic():
+            _raw_sql("SELECT no_such_function()")
         assert not isinstance(caught.value, DecisionLocked)
 
     def test_the_check_before_an_edit_says_the_same(self, review: Review) -> None:

@@ -112,7 +112,11 @@ class TestApproveAndRequestChanges:
         changes = api.get(f"/api/items/{item.pk}/review/").json()["changes_since_my_last_review"]
         assert changes == []  # the director never acted on it: nothing to compare with
         chair = _api(review, "chair").get(f"/api/items/{item.pk}/review/").json()
-        kinds = [(line["kind"], line["text"]) for hunk in chair["changes_since_my_last_review"] for line in hunk]
+        kinds = [
+            (line["kind"], line["text"])
+            for hunk in chair["changes_since_my_last_review"]
+            for line in hunk
+        ]
         assert ("added", "Udskudt.") in kinds
 
     def test_a_locked_decision_is_423(self, review: Review) -> None:

@@ -64,7 +64,9 @@ class TestTheReviewPage:
         assert response.status_code == 200
         assert "Du har godkendt punkt 1." in response.content.decode()
         assert "Godkendt og låst" in response.content.decode()
-        approval = DecisionApproval.objects.get(decision__item=item, reviewer=review.people.director)
+        approval = DecisionApproval.objects.get(
+            decision__item=item, reviewer=review.people.director
+        )
         assert approval.text_hash == shown
 
     def test_an_approval_of_an_outdated_page_is_refused_and_shows_what_changed(
@@ -79,7 +81,9 @@ class TestTheReviewPage:
         page = response.content.decode()
         assert response.status_code == 409
         assert "Punktet er ændret, siden du åbnede det" in page
-        assert not DecisionApproval.objects.filter(decision__item=item, reviewer=review.chair).exists()
+        assert not DecisionApproval.objects.filter(
+            decision__item=item, reviewer=review.chair
+        ).exists()
 
     def test_the_director_sees_what_the_secretary_changed_after_the_comment(
         self, review: Review
@@ -95,7 +99,10 @@ class TestTheReviewPage:
         )
         assert "Ændret siden du sidst så punktet" in page
         assert 'class="diff-removed">− Beslutning LukketQx7: fratrædelsen godkendes.' in page
-        assert 'class="diff-added">+ Beslutning LukketQx7: fratrædelsen godkendes pr. 1-8-2018.' in page
+        assert (
+            'class="diff-added">+ Beslutning LukketQx7: fratrædelsen godkendes pr. 1-8-2018.'
+            in page
+        )
 
     def test_a_comment_refused_keeps_what_was_typed(self, review: Review) -> None:
         client = review.people.client_for("director")
@@ -203,9 +210,7 @@ class TestMyTasks:
         page = client.get("/tasks/").content.decode()
         assert "kan offentliggøres" in page
 
-    def test_a_request_answered_by_an_edit_leaves_the_secretarys_list(
-        self, review: Review
-    ) -> None:
+    def test_a_request_answered_by_an_edit_leaves_the_secretarys_list(self, review: Review) -> None:
         item = review.item(review.in_review, 2)
         Decision.objects.filter(item=item).update(text="<p>Rettet.</p>")
         state = decision_review(fresh_item(item.pk), review.reviewers)

@@ -200,9 +200,7 @@ class TestWhichStateAllowsWhat:
 
 
 class TestWhoReviews:
-    def test_the_members_who_attended_review_and_never_the_secretary(
-        self, review: Review
-    ) -> None:
+    def test_the_members_who_attended_review_and_never_the_secretary(self, review: Review) -> None:
         assert meeting_reviewers(review.draft) == sorted(
             review.reviewers, key=lambda u: u.get_full_name().casefold() or u.username
         )
@@ -250,7 +248,9 @@ class TestApproving:
         first = decision_approve(item=item, by=review.chair)
         second = decision_approve(item=item, by=review.chair)
         assert first.pk == second.pk
-        assert DecisionApproval.objects.filter(decision__item=item, reviewer=review.chair).count() == 1
+        assert (
+            DecisionApproval.objects.filter(decision__item=item, reviewer=review.chair).count() == 1
+        )
 
     def test_the_decision_locks_when_every_reviewer_has_approved(self, review: Review) -> None:
         item = review.item(review.in_review, 1)  # the chair approved it in the scenario
@@ -319,10 +319,13 @@ class TestApproving:
         assert state.verdict_of(review.people.director).state == "changes_requested"
         assert [a.comment for a in state.open_change_requests] == ["Tilføj datoen for kontrakten."]
 
-        Decision.objects.filter(item=item).update(text="<p>Godkendt. Kontrakten løber fra 1-7-2018.</p>")
+        Decision.objects.filter(item=item).update(
+            text="<p>Godkendt. Kontrakten løber fra 1-7-2018.</p>"
+        )
         state = decision_review(fresh_item(item.pk), review.reviewers)
         assert state.open_change_requests == []
-        added = [l.text for h in state.diff_for(review.people.director) for l in h if l.kind == "added"]
+        hunks = state.diff_for(review.people.director)
+        added = [line.text for hunk in hunks for line in hunk if line.kind == "added"]
         assert added == ["Godkendt. Kontrakten løber fra 1-7-2018."]
 
     def test_a_mail_about_a_closed_item_does_not_carry_its_comment(
@@ -368,9 +371,13 @@ class TestReopenAndPublish:
     def test_reopening_unlocks_and_voids_only_what_then_changes(self, review: Review) -> None:
         meeting = review.published
         secretary = review.people.secretary
-        assert set(Decision.objects.filter(item__meeting=meeting).values_list("locked", flat=True)) == {True}
+        assert set(
+            Decision.objects.filter(item__meeting=meeting).values_list("locked", flat=True)
+        ) == {True}
         meeting_reopen(meeting=meeting, by=secretary, reason="Beslutningen i punkt 2 var forkert")
-        assert set(Decision.objects.filter(item__meeting=meeting).values_list("locked", flat=True)) == {False}
+        assert set(
+            Decision.objects.filter(item__meeting=meeting).values_list("locked", flat=True)
+        ) == {False}
         Decision.objects.filter(item__number=2, item__meeting=meeting).update(
             text="<p>Rettet beslutning.</p>"
         )
@@ -428,4 +435,3 @@ rendered: list[int] = []
 
 def record_rendering(*, meeting_id: int) -> None:
     rendered.append(meeting_id)
-
