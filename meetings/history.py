@@ -25,6 +25,8 @@ from meetings.review import DiffLine, html_to_lines
 # Columns that say nothing to a reader of the history.
 HIDDEN_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "version", "content", "review_hash", "source_checksum"}
+    # The parent each row belongs to: the page is already about it.
+    | {"meeting", "item", "decision", "recommendation"}
 )
 HTML_FIELDS = frozenset({"background", "presentation", "economy", "note", "text", "comment"})
 
@@ -96,6 +98,8 @@ def _plain(value: Any, name: str, tracked: type[models.Model], names: dict[str, 
         return label or f"#{value}"
     if name in HTML_FIELDS:
         return "\n".join(html_to_lines(str(value)))
+    if name == "text_hash":
+        return f"{str(value)[:12]}…"
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

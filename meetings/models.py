@@ -393,9 +393,17 @@ class DecisionApproval(models.Model):
         APPROVED = "godkendt", _("Godkendt")
         CHANGES_REQUESTED = "ændringer_ønsket", _("Ændringer ønsket")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="approvals")
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+        verbose_name=_("beslutning"),
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_approvals"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decision_approvals",
+        verbose_name=_("godkender"),
     )
     round = models.PositiveIntegerField(_("runde"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -428,7 +436,9 @@ class MeetingTransition(models.Model):
         PUBLISH = "publish", _("Offentliggjort")
         REOPEN = "reopen", _("Genåbnet")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="transitions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("møde")
+    )
     action = models.CharField(_("handling"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("fra"), max_length=20, choices=Meeting.Status.choices)
     to_status = models.CharField(_("til"), max_length=20, choices=Meeting.Status.choices)
