@@ -23,6 +23,7 @@ from meetings.models import (
     RecommendationClause,
 )
 from meetings.services import case_get_or_create
+from meetings.workflow import meeting_reopen
 
 DEFAULT_PASSWORD = "referat-demo"  # noqa: S105 - the documented development login
 SAMPLE_DIR = Path(settings.BASE_DIR) / "meetings" / "demo_minutes"
@@ -63,6 +64,11 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
 
 def _load_minutes(body: Body) -> list[str]:
     starts_at = timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30))
+    earlier = Meeting.objects.filter(body=body, starts_at=starts_at).first()
+    if earlier and Decision.objects.filter(item__meeting=earlier, locked=True).exists():
+        # Approved in an earlier demo session: only a reopen unlocks its items for the reload.
+        secretary = get_user_model().objects.get(username="sekretaer")
+        meeting_reopen(meeting=earlier, by=secretary, reason="Demodata indlæses igen")
     meeting, _ = Meeting.objects.update_or_create(
         body=body,
         starts_at=starts_at,

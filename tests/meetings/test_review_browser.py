@@ -32,7 +32,9 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     # still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
         # The ORM calls made while Playwright ran used connections of their own context.
@@ -52,9 +54,11 @@ class Watched:
         )
         page.on(
             "console",
-            lambda msg: self.problems.append(f"console: {msg.text}")
-            if msg.type == "error" or "Content Security Policy" in msg.text
-            else None,
+            lambda msg: (
+                self.problems.append(f"console: {msg.text}")
+                if msg.type == "error" or "Content Security Policy" in msg.text
+                else None
+            ),
         )
 
 

@@ -225,3 +225,22 @@ class TestMyTasks:
     def test_the_menu_links_to_my_tasks(self, review: Review) -> None:
         page = review.people.client_for("staff").get("/").content.decode()
         assert 'href="/tasks/">Mine opgaver' in page
+
+
+class TestCommentsForTheEditor:
+    def test_every_request_for_changes_on_an_item_is_listed_newest_first(
+        self, review: Review
+    ) -> None:
+        from meetings.review import item_change_requests
+
+        item = review.item(review.in_review, 2)
+        Decision.objects.filter(item=item).update(text="<p>Rettet.</p>")
+        decision_request_changes_by_chair = review.client_for("chair").post(
+            f"/items/{item.pk}/request-changes/", {"comment": "Også datoen"}
+        )
+        assert decision_request_changes_by_chair.status_code == 302
+        comments = [(a.reviewer.username, a.comment) for a in item_change_requests(item)]
+        assert comments == [
+            ("formand", "Også datoen"),
+            ("direktoer", "Kommentar LukketQx7: skriv fratrædelsesdatoen."),
+        ]
