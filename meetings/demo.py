@@ -3,26 +3,14 @@ of staff, and — unless asked not to — the sample minutes."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Body,
-    Decision,
-    Meeting,
-    Membership,
-    Recommendation,
-    RecommendationClause,
-)
-from meetings.services import case_get_or_create
+from meetings.models import Body, Meeting, Membership
 from meetings.workflow import meeting_reopen
 
 DEFAULT_PASSWORD = "referat-demo"  # noqa: S105 - the documented development login
@@ -63,50 +51,24 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
 
 
 def _load_minutes(body: Body) -> list[str]:
-    starts_at = timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30))
-    earlier = Meeting.objects.filter(body=body, starts_at=starts_at).first()
-    if earlier and Decision.objects.filter(item__meeting=earlier, locked=True).exists():
-        # Approved in an earlier demo session: only a reopen unlocks its items for the reload.
-        secretary = get_user_model().objects.get(username="sekretaer")
-        meeting_reopen(meeting=earlier, by=secretary, reason="Demodata indlæses igen")
-    meeting, _ = Meeting.objects.update_or_create(
-        body=body,
-        starts_at=starts_at,
-        defaults={"location": "Mødelokale B105", "status": Meeting.Status.PUBLISHED},
-    )
-    meeting.attendances.all().delete()
-    Attendance.objects.bulk_create(
-        [
-            Attendance(meeting=meeting, name="Lars Holte", role="medlem", position=1),
-            Attendance(
-                meeting=meeting, name="Kathrine Seier Skastrup", role="sekretær", position=2
-            ),
-        ]
-    )
-    meeting.items.all().delete()
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        number=1,
-        title="Udbud af KMD driftskontrakt",
-        case=case_get_or_create(number="17/8444", title="Udbud af KMD driftskontrakt"),
-        background="<p>Direktionen traf den 10-01-2018 beslutning om udbud.</p>",
-    )
-    rec = Recommendation.objects.create(item=item, lead_in="Det indstilles:", numbered=True)
-    RecommendationClause.objects.create(
-        recommendation=rec, position=1, text="at sagens tidsplan tages til efterretning"
-    )
-    Decision.objects.create(
-        item=item,
-        text="<p>Godkendt.</p>",
-        outcome=Decision.Outcome.APPROVED,
-        decided_on=dt.date(2018, 4, 23),
-    )
-    AgendaItem.objects.create(
-        meeting=meeting,
-        number=2,
-        title="Personalesag",
-        case=case_get_or_create(number="17/171"),
-        closed=True,
-        background="<p>Fortroligt indhold.</p>",
-    )
-    return [str(meeting)]
+    """Import the sample minutes shipped in meetings/demo_minutes/ (idempotent by design)."""
+    from meetings.importer.service import import_file
+
+    # Demo minutes approved in an earlier session are locked; only a reopen lets the import
+    # replace their content.
+    secretary = get_user_model().objects.get(username="sekretaer")
+    for meeting in Meeting.objects.filter(
+        body=body, items__decision__locked=True, imported_from__in=_sample_names()
+    ).distinct():
+        meeting_reopen(meeting=meeting, by=secretary, reason="Demodata indlæses igen")
+    loaded: list[str] = []
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        report = import_file(path.name, path.read_bytes())
+        if not report.ok:
+            raise RuntimeError(report.summary())
+        loaded.extend(report.meetings)
+    return loaded
+
+
+def _sample_names() -> list[str]:
+    return [path.name for path in SAMPLE_DIR.glob("*.txt")]

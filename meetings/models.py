@@ -384,6 +384,51 @@ def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySe
     )
 
 
+def import_upload_to(instance: ImportJob, filename: str) -> str:
+    return f"imports/{instance.created_at:%Y%m%d}/{filename}"
+
+
+class ImportJob(models.Model):
+    """An upload of minutes files on the "Importér referater" page, run by a Celery worker.
+
+    The status and the per-file report live here, not only in Celery, so the page can show
+    progress and the result after a worker restart.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kø")
+        RUNNING = "running", _("I gang")
+        DONE = "done", _("Færdig")
+        FAILED = "failed", _("Fejlet")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # [{"name", "path"}] of the uploaded files, in order, under MEDIA_ROOT.
+    files = models.JSONField(default=list)
+    # [FileReport.as_dict()] in the same order, filled as the worker goes.
+    reports = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> int:
+        """Percent done, 0–100."""
+        return round(100 * self.processed / self.total) if self.total else 0
+
+
 class DecisionApproval(models.Model):
     """One reviewer's verdict on one decision in one review round, bound to the exact content
     they saw (`text_hash`, and the content itself in `content` so a later diff can show what

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings import review_views, views
+from meetings.importer import views as import_views
 
 app_name = "meetings"
 
@@ -25,4 +26,7 @@ urlpatterns = [
     ),
     path("items/<int:pk>/history/", review_views.item_history_view, name="item_history"),
     path("tasks/", review_views.tasks, name="tasks"),
+    path("import/", import_views.import_page, name="import_page"),
+    path("import/<int:pk>/", import_views.import_job, name="import_job"),
+    path("import/<int:pk>/restart/", import_views.import_job_restart, name="import_job_restart"),
 ]

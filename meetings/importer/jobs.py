@@ -1,0 +1,142 @@
+"""The "Importér referater" upload: files are stored, a job row is made, and the import runs
+in a Celery worker (small uploads at once, in the request), reporting per file as it goes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from meetings.importer.legacy import MAX_FILE_BYTES
+from meetings.importer.service import import_file
+from meetings.models import Body, ImportJob, Membership
+from meetings.services import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SUFFIXES = {".txt", ".pdf", ".json"}
+MAX_FILES = 500
+# Uploads up to this size are imported within the request; larger ones go to a worker.
+INLINE_LIMIT_BYTES = 512 * 1024
+INLINE_LIMIT_FILES = 3
+
+
+def bodies_user_may_import(user: User) -> set[str] | None:
+    """Names (casefolded) of the bodies whose minutes the user may import; None = every body."""
+    if user.is_superuser:
+        return None
+    names = Body.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.SECRETARY
+    ).values_list("name", flat=True)
+    return {n.casefold() for n in names}
+
+
+def user_may_import(user: User) -> bool:
+    allowed = bodies_user_may_import(user)
+    return allowed is None or bool(allowed)
+
+
+def validate_uploads(uploads: list[UploadedFile]) -> list[str]:
+    """Danish messages for every upload that cannot be taken; empty when all are fine."""
+    errors = []
+    if not uploads:
+        errors.append("Vælg mindst én fil.")
+    if len(uploads) > MAX_FILES:
+        errors.append(f"Højst {MAX_FILES} filer ad gangen.")
+    for upload in uploads:
+        name = upload.name or ""
+        if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+            errors.append(f"{name}: kun .txt-, .pdf- og .json-filer kan importeres.")
+        elif (upload.size or 0) > MAX_FILE_BYTES:
+            errors.append(f"{name}: filen er større end {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    return errors
+
+
+@transaction.atomic
+def import_job_create(*, user: User, uploads: list[UploadedFile]) -> ImportJob:
+    """Store the uploaded files and make a queued job. Only secretaries and superusers may.
+
+    Raises PermissionDenied or DomainError (Danish). The job is started after commit: at once
+    in this process when the upload is small, otherwise by a worker.
+    """
+    if not user_may_import(user):
+        raise PermissionDenied("Kun sekretærer kan importere referater.")
+    errors = validate_uploads(uploads)
+    if errors:
+        raise DomainError(" ".join(errors))
+    job = ImportJob.objects.create(created_by=user, total=len(uploads))
+    stored = []
+    for index, upload in enumerate(uploads, start=1):
+        name = get_valid_filename(Path(upload.name or f"fil{index}").name)
+        path = default_storage.save(f"imports/{job.pk}/{index:04d}-{name}", upload)
+        stored.append({"name": upload.name, "path": path})
+    job.files = stored
+    job.save(update_fields=["files"])
+    total_size = sum(u.size or 0 for u in uploads)
+    if total_size <= INLINE_LIMIT_BYTES and len(uploads) <= INLINE_LIMIT_FILES:
+        transaction.on_commit(lambda: import_job_run(job_id=job.pk))
+    else:
+        transaction.on_commit(lambda: import_job_enqueue(job_id=job.pk))
+    return job
+
+
+def import_job_enqueue(*, job_id: int) -> bool:
+    """Hand the job to a worker. If the queue is unreachable the job stays queued, with a
+    Danish note the page shows, and can be started again; nothing uploaded is lost."""
+    from meetings.tasks import run_import_job
+
+    try:
+        run_import_job.delay(job_id)
+    except Exception as exc:  # kombu raises various errors when the broker is down
+        logger.warning("could not enqueue import job %s: %s", job_id, exc)
+        ImportJob.objects.filter(pk=job_id).update(
+            error="Baggrundskøen kan ikke nås lige nu. Filerne er gemt; "
+            "tryk “Start igen”, når den er tilbage."
+        )
+        return False
+    ImportJob.objects.filter(pk=job_id).update(error="")
+    return True
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Import the job's files one by one, recording each report as it goes.
+
+    Safe to run twice (a worker crash, a redelivered task): files already reported are
+    skipped, and importing a file again updates rather than duplicates.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
+            return
+        job.status = ImportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    allowed = bodies_user_may_import(job.created_by)
+    reports = list(job.reports)
+    try:
+        for entry in job.files[len(reports) :]:
+            with default_storage.open(entry["path"], "rb") as handle:
+                content = handle.read()
+            report = import_file(entry["name"], content, allowed_bodies=allowed)
+            reports.append(report.as_dict())
+            ImportJob.objects.filter(pk=job_id).update(reports=reports, processed=len(reports))
+    except Exception as exc:
+        logger.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, error=f"Importen stoppede: {exc.__class__.__name__}"
+        )
+        raise
+    for entry in job.files:
+        default_storage.delete(entry["path"])
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.DONE, finished_at=timezone.now()
+    )

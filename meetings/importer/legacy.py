@@ -1,0 +1,171 @@
+"""Read a file of legacy minutes (text, PDF or exchange JSON) into exchange-format meetings."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from meetings.importer.load import FORMAT, ExchangeError, validate_exchange
+from meetings.importer.parser import (
+    MinutesParseError,
+    ParsedItem,
+    ParsedMinutes,
+    blocks_to_html,
+    normalise_pdf_text,
+    parse_minutes,
+)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class ReadFile:
+    """What one file holds: its meetings in exchange format, and warnings for the report."""
+
+    name: str
+    checksum: str
+    meetings: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported. `line` is where parsing failed, when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(f"linje {line}: {message}" if line else message)
+
+
+def read_minutes_file(name: str, content: bytes) -> ReadFile:
+    """Turn the bytes of a .txt, .pdf or .json file into exchange-format meetings.
+
+    Raises ImportFileError with a Danish message (and the line, for text) when the file is not
+    minutes or breaks half-way; nothing is written here.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"Filen er for stor ({len(content) // (1024 * 1024)} MB); grænsen er "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
+    checksum = hashlib.sha256(content).hexdigest()
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return _read_json(name, checksum, content)
+    if lower.endswith(".pdf"):
+        text = normalise_pdf_text(_pdf_text(content))
+    elif lower.endswith(".txt"):
+        text = _decode_text(content)
+    else:
+        raise ImportFileError("Kun .txt-, .pdf- og .json-filer kan importeres.")
+    try:
+        parsed = parse_minutes(text)
+    except MinutesParseError as exc:
+        raise ImportFileError(exc.message, exc.line) from exc
+    meeting = parsed_to_exchange(parsed, source_name=name, checksum=checksum)
+    return ReadFile(name=name, checksum=checksum, meetings=[meeting], warnings=parsed.warnings)
+
+
+def _decode_text(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("Filen er ikke tekst (hverken UTF-8 eller Windows-1252).")
+
+
+def _pdf_text(content: bytes) -> str:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(io.BytesIO(content)) as pdf:
+            pages = [page.extract_text(x_tolerance=1.5) or "" for page in pdf.pages]
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise ImportFileError("Filen er ikke en læsbar PDF.") from exc
+    # A form feed between pages lets the parser see page breaks (running headers, tables
+    # continued with a repeated header).
+    return "\n\f\n".join(pages)
+
+
+def _read_json(name: str, checksum: str, content: bytes) -> ReadFile:
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise ImportFileError("Filen er ikke gyldig JSON.", line) from exc
+    try:
+        validate_exchange(data)
+    except ExchangeError as exc:
+        raise ImportFileError(str(exc)) from exc
+    return ReadFile(name=name, checksum=checksum, meetings=data["meetings"])
+
+
+def parsed_to_exchange(parsed: ParsedMinutes, *, source_name: str, checksum: str) -> dict[str, Any]:
+    """The exchange-format dict of parsed legacy minutes: published, as they were."""
+    starts_at = timezone.make_aware(parsed.starts_at)
+    return {
+        "body": parsed.body,
+        "starts_at": starts_at.isoformat(),
+        "location": parsed.location,
+        "participants": [
+            {"name": p.name, "role": p.role, "present": not p.absent} for p in parsed.participants
+        ],
+        "status": "published" if parsed.document == "referat" else "draft",
+        "source": {"name": source_name[:500], "checksum": checksum},
+        "items": [_item_to_exchange(item) for item in parsed.items],
+    }
+
+
+def _item_to_exchange(item: ParsedItem) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": item.number,
+        "title": item.title,
+        "case_number": item.case_number or None,
+        "closed": item.closed,
+        "background": blocks_to_html(item.background),
+        "presentation": blocks_to_html(item.presentation),
+        "economy": blocks_to_html(item.economy),
+        "attachments": [{"title": t} for t in item.attachments],
+    }
+    rec = item.recommendation
+    if rec is not None:
+        data["recommendation_unit"] = rec.unit
+        data["recommendation_lead_in"] = rec.lead_in
+        data["recommendation_clauses"] = list(rec.clauses)
+        data["recommendation_numbered"] = rec.numbered
+        if not rec.clauses:
+            # Nothing was recognised as an "at …" clause: keep the text as written.
+            rest = [b for b in rec.blocks if getattr(b, "text", None) != rec.lead_in]
+            data["recommendation_note"] = blocks_to_html(rest)
+    decision_blocks = []
+    if item.decision is not None:
+        decision_blocks = list(item.decision.blocks)
+    for other in item.other_decisions:
+        # An earlier body's decision on the same item (e.g. Økonomiudvalget) stays in the text.
+        from meetings.importer.parser import Heading
+
+        when = f" den {other.decided_on:%d-%m-%Y}" if other.decided_on else ""
+        decision_blocks.append(Heading(text=f"Beslutning {other.body}{when}"))
+        decision_blocks.extend(other.blocks)
+    if item.decision is not None or decision_blocks:
+        decision = item.decision
+        data["decision"] = {
+            "text": blocks_to_html(decision_blocks),
+            "outcome": decision.outcome if decision else "",
+            "decided_on": decision.decided_on.isoformat()
+            if decision and decision.decided_on
+            else None,
+        }
+    return data
+
+
+def empty_exchange() -> dict[str, Any]:
+    return {"format": FORMAT, "meetings": []}

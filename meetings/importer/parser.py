@@ -1,0 +1,1660 @@
+"""Turn the text of legacy minutes (referater) and agendas (dagsordener) into structured data.
+
+The text is what a PDF library extracted from the municipality's old minutes: a header
+(``REFERAT Direktionen d. 20-03-2017``, Mødedato, Mødested, Mødedeltagere), a table of
+contents, and items (``Punkt 3: …``) with a case number and sections (Baggrund, Indstilling,
+Beslutning …, Sagsfremstilling, Økonomi, Bilag).
+
+This module is deliberately pure Python (no Django, no database) so that it can be tested in
+isolation and reused by a management command, a Celery task or a preview page alike. Errors the
+user must fix raise :class:`MinutesParseError` with a Danish message and a line number; oddities
+the import can live with become Danish ``warnings`` on the result.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import html
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+__all__ = [
+    "OUTCOMES",
+    "Block",
+    "Decision",
+    "Heading",
+    "ListBlock",
+    "MinutesParseError",
+    "Paragraph",
+    "ParsedItem",
+    "ParsedMinutes",
+    "Participant",
+    "Recommendation",
+    "Table",
+    "TocEntry",
+    "blocks_to_html",
+    "html_to_blocks",
+    "infer_outcome",
+    "normalise_pdf_text",
+    "parse_minutes",
+]
+
+# The values Decision.outcome takes besides "" (no decision text).
+OUTCOMES = ("Godkendt", "Taget til efterretning", "Drøftet", "Udskudt", "Afvist", "Andet")
+
+
+# --------------------------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """A piece of section content; one of Paragraph, Heading, ListBlock or Table."""
+
+
+@dataclass
+class Paragraph(Block):
+    text: str
+
+
+@dataclass
+class Heading(Block):
+    text: str
+
+
+@dataclass
+class ListBlock(Block):
+    ordered: bool
+    items: list[str]
+
+
+@dataclass
+class Table(Block):
+    rows: list[list[str]]
+    header_rows: int = 0
+
+
+@dataclass
+class Participant:
+    name: str
+    role: str = ""
+    absent: bool = False
+
+
+@dataclass
+class Recommendation:
+    unit: str
+    lead_in: str
+    clauses: list[str]
+    numbered: bool
+    blocks: list[Block]
+
+
+@dataclass
+class Decision:
+    body: str
+    decided_on: datetime.date | None
+    outcome: str
+    blocks: list[Block]
+
+
+@dataclass
+class ParsedItem:
+    number: int
+    title: str
+    case_number: str
+    closed: bool
+    background: list[Block] = field(default_factory=list)
+    recommendation: Recommendation | None = None
+    decision: Decision | None = None
+    presentation: list[Block] = field(default_factory=list)
+    economy: list[Block] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    line: int = 0
+    # Decisions of other bodies or earlier meetings quoted in the item, in source order.
+    other_decisions: list[Decision] = field(default_factory=list)
+
+
+@dataclass
+class TocEntry:
+    title: str
+    page: int | None
+
+
+@dataclass
+class ParsedMinutes:
+    document: str
+    body: str
+    starts_at: datetime.datetime
+    location: str
+    participants: list[Participant]
+    toc: list[TocEntry]
+    items: list[ParsedItem]
+    warnings: list[str]
+
+
+class MinutesParseError(ValueError):
+    """The text cannot be imported; ``message`` is Danish and meant for the user."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(f"Linje {line}: {message}" if line is not None else message)
+
+
+# --------------------------------------------------------------------------------------------
+# Patterns
+# --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "marts": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_MONTH_ALTERNATIVES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+_NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
+_TEXT_DATE_RE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\.?\s*({_MONTH_ALTERNATIVES})\b\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_TIME_RE = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?", re.IGNORECASE)
+
+_HEADER_RE = re.compile(r"^(?P<doc>referat|dagsorden)\b[\s:]*(?P<rest>.*)$", re.IGNORECASE)
+_ITEM_RE = re.compile(r"^punkt\s+(?P<number>\d{1,3})\s*[:.\-–]\s*(?P<title>.*?)\s*$", re.IGNORECASE)
+_CASE_RE = re.compile(
+    r"^(?:(?:sags?\s*nr\.?|sagsnummer)\s*:?\s*)?(?P<year>\d{2})/(?P<serial>\d{1,6})$",
+    re.IGNORECASE,
+)
+# Anything short that is built like a case number but is not one: a typo to report, not text.
+_CASE_LIKE_RE = re.compile(
+    r"^(?:(?:sags?\s*nr\.?|sagsnummer)\s*:?\s*)?(?=[^\s]*\d)[\w.]{1,8}[/-][\w.]{0,10}$",
+    re.IGNORECASE,
+)
+_TOC_TITLE_RE = re.compile(r"^indholdsfortegnelse\s*:?$", re.IGNORECASE)
+_TOC_LINE_RE = re.compile(
+    r"^(?:punkt\s+\d+\s*[:.]\s*)?(?P<title>.*?\S)\s*(?:\.{3,}|…+|\t+)[\s.…]*(?P<page>\d{1,4})?\s*$",
+    re.IGNORECASE,
+)
+_FIELD_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("date", re.compile(r"^(?:mødedato|mødetidspunkt|dato|tidspunkt)\b\s*:?\s*(.*)$", re.I)),
+    ("place", re.compile(r"^(?:mødested|mødelokale|sted)\b\s*:?\s*(.*)$", re.I)),
+    (
+        "participants",
+        re.compile(r"^(?:mødedeltagere|deltagere|til\s*stede|fremmødte)\b\s*:?\s*(.*)$", re.I),
+    ),
+    ("absent", re.compile(r"^(?:afbud|fraværende|fravær)\b\s*:?\s*(?:fra\s+)?(.*)$", re.I)),
+)
+
+_SECTION_WORDS = {
+    "baggrund": "background",
+    "resumé": "background",
+    "resume": "background",
+    "indstilling": "recommendation",
+    "indstillinger": "recommendation",
+    "sagsfremstilling": "presentation",
+    "sagsbeskrivelse": "presentation",
+    "økonomi": "economy",
+    "økonomiske konsekvenser": "economy",
+    "bilag": "attachments",
+}
+_DECISION_RE = re.compile(
+    r"^beslutning(?:\s+(?:i|på|for|af))?(?:\s+(?P<body>.+?))?"
+    r"(?:,?\s+(?:den|d\.)\s*(?P<date>\S.*?))?\s*:?$",
+    re.IGNORECASE,
+)
+
+_ORDERED_RE = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
+_BULLET_RE = re.compile(r"^(?:[-–•·▪◦●■►]|o(?=\s))\s+(\S.*)$")
+_CLAUSE_START_RE = re.compile(r"^at\b", re.IGNORECASE)
+
+_PAGE_NOISE_RE = re.compile(
+    r"^(?:(?:side|page)\s+\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?|-\s*\d{1,4}\s*-)$", re.IGNORECASE
+)
+_RUNNING_HEADER_RE = re.compile(
+    r"^[^\t]{1,60}?[\s,]+(?:d\.\s*|den\s+)?\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$"
+)
+
+_ENCLOSURE_MARK_RE = re.compile(r"^\s*\./\.\.\s*")
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+_INLINE_TAG_RE = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|span|font)\b[^>]*>", re.IGNORECASE)
+_INVISIBLE_MAP = {
+    "\u00ad": "",  # soft hyphen
+    "\u200b": "",
+    "\ufeff": "",
+    "\f": "",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+}
+_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE_MAP) + "]")
+
+_TERMINAL = (".", "!", "?", ":", ";")
+# A line ending in one of these words is a sentence cut short, never a heading.
+_FUNCTION_WORDS = frozenset(
+    {
+        "at", "af", "og", "i", "på", "til", "for", "med", "som", "der", "om", "enten", "eller",
+        "samt", "fra", "ved", "en", "et", "den", "det", "de", "hvor", "mellem", "under", "over",
+        "efter",
+    }
+)  # fmt: skip
+_CONTINUATION_MIN_LENGTH = 50
+_HEADING_MAX_LENGTH = 120
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _split_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # str.translate with a mapping is slow on long non-ASCII text; a regex pass is not.
+    text = _INVISIBLE_RE.sub(lambda m: _INVISIBLE_MAP[m.group()], text)
+    # Only spaces are trimmed: leading and trailing tabs are empty table cells.
+    return [line.strip(" ") for line in text.split("\n")]
+
+
+def _clean_markup(text: str) -> str:
+    text = _ENCLOSURE_MARK_RE.sub("", text)
+    text = _BOLD_RE.sub(r"\1", text)
+    text = text.replace("**", "")
+    return _INLINE_TAG_RE.sub("", text)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _norm_title(text: str) -> str:
+    text = text.casefold().replace("–", "-").replace("—", "-")
+    return _squash(text).strip(" .:-")
+
+
+def _tidy_name(name: str) -> str:
+    """Bodies written in capitals ("DIREKTIONEN") are stored the way the minutes usually write
+    them ("Direktionen")."""
+    name = _squash(name).strip(" ,.-:")
+    if name and name.upper() == name and any(ch.isalpha() for ch in name):
+        return name[0] + name[1:].lower()
+    return name
+
+
+def _join(before: str, after: str) -> str:
+    # A hyphen at a line break is kept: without a dictionary it could be a real compound.
+    if len(before) > 1 and before.endswith("-") and before[-2].isalpha() and after[:1].islower():
+        return before + after
+    return f"{before} {after}"
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _find_date(text: str, line: int | None) -> tuple[datetime.date, int, int] | None:
+    """The first date in ``text`` as (date, start, end); an impossible date is an error."""
+    candidates: list[tuple[int, int, int, int, int, str]] = []
+    for numeric in _NUMERIC_DATE_RE.finditer(text):
+        candidates.append(
+            (
+                numeric.start(),
+                numeric.end(),
+                int(numeric[4]),
+                int(numeric[3]),
+                int(numeric[1]),
+                numeric[0],
+            )
+        )
+    for textual in _TEXT_DATE_RE.finditer(text):
+        month = _MONTHS[textual[2].casefold()]
+        candidates.append(
+            (
+                textual.start(),
+                textual.end(),
+                int(textual[3]),
+                month,
+                int(textual[1]),
+                textual[0],
+            )
+        )
+    if not candidates:
+        return None
+    start, end, year, month, day, written = min(candidates)
+    if year < 100:
+        year += 2000
+    try:
+        return datetime.date(year, month, day), start, end
+    except ValueError:
+        raise MinutesParseError(f"Datoen “{written}” findes ikke.", line) from None
+
+
+def _find_time(text: str, line: int | None) -> datetime.time | None:
+    match = _TIME_RE.search(text)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    try:
+        return datetime.time(hour, minute)
+    except ValueError:
+        raise MinutesParseError(f"Klokkeslættet “{match[0]}” findes ikke.", line) from None
+
+
+def _section_word(text: str) -> str | None:
+    return _SECTION_WORDS.get(_squash(text).rstrip(":").strip().casefold())
+
+
+@dataclass
+class _DecisionHeading:
+    body: str
+    decided_on: datetime.date | None
+    written_date: str
+
+
+def _decision_heading(text: str, line: int, meeting_body: str) -> _DecisionHeading | None:
+    match = _DECISION_RE.match(_squash(text))
+    if not match:
+        return None
+    body, written = match["body"] or "", match["date"] or ""
+    # "Beslutning om telefoni" is a sub-heading; only the meeting's own body may go undated.
+    if body and not written and _tidy_name(body).casefold() != meeting_body.casefold():
+        return None
+    found = _find_date(written, line) if written else None
+    if written and found is None and not re.search(r"\d", written):
+        return None
+    return _DecisionHeading(_tidy_name(body), found[0] if found else None, written)
+
+
+def _is_item_heading(line: str) -> re.Match[str] | None:
+    if "\t" in line or (".." in line and _TOC_LINE_RE.match(line.strip())):
+        return None
+    return _ITEM_RE.match(line.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# Running headers, footers and page numbers
+# --------------------------------------------------------------------------------------------
+
+
+def _is_structural(text: str) -> bool:
+    return bool(
+        _section_word(text)
+        or (text.casefold().startswith("beslutning") and _DECISION_RE.match(text))
+        or _ITEM_RE.match(text)
+        or (".." in text and _TOC_LINE_RE.match(text))
+        or _ORDERED_RE.match(text)
+        or _BULLET_RE.match(text)
+        or _CASE_RE.match(text)
+    )
+
+
+def _noise_line_indexes(lines: Sequence[str]) -> set[int]:
+    """Indexes of lines a PDF adds to every page: page numbers, running headers and footers."""
+    stripped = [line.strip() for line in lines]
+    noise = {i for i, text in enumerate(stripped) if _PAGE_NOISE_RE.match(text)}
+    counts = Counter(text for text in stripped if text and "\t" not in text)
+    titles = {
+        _norm_title(match["title"])
+        for text in stripped
+        if (match := _ITEM_RE.match(text)) and match["title"]
+    }
+
+    def removable(text: str) -> bool:
+        return (
+            bool(text)
+            and "\t" not in text
+            and not _is_structural(text)
+            and _norm_title(text) not in titles
+            and not text.endswith(_TERMINAL)
+        )
+
+    header_seen = False
+    for i, text in enumerate(stripped):
+        if not text:
+            continue
+        if _HEADER_RE.match(text) and counts[text] > 1:
+            # The first page's header stays; the same line on later pages is a running header.
+            if header_seen:
+                noise.add(i)
+            header_seen = True
+        elif counts[text] >= 2 and _RUNNING_HEADER_RE.match(text) and removable(text):
+            noise.add(i)
+    # A repeated line right next to a page number is that page's header or footer.
+    for i in sorted(noise):
+        if not _PAGE_NOISE_RE.match(stripped[i]):
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(stripped) and not stripped[j] and abs(j - i) <= 2:
+                j += step
+            if 0 <= j < len(stripped) and counts[stripped[j]] >= 3 and removable(stripped[j]):
+                noise.add(j)
+    return noise
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+    subheading: bool = False
+
+
+def _is_amount(cell: str) -> bool:
+    return bool(re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?", cell)) and not (
+        re.fullmatch(r"(?:19|20)\d{2}", cell)
+    )
+
+
+def _header_rows(rows: list[list[str]]) -> int:
+    """A first row without amounts above rows with amounts is a header ("Punkt", "2017" …)."""
+    if len(rows) < 2 or any(_is_amount(cell) for cell in rows[0]):
+        return 0
+    if not any(cell for cell in rows[0]):
+        return 0
+    return 1 if any(_is_amount(cell) for row in rows[1:] for cell in row) else 0
+
+
+class _BlockBuilder:
+    def __init__(self, allow_headings: bool) -> None:
+        self.allow_headings = allow_headings
+        self.blocks: list[Block] = []
+        self.gap = False
+        self.last_number = 0
+        self.open_list: ListBlock | None = None
+        self.repeated_header: set[int] = set()
+        self.joined: set[int] = set()
+
+    def add(self, line: _Line) -> None:
+        raw = line.text
+        if line.subheading:
+            self._append(Heading(_squash(raw).rstrip(":")))
+            return
+        if _is_blank(raw):
+            self.gap = True
+            return
+        last = self.blocks[-1] if self.blocks else None
+        if "\t" in raw:
+            self._add_row([_squash(cell) for cell in raw.split("\t")], last)
+            return
+        text = _squash(raw)
+        if self._add_list_item(text, last):
+            return
+        self._add_text(text, last)
+
+    def _append(self, block: Block) -> None:
+        self.blocks.append(block)
+        self.gap = False
+
+    def _add_row(self, row: list[str], last: Block | None) -> None:
+        # A blank line between tab rows is a page break or spacing, not the end of the table.
+        if isinstance(last, Table):
+            if len(last.rows) > 1 and row == last.rows[0]:
+                self.repeated_header.add(id(last))
+            else:
+                last.rows.append(row)
+            self.gap = False
+            return
+        self._append(Table([row]))
+
+    def _add_list_item(self, text: str, last: Block | None) -> bool:
+        ordered = _ORDERED_RE.match(text)
+        if ordered:
+            number, item = int(ordered[1]), ordered[2]
+            if isinstance(last, ListBlock) and last.ordered and number == self.last_number + 1:
+                last.items.append(item)
+                self.last_number = number
+                self.gap = False
+                return True
+            if self._resume_list(number, item):
+                return True
+            if number == 1:
+                block = ListBlock(True, [item])
+                self.open_list = block
+                self.last_number = 1
+                self._append(block)
+                return True
+            return False
+        bullet = _BULLET_RE.match(text)
+        if bullet:
+            if isinstance(last, ListBlock) and not last.ordered:
+                last.items.append(bullet[1])
+                self.gap = False
+            else:
+                self._append(ListBlock(False, [bullet[1]]))
+            return True
+        return False
+
+    def _resume_list(self, number: int, item: str) -> bool:
+        """An ordered item whose predecessor's text was cut off by a few loose lines ("1. … der
+        bevilges" / "0,460 mio. kr. …" / "2. …") gets those lines back and continues the list."""
+        lst = self.open_list
+        if lst is None or number != self.last_number + 1 or lst not in self.blocks:
+            return False
+        index = next(i for i, block in enumerate(self.blocks) if block is lst)
+        loose = self.blocks[index + 1 :]
+        if not loose or len(loose) > 3 or not all(type(b) is Paragraph for b in loose):
+            return False
+        if lst.items[-1].endswith(_TERMINAL):
+            return False
+        for block in loose:
+            assert isinstance(block, Paragraph)
+            lst.items[-1] = _join(lst.items[-1], block.text)
+        del self.blocks[index + 1 :]
+        lst.items.append(item)
+        self.last_number = number
+        self.gap = False
+        return True
+
+    def _add_text(self, text: str, last: Block | None) -> None:
+        if isinstance(last, ListBlock):
+            if not self.gap or _continues(last.items[-1], text):
+                last.items[-1] = _join(last.items[-1], text)
+                self.gap = False
+                return
+        elif isinstance(last, Paragraph) and (not self.gap or _continues(last.text, text)):
+            last.text = _join(last.text, text)
+            self.joined.add(id(last))
+            self.gap = False
+            return
+        self._append(Paragraph(text))
+
+    def finish(self) -> list[Block]:
+        blocks = self.blocks
+        for block in blocks:
+            if isinstance(block, Table):
+                width = max(len(row) for row in block.rows)
+                block.rows = [row + [""] * (width - len(row)) for row in block.rows]
+                block.header_rows = 1 if id(block) in self.repeated_header else 0
+                block.header_rows = block.header_rows or _header_rows(block.rows)
+            elif isinstance(block, ListBlock) and not block.ordered:
+                _number_bullets(block)
+        if self.allow_headings:
+            for index, block in enumerate(blocks[:-1]):
+                if (
+                    type(block) is Paragraph
+                    and id(block) not in self.joined
+                    and _is_heading(block.text, blocks[index + 1])
+                ):
+                    blocks[index] = Heading(block.text)
+        return blocks
+
+
+def _continues(before: str, after: str) -> bool:
+    """A line after a blank line that starts in lower case, where the text before stopped
+    mid-sentence, is the rest of that text split by a page break ("… er "ejer" af" /
+    "telefonomstillingen og …"). "at …" is left alone: it starts a new clause."""
+    return (
+        after[:1].islower()
+        and not _CLAUSE_START_RE.match(after)
+        and len(before) >= _CONTINUATION_MIN_LENGTH
+        and not before.endswith(_TERMINAL)
+    )
+
+
+def _number_bullets(block: ListBlock) -> None:
+    """A numbered list written with bullets ("- 1) …", "- 2) …") becomes an ordered list."""
+    matches = [_ORDERED_RE.match(item) for item in block.items]
+    if len(matches) < 2 or not all(matches):
+        return
+    numbers = [int(m[1]) for m in matches if m]
+    if numbers != list(range(1, len(numbers) + 1)):
+        return
+    block.ordered = True
+    block.items = [m[2] for m in matches if m]
+
+
+def _is_heading(text: str, following: Block) -> bool:
+    """A short line without closing punctuation, followed by body text, a list or a table."""
+    words = text.split()
+    # "a) Helpdesk" is a lettered heading, not a line starting in lower case.
+    unlettered = re.sub(r"^[a-zæøå]\)\s+", "", text)
+    if (
+        len(text) > _HEADING_MAX_LENGTH
+        or not words
+        or unlettered[:1].islower()
+        or text.endswith((*_TERMINAL, ","))
+        or _CLAUSE_START_RE.match(text)
+        or words[-1].casefold() in _FUNCTION_WORDS
+        or not any(ch.isalnum() for ch in text)
+    ):
+        return False
+    if isinstance(following, (ListBlock, Table)):
+        return True
+    if type(following) is not Paragraph:
+        return False
+    if ": " in text:
+        # "Fase 1 (Q1 2018 – Q1 2019): Nyt omstillingssystem …" is a labelled line of text.
+        return False
+    body = following.text
+    looks_like_body = body.endswith((".", "!", "?", ":")) or len(body) > _HEADING_MAX_LENGTH
+    return looks_like_body and len(body.split()) >= 4 and len(body) >= 1.15 * len(text)
+
+
+def _build_blocks(lines: Sequence[_Line], allow_headings: bool = True) -> list[Block]:
+    builder = _BlockBuilder(allow_headings)
+    for line in lines:
+        builder.add(line)
+    return builder.finish()
+
+
+# --------------------------------------------------------------------------------------------
+# Recommendation and decision
+# --------------------------------------------------------------------------------------------
+
+_UNIT_RE = re.compile(r"^(?P<unit>[^,.:;]{1,60}?)\s+indstiller\b", re.IGNORECASE)
+_INLINE_CLAUSE_RE = re.compile(
+    r"^(?P<lead>.*?\bindstille[rs]\b(?:\s+(?:til|over for|for)\s+[^,]{1,40}?)?\s*,?)\s+"
+    r"(?P<clause>at\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def _recommendation(blocks: list[Block]) -> Recommendation | None:
+    if not blocks:
+        return None
+    unit, lead_in = "", ""
+    rest = list(blocks)
+    first = rest[0]
+    following = rest[1] if len(rest) > 1 else None
+    clauses: list[str] = []
+    numbered = False
+    if isinstance(first, Paragraph):
+        text = first.text
+        unit_match = _UNIT_RE.match(text)
+        unit = unit_match["unit"].strip() if unit_match else ""
+        introduces = text.endswith(":") or isinstance(following, ListBlock)
+        # A lone "At direktionen godkender …" is itself the first clause, without a lead-in.
+        if introduces or not _CLAUSE_START_RE.match(text):
+            rest = rest[1:]
+            inline = None if introduces else _INLINE_CLAUSE_RE.match(text)
+            if inline:
+                lead_in = inline["lead"].strip()
+                clauses.append(inline["clause"].strip())
+            else:
+                lead_in = text
+    last_from_paragraph = bool(clauses)
+    for block in rest:
+        if isinstance(block, ListBlock):
+            items = [_strip_number(item) for item in block.items]
+            if clauses and last_from_paragraph:
+                # A list under "at direktionen beslutter …, enten" holds that clause's options.
+                clauses[-1] += "".join(f"\n- {item}" for item in items)
+            else:
+                clauses.extend(items)
+                numbered = numbered or block.ordered
+                last_from_paragraph = False
+        elif isinstance(block, Paragraph):
+            text = block.text
+            numbered_text = _ORDERED_RE.match(text)
+            if numbered_text:
+                clauses.append(numbered_text[2])
+                numbered = True
+                last_from_paragraph = True
+            elif (
+                _CLAUSE_START_RE.match(text)
+                or not clauses
+                # After a finished sentence a paragraph is a new clause, not the rest of one.
+                or clauses[-1].endswith((".", "!", "?"))
+            ):
+                clauses.append(text)
+                last_from_paragraph = True
+            else:
+                clauses[-1] = _join(clauses[-1], text)
+    return Recommendation(unit, lead_in, clauses, numbered, blocks)
+
+
+def _strip_number(item: str) -> str:
+    match = _ORDERED_RE.match(item)
+    return match[2] if match else item
+
+
+_OUTCOME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "Afvist",
+        re.compile(
+            r"\bsige[rs]?\s+nej\b|\bafvis|\bafslå|\bikke\s+(?:blev\s+)?godkend|\bforkast", re.I
+        ),
+    ),
+    ("Udskudt", re.compile(r"\budskudt|\budskyd|\budsat\b|\budsættes|\budsætte", re.I)),
+    (
+        "Taget til efterretning",
+        re.compile(r"\btil\s+efterretning|\b(?:taget|tages|tog)\s+efterretning", re.I),
+    ),
+    ("Godkendt", re.compile(r"\bgodkend|\btiltr[åæ]d|\bvedtag|\banbefal", re.I)),
+    ("Drøftet", re.compile(r"\bdrøft", re.I)),
+)
+
+
+def infer_outcome(text: str) -> str:
+    """The outcome word a decision opens with; the earliest match in its first sentence wins,
+    so "Direktionen ser positivt på indsatsen, men vælger at sige nej" is Afvist."""
+    text = _squash(text)
+    if not text:
+        return ""
+    first_sentence = re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])", text, maxsplit=1)[0]
+    best: tuple[int, int, str] | None = None
+    for rank, (outcome, pattern) in enumerate(_OUTCOME_PATTERNS):
+        match = pattern.search(first_sentence)
+        if match and (best is None or (match.start(), rank) < best[:2]):
+            best = (match.start(), rank, outcome)
+    return best[2] if best else "Andet"
+
+
+def _decision_text(blocks: list[Block]) -> str:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            return block.text
+        if isinstance(block, ListBlock) and block.items:
+            return block.items[0]
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Header
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    index: int
+    document: str
+    body: str
+    date: datetime.date | None
+
+
+def _find_header(lines: Sequence[str]) -> _Header:
+    non_blank = [i for i, line in enumerate(lines) if not _is_blank(line)]
+    if not non_blank:
+        raise MinutesParseError("Teksten er tom.", 1)
+    for index in non_blank[:15]:
+        text = _squash(lines[index])
+        if _is_item_heading(text):
+            break
+        match = _HEADER_RE.match(text)
+        if not match:
+            continue
+        rest = re.sub(r"^(?:af|fra|for)\s+(?:mødet\s+i\s+)?", "", match["rest"], flags=re.I)
+        found = _find_date(rest, index + 1)
+        body = rest[: found[1]] if found else rest
+        body = re.sub(rf"(?:\s+(?:d\.|den|{'|'.join(_WEEKDAYS)}))+\s*$", "", body, flags=re.I)
+        return _Header(index, match["doc"].lower(), _tidy_name(body), found[0] if found else None)
+    raise MinutesParseError(
+        "Teksten ligner hverken et referat eller en dagsorden: den skal begynde med en "
+        "overskrift som “REFERAT Direktionen d. 20-03-2017”.",
+        non_blank[0] + 1,
+    )
+
+
+def _split_people(text: str) -> list[str]:
+    """Split on commas, semicolons and a final "og", but never inside parentheses."""
+    parts: list[str] = []
+    depth, current = 0, ""
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char in ",;" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    people: list[str] = []
+    for part in parts:
+        people.extend(re.split(r"\s+og\s+(?![^(]*\))", part))
+    return [_squash(person) for person in people if _squash(person)]
+
+
+def _participant(text: str, absent: bool) -> Participant:
+    match = re.match(r"^(?P<name>[^(]*?)\s*\((?P<roles>[^)]*)\)\s*$", text)
+    if not match:
+        return Participant(text.strip(" .-"), "", absent)
+    roles = [_squash(role).lower() for role in match["roles"].split(",") if role.strip()]
+    if "afbud" in roles or "fraværende" in roles:
+        absent = True
+        roles = [role for role in roles if role not in ("afbud", "fraværende")]
+    return Participant(match["name"].strip(" .-"), ", ".join(roles), absent)
+
+
+@dataclass
+class _Meta:
+    starts_at: datetime.datetime
+    location: str
+    participants: list[Participant]
+    toc: list[TocEntry]
+
+
+def _parse_meta(lines: Sequence[str], header: _Header, end: int, warnings: list[str]) -> _Meta:
+    date_value: tuple[str, int] | None = None
+    location: str | None = None
+    participants: list[Participant] = []
+    participants_seen = False
+    toc: list[TocEntry] = []
+    in_toc = False
+    last_field = ""
+    for index in range(header.index + 1, end):
+        text = _squash(lines[index])
+        if not text:
+            last_field = ""
+            continue
+        if _TOC_TITLE_RE.match(text):
+            in_toc, last_field = True, ""
+            continue
+        matched = False
+        for name, pattern in _FIELD_RES:
+            match = pattern.match(text)
+            if not match:
+                continue
+            matched, last_field = True, name
+            value = match[1].strip()
+            if name == "date":
+                date_value = (value, index + 1)
+            elif name == "place":
+                location = value
+            elif name == "participants":
+                participants_seen = True
+                participants.extend(_participant(p, False) for p in _split_people(value))
+            else:
+                _add_absent(participants, value)
+            break
+        if matched:
+            continue
+        toc_line = _TOC_LINE_RE.match(lines[index].strip(" "))
+        if toc_line and ("\t" in lines[index] or ".." in text or "…" in text):
+            page = toc_line["page"]
+            toc.append(
+                TocEntry(_squash(toc_line["title"]).rstrip(" ."), int(page) if page else None)
+            )
+        elif in_toc:
+            toc.append(TocEntry(text, None))
+        elif last_field == "participants":
+            participants.extend(_participant(p, False) for p in _split_people(text))
+        elif last_field == "absent":
+            _add_absent(participants, text)
+    starts_at = _starts_at(date_value, header, warnings)
+    if location is None or not location:
+        warnings.append("Mødested mangler.")
+    if not participants_seen:
+        warnings.append("Mødedeltagere mangler.")
+    return _Meta(starts_at, location or "", participants, toc)
+
+
+def _add_absent(participants: list[Participant], text: str) -> None:
+    for person in _split_people(text):
+        parsed = _participant(person, True)
+        for known in participants:
+            if known.name.casefold() == parsed.name.casefold():
+                known.absent = True
+                break
+        else:
+            participants.append(parsed)
+
+
+def _starts_at(
+    date_value: tuple[str, int] | None, header: _Header, warnings: list[str]
+) -> datetime.datetime:
+    day: datetime.date | None = None
+    time: datetime.time | None = None
+    if date_value is not None:
+        value, line = date_value
+        found = _find_date(value, line)
+        time = _find_time(value, line)
+        if found is None:
+            warnings.append(f"Mødedatoen “{value}” kan ikke læses; datoen i overskriften bruges.")
+        else:
+            day = found[0]
+            weekday = next((w for w in _WEEKDAYS if re.search(rf"\b{w}\b", value, re.I)), None)
+            if weekday and _WEEKDAYS[day.weekday()] != weekday:
+                warnings.append(
+                    f"Mødedatoen siger {weekday}, men {day:%d-%m-%Y} er en "
+                    f"{_WEEKDAYS[day.weekday()]}."
+                )
+            if header.date and header.date != day:
+                warnings.append(
+                    f"Overskriften siger {header.date:%d-%m-%Y}, men mødedatoen er "
+                    f"{day:%d-%m-%Y}; mødedatoen bruges."
+                )
+    if day is None:
+        day = header.date
+    if day is None:
+        raise MinutesParseError(
+            "Mødedatoen mangler: hverken overskriften eller linjen “Mødedato” har en dato.",
+            header.index + 1,
+        )
+    if time is None:
+        warnings.append("Mødedatoen har intet klokkeslæt; mødet er sat til kl. 00:00.")
+        time = datetime.time(0, 0)
+    return datetime.datetime.combine(day, time)
+
+
+# --------------------------------------------------------------------------------------------
+# Items
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Section:
+    kind: str
+    lines: list[_Line] = field(default_factory=list)
+    decision: _DecisionHeading | None = None
+
+
+def _is_closed(title: str) -> bool:
+    norm = _norm_title(title)
+    return norm == "lukket" or norm.startswith(("lukket ", "lukket:")) or norm.endswith("(lukket)")
+
+
+def _parse_item(
+    lines: Sequence[str], start: int, end: int, meeting_body: str, warnings: list[str]
+) -> tuple[ParsedItem, list[_Section]]:
+    heading = _is_item_heading(lines[start])
+    assert heading is not None
+    number = int(heading["number"])
+    title = _squash(heading["title"])
+    index = start + 1
+    # A long title wraps onto the next lines of the PDF.
+    while (
+        index < end
+        and not _is_blank(lines[index])
+        and not _CASE_LIKE_RE.match(lines[index].strip())
+        and not _section_word(lines[index])
+        and "\t" not in lines[index]
+    ):
+        title = _join(title, _squash(lines[index])) if title else _squash(lines[index])
+        index += 1
+    while index < end and _is_blank(lines[index]):
+        index += 1
+    case_number = ""
+    candidate = lines[index].strip() if index < end else ""
+    case_match = _CASE_RE.match(candidate)
+    if case_match and int(case_match["serial"]) > 0:
+        case_number = f"{case_match['year']}/{int(case_match['serial'])}"
+        index += 1
+    elif case_match or _CASE_LIKE_RE.match(candidate):
+        raise MinutesParseError(
+            f"Sagsnummeret “{candidate}” i punkt {number} er ugyldigt: det skal have formen "
+            "ÅÅ/løbenummer, f.eks. 17/22360.",
+            index + 1,
+        )
+    else:
+        warnings.append(f"Punkt {number} har intet sagsnummer.")
+
+    sections = _collect_sections(lines, index, end, number, title, meeting_body, warnings)
+    item = ParsedItem(number, title, case_number, _is_closed(title), line=start + 1)
+    background: list[_Line] = []
+    for section in sections:
+        if section.kind in ("preamble", "background"):
+            background.extend(section.lines)
+        elif section.kind == "recommendation":
+            item.recommendation = _recommendation(_build_blocks(section.lines, False))
+        elif section.kind == "presentation":
+            item.presentation = _build_blocks(section.lines)
+        elif section.kind == "economy":
+            item.economy = _build_blocks(section.lines)
+        elif section.kind == "attachments":
+            item.attachments.extend(_attachments(section.lines))
+    item.background = _build_blocks(background)
+    return item, sections
+
+
+def _attachments(lines: Sequence[_Line]) -> list[str]:
+    titles = []
+    for line in lines:
+        text = _squash(line.text.replace("\t", " "))
+        bullet = _BULLET_RE.match(text)
+        text = bullet[1] if bullet else text
+        if text:
+            titles.append(text)
+    return titles
+
+
+def _collect_sections(
+    lines: Sequence[str],
+    start: int,
+    end: int,
+    number: int,
+    title: str,
+    meeting_body: str,
+    warnings: list[str],
+) -> list[_Section]:
+    """Sort the item's lines into sections by their headings.
+
+    A section word seen a second time once Sagsfremstilling has begun ("Baggrund" in 2018 item
+    3) is a sub-heading of the running section: the minutes' own template puts each section
+    once, so the repeat can only be the author's heading inside the case text. Before
+    Sagsfremstilling a repeat reopens the earlier section, which keeps its text together.
+    """
+    preamble = _Section("preamble")
+    sections = [preamble]
+    by_kind: dict[str, _Section] = {}
+    decisions_seen: set[tuple[str, datetime.date | None]] = set()
+    current = preamble
+    title_norm = _norm_title(title)
+
+    def is_repeated_title(index: int) -> bool:
+        """The title after a leading Bilag list; an attachment named like the item (2018 item
+        9) is the same text, so only the last such line before more content is the title."""
+        following = [j for j in range(index + 1, end) if not _is_blank(lines[j])]
+        if not following:
+            return False
+        return _norm_title(lines[following[0]]) != title_norm
+
+    for index in range(start, end):
+        raw = lines[index]
+        text = _squash(raw)
+        line = _Line(index + 1, raw)
+        kind = _section_word(text) if "\t" not in raw else None
+        decision = None
+        if kind is None and "\t" not in raw and text[:10].casefold().startswith("beslutning"):
+            decision = _decision_heading(text, index + 1, meeting_body)
+        in_presentation = "presentation" in by_kind and current.kind != "attachments"
+        if decision is not None:
+            key = (decision.body.casefold(), decision.decided_on)
+            if key in decisions_seen and in_presentation:
+                current.lines.append(_Line(index + 1, text, subheading=True))
+                continue
+            decisions_seen.add(key)
+            if decision.written_date and decision.decided_on is None:
+                warnings.append(
+                    f"Punkt {number}: datoen i “{text}” kan ikke læses; beslutningen står "
+                    "uden dato."
+                )
+            current = _Section("decision", decision=decision)
+            sections.append(current)
+            continue
+        if kind is not None:
+            if kind in by_kind and in_presentation:
+                current.lines.append(_Line(index + 1, text, subheading=True))
+            elif kind in by_kind:
+                warnings.append(
+                    f"Punkt {number}: afsnittet “{text}” forekommer to gange; teksten er lagt "
+                    "sammen."
+                )
+                current = by_kind[kind]
+            else:
+                current = _Section(kind)
+                by_kind[kind] = current
+                sections.append(current)
+            continue
+        if (
+            current.kind in ("preamble", "attachments")
+            and text
+            and _norm_title(text) == title_norm
+            and (current.kind == "preamble" or is_repeated_title(index))
+        ):
+            # The item's title repeated after a leading Bilag list closes that list.
+            current = preamble
+            continue
+        current.lines.append(line)
+    return sections
+
+
+def _decisions(
+    item: ParsedItem,
+    sections: list[_Section],
+    meeting_body: str,
+    meeting_day: datetime.date,
+    warnings: list[str],
+) -> None:
+    decisions: list[Decision] = []
+    for section in sections:
+        if section.kind != "decision" or section.decision is None:
+            continue
+        blocks = _build_blocks(section.lines)
+        heading = section.decision
+        decisions.append(
+            Decision(
+                heading.body or meeting_body,
+                heading.decided_on,
+                infer_outcome(_decision_text(blocks)),
+                blocks,
+            )
+        )
+    if not decisions:
+        return
+
+    def own_body(decision: Decision) -> bool:
+        ratio = difflib.SequenceMatcher(
+            None, decision.body.casefold(), meeting_body.casefold()
+        ).ratio()
+        return not decision.body or ratio >= 0.85
+
+    ranked = sorted(
+        range(len(decisions)),
+        key=lambda i: (
+            own_body(decisions[i]),
+            decisions[i].decided_on == meeting_day,
+            i,
+        ),
+    )
+    chosen = decisions[ranked[-1]]
+    if not own_body(chosen) and chosen.decided_on != meeting_day:
+        # Only other bodies' or earlier decisions: history, not this meeting's decision.
+        item.other_decisions = decisions
+        return
+    if chosen.decided_on is not None and chosen.decided_on != meeting_day:
+        warnings.append(
+            f"Punkt {item.number}: beslutningen er dateret {chosen.decided_on:%d-%m-%Y}, "
+            f"men mødet er {meeting_day:%d-%m-%Y}."
+        )
+    item.decision = chosen
+    item.other_decisions = [d for d in decisions if d is not chosen]
+
+
+def _toc_warnings(toc: list[TocEntry], items: list[ParsedItem]) -> list[str]:
+    if not toc:
+        return []
+    warnings = []
+    if len(toc) != len(items):
+        warnings.append(
+            f"Indholdsfortegnelsen har {len(toc)} punkter, men teksten har {len(items)}."
+        )
+    toc_titles = [_norm_title(entry.title) for entry in toc]
+    item_titles = [_norm_title(item.title) for item in items]
+    matcher = difflib.SequenceMatcher(None, toc_titles, item_titles, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1)
+        for offset in range(pairs):
+            entry, item = toc[i1 + offset], items[j1 + offset]
+            ratio = difflib.SequenceMatcher(
+                None, toc_titles[i1 + offset], item_titles[j1 + offset]
+            ).ratio()
+            if ratio >= 0.6:
+                warnings.append(
+                    f"Indholdsfortegnelsen staver punkt {item.number} anderledes: "
+                    f"“{entry.title}” (punktet hedder “{item.title}”)."
+                )
+            else:
+                warnings.append(
+                    f"Indholdsfortegnelsens “{entry.title}” svarer ikke til punkt "
+                    f"{item.number} “{item.title}”."
+                )
+        for entry in toc[i1 + pairs : i2]:
+            warnings.append(f"“{entry.title}” står i indholdsfortegnelsen, men ikke som punkt.")
+        for item in items[j1 + pairs : j2]:
+            warnings.append(f"Punkt {item.number} “{item.title}” mangler i indholdsfortegnelsen.")
+    return warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
+
+
+def parse_minutes(text: str) -> ParsedMinutes:
+    """Parse the text of one set of minutes or one agenda.
+
+    Line numbers in errors and in ``ParsedItem.line`` refer to ``text`` as given; page numbers
+    and running headers are ignored in place, so :func:`normalise_pdf_text` is optional.
+    """
+    raw_lines = _split_lines(text)
+    noise = _noise_line_indexes(raw_lines)
+    lines = ["" if i in noise else _clean_markup(line) for i, line in enumerate(raw_lines)]
+    header = _find_header(lines)
+    starts = [i for i in range(header.index + 1, len(lines)) if _is_item_heading(lines[i])]
+    if not starts:
+        raise MinutesParseError(
+            "Teksten har ingen punkter: der er ingen linjer som “Punkt 1: …”.", header.index + 1
+        )
+    warnings: list[str] = []
+    meta = _parse_meta(lines, header, starts[0], warnings)
+    items: list[ParsedItem] = []
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(lines)
+        item, sections = _parse_item(lines, start, end, header.body, warnings)
+        _decisions(item, sections, header.body, meta.starts_at.date(), warnings)
+        items.append(item)
+    for position, item in enumerate(items, start=1):
+        if item.number != position:
+            warnings.append(
+                f"Punkterne er ikke nummereret fortløbende: punkt nummer {position} hedder "
+                f"“Punkt {item.number}”."
+            )
+            break
+    warnings.extend(_toc_warnings(meta.toc, items))
+    return ParsedMinutes(
+        document=header.document,
+        body=header.body,
+        starts_at=meta.starts_at,
+        location=meta.location,
+        participants=meta.participants,
+        toc=meta.toc,
+        items=items,
+        warnings=warnings,
+    )
+
+
+def normalise_pdf_text(text: str) -> str:
+    """Clean text a PDF library extracted, before it is parsed or shown.
+
+    Drops page numbers ("Side 3 af 24") and running headers and footers, joins a table whose
+    header row is repeated after a page break, joins a sentence a page break split, and joins a
+    word hyphenated at a line break: without the hyphen only when the text elsewhere writes the
+    word without it ("udvik-" + "ling"), otherwise keeping the hyphen ("it-" + "promillepuljen"),
+    and never before "og"/"eller" ("Børne- og Ungetandplejen").
+
+    Text wrapped into printed lines without blank lines between paragraphs (what pdfplumber
+    gives) gets its paragraphs back first, one per line with a blank line between, as in the
+    sample minutes; see ``_reflow``. Tables cannot be rebuilt from such text: a PDF library
+    that keeps cells apart must join them with tabs.
+    """
+    lines = _split_lines(text)
+    noise = _noise_line_indexes(lines)
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if index in noise:
+            continue
+        if _is_blank(line):
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        kept.append(line)
+    vocabulary = set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.casefold()))
+    kept = _reflow(kept, vocabulary)
+    out: list[str] = []
+    table_head = ""
+    for line in kept:
+        if "\t" in line:
+            after_gap = len(out) >= 2 and out[-1] == "" and "\t" in out[-2]
+            if after_gap and line == table_head:
+                # The header row repeated at the top of the next page: one table, one header.
+                out.pop()
+                continue
+            if not after_gap and not (out and "\t" in out[-1]):
+                table_head = line
+            out.append(line)
+            continue
+        if line and out and _joinable_before(out[-1]) and _hyphenated(out[-1], line):
+            out[-1] = _join_hyphenated(out[-1], line, vocabulary)
+            continue
+        if (
+            line
+            and len(out) >= 2
+            and out[-1] == ""
+            and _joinable_before(out[-2])
+            and _joinable_after(line)
+        ):
+            previous = out[-2]
+            if _hyphenated(previous, line):
+                out.pop()
+                out[-1] = _join_hyphenated(previous, line, vocabulary)
+                continue
+            if _continues(previous.strip(), line.strip()):
+                out.pop()
+                out[-1] = f"{previous} {line.strip()}"
+                continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+_REFLOW_MAX_BLANK_RATIO = 0.3
+_REFLOW_FIT_AFTER_SENTENCE = 1.0
+_REFLOW_FIT_MID_SENTENCE = 0.75
+_REFLOW_FIT_AFTER_COLON = 0.9
+
+
+def _reflow(lines: list[str], vocabulary: set[str]) -> list[str]:
+    """Rebuild paragraphs from text wrapped into physical lines (pdfplumber's output).
+
+    The samples have one paragraph per line and a blank line between paragraphs; a PDF library
+    gives the printed lines with no blank lines at all. Text with hardly any blank lines is
+    rewrapped: a line ends its paragraph when the next line's first word would have fitted on
+    it (so the author broke the line), or when the next line starts a heading, a list item or
+    a case number. Text that already has its blank lines is returned as it is.
+    """
+    written = [line.strip() for line in lines if line.strip()]
+    prose = [len(t) for t in written if not _is_structural(t)]
+    blanks = len(lines) - len(written)
+    if len(prose) < 10 or blanks > _REFLOW_MAX_BLANK_RATIO * len(written):
+        return lines
+    width = sorted(prose)[int(0.95 * (len(prose) - 1))]
+    out: list[str] = []
+    previous = ""
+
+    def following(index: int) -> str:
+        return lines[index + 1].strip() if index + 1 < len(lines) else ""
+
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text or "\t" in line:
+            out.append(line if text else "")
+            previous = ""
+            continue
+        if not previous:
+            out.append(text)
+        elif _hyphenated(previous, text) and not _starts_block(text):
+            # Checked before the width: "udvik-" is short only because the word was split.
+            out[-1] = _join_hyphenated(out[-1], text, vocabulary)
+        elif _ends_paragraph(previous, text, following(index), width, out[-1] == previous):
+            out.extend(["", text])
+        else:
+            out[-1] = f"{out[-1]} {text}"
+        previous = text
+    return out
+
+
+def _is_one_line_heading(text: str) -> bool:
+    """Lines that never wrap: section words, case numbers, decision headings."""
+    return bool(
+        _section_word(text)
+        or _CASE_LIKE_RE.match(text)
+        or _TOC_TITLE_RE.match(text)
+        or re.match(r"^beslutning\b(?:.*\b(?:den|d\.)\s*\d.*|\s*:?)$", text, re.IGNORECASE)
+    )
+
+
+def _starts_block(text: str) -> bool:
+    return bool(
+        _is_one_line_heading(text)
+        or _is_item_heading(text)
+        or _ORDERED_RE.match(text)
+        or _BULLET_RE.match(text)
+        or any(pattern.match(text) for _, pattern in _FIELD_RES)
+        # Numbered attachments ("Bilag 2 - Central netværksenhed") are one to a line.
+        or re.match(r"^bilag\s+\d+\b", text, re.IGNORECASE)
+    )
+
+
+def _ends_paragraph(
+    previous: str, text: str, after: str, width: int, previous_stands_alone: bool
+) -> bool:
+    """Whether the line break between ``previous`` and ``text`` is the author's.
+
+    ``previous_stands_alone`` says that ``previous`` began its paragraph, so that a line
+    without closing punctuation there is a heading candidate.
+    """
+    if _is_item_heading(previous):
+        # A long item title wraps; it ends at the case number or the first section.
+        return _starts_block(text)
+    if _starts_block(text) or _is_one_line_heading(previous) or text.startswith("At "):
+        return True
+    # How full the line would have been with the next word on it. Character counts only
+    # approximate a proportional font, so the thresholds leave room either way.
+    fit = (len(previous) + 1 + len(text.split()[0])) / width
+    starts_sentence = text[:1].isupper() or text[:1].isdigit()
+    if previous.endswith((".", "!", "?")) and starts_sentence:
+        # After a finished sentence a short unpunctuated line is a heading, whatever fits.
+        heading = len(text) <= _REFLOW_FIT_MID_SENTENCE * width and not text.endswith(_TERMINAL)
+        return fit < _REFLOW_FIT_AFTER_SENTENCE or (heading and after[:1].isupper())
+    if previous.endswith(":") and starts_sentence:
+        # "… omfatter:" introduces the next paragraph unless the line was nearly full.
+        return fit < _REFLOW_FIT_AFTER_COLON
+    if previous_stands_alone and not previous.endswith(_TERMINAL) and text[:1].isupper():
+        # A line of its own without punctuation that the next word would have fitted on.
+        return fit < _REFLOW_FIT_AFTER_SENTENCE
+    # Mid-sentence only a clearly short line ends a paragraph: a heading, "at …" clauses.
+    return fit <= _REFLOW_FIT_MID_SENTENCE
+
+
+def _joinable_before(line: str) -> bool:
+    """Text a page break may have cut: not a heading, a table row or a case number."""
+    text = _squash(line)
+    return (
+        bool(text)
+        and "\t" not in line
+        and not (
+            _section_word(text)
+            or _ITEM_RE.match(text)
+            or text.casefold().startswith("beslutning")
+            or _CASE_RE.match(text)
+        )
+    )
+
+
+def _joinable_after(line: str) -> bool:
+    text = line.strip()
+    return _joinable_before(line) and not (_BULLET_RE.match(text) or _ORDERED_RE.match(text))
+
+
+def _hyphenated(previous: str, line: str) -> bool:
+    # "Høje-" / "Taastrup" is a compound with a proper noun: joined, the hyphen kept.
+    return bool(re.search(r"[^\W\d_]-$", previous)) and bool(re.match(r"\s*[^\W\d_]", line))
+
+
+def _join_hyphenated(previous: str, line: str, vocabulary: set[str]) -> str:
+    line = line.lstrip()
+    head_match = re.search(r"([^\W\d_]+)-$", previous)
+    tail_match = re.match(r"[^\W\d_]+", line)
+    head = head_match[1] if head_match else ""
+    tail = tail_match[0] if tail_match else ""
+    if tail.casefold() in ("og", "eller", "samt", "til", "som"):
+        return f"{previous} {line}"
+    joined = (head + tail).casefold()
+    if f"{head}-{tail}".casefold() not in vocabulary and any(
+        # The word elsewhere, maybe with an inflection ("udvikling" beside "udviklingen").
+        word.startswith(joined) and len(word) - len(joined) <= 4
+        for word in vocabulary
+    ):
+        return previous[:-1] + line
+    return previous + line
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def blocks_to_html(blocks: Sequence[Block]) -> str:
+    """Render blocks as the HTML the section editors store; all text is escaped."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(f"<p>{_escape(block.text)}</p>")
+        elif isinstance(block, Heading):
+            parts.append(f"<h3>{_escape(block.text)}</h3>")
+        elif isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            items = "".join(f"<li>{_escape(item)}</li>" for item in block.items)
+            parts.append(f"<{tag}>{items}</{tag}>")
+        elif isinstance(block, Table):
+            parts.append(_table_html(block))
+        else:
+            raise TypeError(f"Unknown block type: {type(block).__name__}")
+    return "\n".join(parts)
+
+
+def _table_html(table: Table) -> str:
+    def row_html(row: list[str], cell: str) -> str:
+        return "<tr>" + "".join(f"<{cell}>{_escape(c)}</{cell}>" for c in row) + "</tr>"
+
+    head = table.rows[: table.header_rows]
+    body = table.rows[table.header_rows :]
+    thead = f"<thead>{''.join(row_html(r, 'th') for r in head)}</thead>" if head else ""
+    tbody = f"<tbody>{''.join(row_html(r, 'td') for r in body)}</tbody>"
+    return f"<table>{thead}{tbody}</table>"
+
+
+class _HtmlBlocks(HTMLParser):
+    _TEXT_TAGS = frozenset({"p", "div", "blockquote", "pre"})
+    _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.loose: list[str] = []
+        self.text: list[str] | None = None
+        self.text_is_heading = False
+        self.list: ListBlock | None = None
+        self.list_depth = 0
+        self.item: list[str] | None = None
+        self.table: Table | None = None
+        self.table_depth = 0
+        self.row: list[str] | None = None
+        self.row_header = True
+        self.in_thead = False
+        self.cell: list[str] | None = None
+        self.header_done = False
+
+    def _flush_loose(self) -> None:
+        text = _squash("".join(self.loose))
+        self.loose = []
+        if text:
+            self.blocks.append(Paragraph(text))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.table is not None:
+            self._table_start(tag)
+        elif self.list is not None:
+            if tag in ("ul", "ol"):
+                # A nested list is flattened into the outer one.
+                self.list_depth += 1
+                self._end_item()
+            elif tag == "li":
+                self._end_item()
+                self.item = []
+            elif tag == "br" and self.item is not None:
+                self.item.append(" ")
+        elif tag in ("ul", "ol"):
+            self._end_text()
+            self._flush_loose()
+            self.list = ListBlock(tag == "ol", [])
+            self.list_depth = 1
+        elif tag == "table":
+            self._end_text()
+            self._flush_loose()
+            self.table = Table([], 0)
+            self.table_depth = 1
+            self.header_done = False
+        elif tag in self._TEXT_TAGS or tag in self._HEADING_TAGS:
+            self._end_text()
+            self._flush_loose()
+            self.text = []
+            self.text_is_heading = tag in self._HEADING_TAGS
+        elif tag == "br":
+            (self.text if self.text is not None else self.loose).append(" ")
+
+    def _table_start(self, tag: str) -> None:
+        if tag == "table":
+            self.table_depth += 1
+        elif tag == "thead":
+            self.in_thead = True
+        elif tag in ("tbody", "tfoot"):
+            self.in_thead = False
+        elif tag == "tr":
+            self.row, self.row_header = [], True
+        elif tag in ("td", "th"):
+            self.cell = []
+            self.row_header = self.row_header and tag == "th"
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.table is not None:
+            self._table_end(tag)
+        elif self.list is not None:
+            if tag == "li":
+                self._end_item()
+            elif tag in ("ul", "ol"):
+                self._end_item()
+                self.list_depth -= 1
+                if self.list_depth == 0:
+                    self.blocks.append(self.list)
+                    self.list = None
+        elif tag in self._TEXT_TAGS or tag in self._HEADING_TAGS:
+            self._end_text()
+
+    def _table_end(self, tag: str) -> None:
+        assert self.table is not None
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(_squash("".join(self.cell)))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            is_header = (self.in_thead or (self.row_header and self.row)) and not self.header_done
+            if is_header:
+                self.table.header_rows += 1
+            else:
+                self.header_done = True
+            self.table.rows.append(self.row)
+            self.row = None
+        elif tag == "thead":
+            self.in_thead = False
+        elif tag == "table":
+            self.table_depth -= 1
+            if self.table_depth == 0:
+                if self.table.rows:
+                    self.blocks.append(self.table)
+                self.table = None
+
+    def _end_item(self) -> None:
+        if self.item is not None and self.list is not None:
+            self.list.items.append(_squash("".join(self.item)))
+        self.item = None
+
+    def _end_text(self) -> None:
+        if self.text is None:
+            return
+        text = _squash("".join(self.text))
+        if text:
+            self.blocks.append(Heading(text) if self.text_is_heading else Paragraph(text))
+        self.text = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.table is not None:
+            return
+        elif self.list is not None:
+            if self.item is not None:
+                self.item.append(data)
+        elif self.text is not None:
+            self.text.append(data)
+        else:
+            self.loose.append(data)
+
+    def result(self) -> list[Block]:
+        self.close()
+        self._end_text()
+        self._end_item()
+        if self.list is not None:
+            self.blocks.append(self.list)
+        if self.table is not None and self.table.rows:
+            self.blocks.append(self.table)
+        self._flush_loose()
+        return self.blocks
+
+
+def html_to_blocks(html_text: str) -> list[Block]:
+    """Read section HTML back into blocks: the inverse of :func:`blocks_to_html`.
+
+    Inline markup (<strong>, <a> …) is dropped to its text, nested lists are flattened into the
+    outer list and text outside any block becomes a paragraph.
+    """
+    parser = _HtmlBlocks()
+    parser.feed(html_text)
+    return parser.result()

@@ -1,0 +1,47 @@
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meetings.importer.service import FileReport, import_file
+
+SUFFIXES = {".txt", ".pdf", ".json"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Importerer referater fra .txt-, .pdf- og .json-filer (udvekslingsformatet referat/1). "
+        "Hver fil er én transaktion; en fil der fejler, efterlader intet og de andre fortsætter."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("paths", nargs="+", help="filer eller mapper")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files: list[Path] = []
+        for raw in options["paths"]:
+            path = Path(raw)
+            if path.is_dir():
+                files.extend(
+                    sorted(
+                        p for p in path.iterdir() if p.suffix.lower() in {".txt", ".pdf", ".json"}
+                    )
+                )
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise CommandError(f"{raw}: filen findes ikke.")
+        reports: list[FileReport] = []
+        for path in files:
+            report = import_file(path.name, path.read_bytes())
+            reports.append(report)
+            style = self.style.SUCCESS if report.ok else self.style.ERROR
+            self.stdout.write(style(report.summary()))
+        failed = [r for r in reports if not r.ok]
+        items = sum(r.items for r in reports)
+        self.stdout.write(
+            f"{len(reports) - len(failed)} af {len(reports)} filer importeret, {items} punkter."
+        )
+        if failed:
+            raise CommandError(f"{len(failed)} fil(er) kunne ikke importeres.")

@@ -1,0 +1,13 @@
+"""Celery tasks: thin adapters that take ids, re-fetch and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="meetings.run_import_job", acks_late=True)
+def run_import_job(job_id: int) -> None:
+    """Run an upload's import. Idempotent: a rerun skips the files already reported."""
+    from meetings.importer.jobs import import_job_run
+
+    import_job_run(job_id=job_id)

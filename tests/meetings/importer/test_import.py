@@ -1,0 +1,294 @@
+"""Import of legacy minutes into the database, export and the round trip (real PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from meetings.exchange import meetings_to_exchange
+from meetings.importer.service import import_file
+from meetings.models import AgendaItem, Attendance, Case, Decision, Meeting
+
+SAMPLES = Path(__file__).resolve().parents[3] / "meetings" / "demo_minutes"
+
+
+def _sample(name: str) -> bytes:
+    return (SAMPLES / f"direktionen-{name}.txt").read_bytes()
+
+
+EXPECTED = {
+    "2017-03-20": {
+        "starts_at": "2017-03-20T10:00",
+        "location": "B204",
+        "items": [
+            (1, "Økonomiopfølgning - 20-03-2017", "16/26813", False, "",
+             ["Status på revisionsanbefalinger til direktionen - Januar 2017"]),
+            (2, "Lukket", "17/171", True, "", []),
+            (3, "Godkendelse af handicappolitik og udsattepolitik", "15/14789", False,
+             "godkendt", ["Handicappolitik", "Udsattepolitik",
+                          "Bilag - høringssvar til politikker fra centre"]),
+            (4, "Etablering af ungdomskulturelt makerspace", "16/6952", False, "udskudt",
+             ["Ungdomskulturelt makerspace med fokus på kreativitet, entreprenørskab og "
+              "uddannelse"]),
+            (5, "Status på Office 365", "16/20774", False, "godkendt",
+             ["Tidsplan for Office projekt HTK", "Projektmandat"]),
+            (6, "Lukket", "16/17989", True, "", []),
+            (7, "Øvrige sager - 20-03-2017", "16/26813", False, "", []),
+            (8, "Lukket", "16/26813", True, "", []),
+        ],
+    },
+    "2018-04-23": {
+        "starts_at": "2018-04-23T12:30",
+        "location": "Mødelokale B105",
+        "items": [
+            (1, "Øvrige sager 23-04-2018", "17/22360", False, "", []),
+            (2, "Program for præsentation af it-emner 23-04-2018", "17/22360", False, "drøftet",
+             ["IT-plancher til direktionsmøde 230418"]),
+            (3, "Udbud af KMD driftskontrakt", "17/8444", False, "godkendt", []),
+            (4, "Implementeringsplan for ny omstilling", "16/17937", False, "godkendt", []),
+            (5, "Status på it-strategiske initiativer og disponering af it promillepuljen, "
+                "april 2018", "18/3650", False, "godkendt",
+             ["Bilag 1 - It-strategiske pejlemærker status 1. kvartal 2018",
+              "Bilag 2 - Central netværksenhed"]),
+            (6, "Business case for implementering af nyt omsorgssystem", "17/7870", False,
+             "godkendt", ["Business Case - Cura & FSIII", "Samlet projektmandater"]),
+            (7, "Selsmosekvarteret helhedsplan", "17/22513", False, "taget_til_efterretning",
+             ["Selsmosekvarteret_helhedsplan_team_NielsBjørn_lowres_23032018.pdf"]),
+            (8, "Henvendelse fra Blå Kors Pensionat vedr. indsamling af brugt tøj på Rådhuset",
+             "18/2634", False, "afvist", []),
+            (9, "Foranalyse: Sammenligning af Børne- og Ungetandplejen i en række kommuner",
+             "16/24189", False, "godkendt",
+             ["Foranalyse: Sammenligning af Børne- og ungetandplejen i en række kommuner"]),
+            (10, "Årshjul 23-04-2018", "17/22360", False, "", ["Årshjul 2018 - Direktionen"]),
+        ],
+    },
+}  # fmt: skip
+
+
+def _meeting_at(iso: str) -> Meeting:
+    return Meeting.objects.select_related("body").get(
+        starts_at=timezone.make_aware(dt.datetime.fromisoformat(iso))
+    )
+
+
+@pytest.mark.django_db
+class TestImportOfTheSamples:
+    @pytest.mark.parametrize("sample", sorted(EXPECTED))
+    def test_it_recovers_the_header_and_every_item(self, sample: str) -> None:
+        report = import_file(f"direktionen-{sample}.txt", _sample(sample))
+        assert report.ok, report.summary()
+        expected = EXPECTED[sample]
+        meeting = _meeting_at(expected["starts_at"])
+        assert meeting.body.name == "Direktionen"
+        assert meeting.location == expected["location"]
+        assert meeting.status == Meeting.Status.PUBLISHED
+        assert meeting.imported_from == f"direktionen-{sample}.txt"
+        assert len(meeting.source_checksum) == 64
+        participants = list(meeting.attendances.values_list("name", "role"))
+        assert len(participants) == 5
+        assert ("Kathrine Seier Skastrup", "sekretær") in participants
+        items = list(
+            AgendaItem.objects.filter(meeting=meeting)
+            .select_related("case", "decision")
+            .prefetch_related("attachments")
+        )
+        got = [
+            (
+                i.number,
+                i.title,
+                i.case.number if i.case else None,
+                i.closed,
+                i.decision.outcome if hasattr(i, "decision") else "",
+                [a.title for a in i.attachments.all()],
+            )
+            for i in items
+        ]
+        assert got == expected["items"]
+
+    def test_decisions_carry_their_date_and_text(self) -> None:
+        import_file("a.txt", _sample("2018-04-23"))
+        decision = Decision.objects.get(item__title="Implementeringsplan for ny omstilling")
+        assert decision.decided_on == dt.date(2018, 4, 23)
+        assert "kommunikere løbende om projektet" in decision.text
+
+    def test_sections_keep_lists_subheadings_and_tables(self) -> None:
+        import_file("a.txt", _sample("2018-04-23"))
+        kmd = AgendaItem.objects.get(title="Udbud af KMD driftskontrakt")
+        assert "<table>" in kmd.presentation
+        assert "Løsningens robusthed" in kmd.presentation
+        assert "<h3>Udbuddet</h3>" in kmd.presentation
+        assert kmd.recommendation.clauses.count() == 4
+        cura = AgendaItem.objects.get(title__startswith="Business case")
+        assert "<table>" in cura.economy and "15.624.179" in cura.economy
+
+    def test_one_case_is_shared_by_every_meeting_that_uses_it(self) -> None:
+        import_file("a.txt", _sample("2017-03-20"))
+        import_file("b.txt", _sample("2017-06-26"))
+        case = Case.objects.get(number="16/26813")
+        assert case.items.count() >= 5
+        assert case.items.values("meeting").distinct().count() == 2
+
+
+@pytest.mark.django_db
+class TestIdempotence:
+    def test_importing_the_same_minutes_again_updates_and_never_duplicates(self) -> None:
+        first = import_file("x.txt", _sample("2017-06-26"))
+        again = import_file("x.txt", _sample("2017-06-26"))
+        assert first.created == 1 and again.updated == 1
+        assert Meeting.objects.count() == 1
+        assert AgendaItem.objects.count() == 11
+        assert Attendance.objects.count() == 5
+
+    def test_a_changed_file_replaces_the_content(self) -> None:
+        import_file("x.txt", _sample("2017-03-20"))
+        changed = _sample("2017-03-20").replace(b"Udskudt.", b"Godkendt.")
+        import_file("x.txt", changed)
+        item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")
+        assert item.decision.outcome == Decision.Outcome.APPROVED
+
+
+@pytest.mark.django_db
+class TestBadFiles:
+    def test_a_file_that_is_not_minutes_leaves_nothing_and_names_the_line(self) -> None:
+        report = import_file("indkøbsliste.txt", "Mælk\nBrød\nSmør\n".encode())
+        assert not report.ok
+        assert report.line is not None
+        assert "indkøbsliste.txt" in report.summary()
+        assert Meeting.objects.count() == 0
+
+    def test_a_file_that_breaks_half_way_leaves_nothing_behind(self) -> None:
+        text = _sample("2018-04-23").decode()
+        broken = text.replace("\n16/24189\n", "\n16/24x89\n")
+        report = import_file("broken.txt", broken.encode())
+        assert not report.ok, report.summary()
+        assert report.line is not None and report.line > 100
+        assert Meeting.objects.count() == 0
+        assert Case.objects.count() == 0
+
+    def test_an_impossible_date_is_reported_in_danish(self) -> None:
+        text = _sample("2017-03-20").decode().replace("d. 20-03-2017", "d. 31-02-2017", 1)
+        text = text.replace("Mandag d. 20. marts 2017", "Mandag d. 31. februar 2017")
+        report = import_file("dato.txt", text.encode())
+        assert not report.ok
+        assert "31" in report.error
+        assert Meeting.objects.count() == 0
+
+    def test_the_command_goes_on_after_a_bad_file_and_fails_at_the_end(self, tmp_path) -> None:
+        bad = tmp_path / "bad.txt"
+        bad.write_text("ikke et referat")
+        good = tmp_path / "good.txt"
+        good.write_bytes(_sample("2017-03-20"))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 fil"):
+            call_command("import_minutes", str(bad), str(good), stdout=out)
+        text = out.getvalue()
+        assert "bad.txt" in text and "FEJL" in text
+        assert "good.txt: Direktionen 20-03-2017 10:00 – 8 punkter" in text
+        assert Meeting.objects.count() == 1
+
+    def test_json_that_breaks_the_schema_is_refused_with_its_place(self) -> None:
+        item = {"number": 1, "title": "X", "closed": False, "case_number": "abc"}
+        meeting = {"body": "Direktionen", "starts_at": "2018-04-23T12:30:00+02:00", "items": [item]}
+        data = {"format": "referat/1", "meetings": [meeting]}
+        report = import_file("x.json", json.dumps(data).encode())
+        assert not report.ok
+        assert "meetings/0/items/0/case_number" in report.error
+        assert Meeting.objects.count() == 0
+
+    def test_an_unknown_file_type_is_refused(self) -> None:
+        report = import_file("referat.docx", b"PK\x03\x04")
+        assert not report.ok and ".txt" in report.error
+
+
+@pytest.mark.django_db
+class TestPdfImport:
+    def test_minutes_printed_to_pdf_import_like_the_text(self, tmp_path) -> None:
+        from django.utils.html import escape
+        from weasyprint import HTML
+
+        text = _sample("2017-03-20").decode()
+        body = "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in text.splitlines())
+        pdf = HTML(string=f"<html><body style='font-size:9pt'>{body}</body></html>").write_pdf()
+        report = import_file("direktionen-2017-03-20.pdf", pdf)
+        assert report.ok, report.summary()
+        meeting = _meeting_at("2017-03-20T10:00")
+        titles = list(meeting.items.order_by("number").values_list("title", flat=True))
+        assert titles == [i[1] for i in EXPECTED["2017-03-20"]["items"]]
+
+    def test_a_broken_pdf_is_refused(self) -> None:
+        report = import_file("x.pdf", b"%PDF-1.4 not really")
+        assert not report.ok
+        assert "PDF" in report.error
+
+
+@pytest.mark.django_db
+class TestExportAndRoundTrip:
+    def test_export_import_into_an_empty_database_and_export_again_is_identical(self) -> None:
+        for sample in ("2017-03-20", "2017-06-26", "2018-04-23"):
+            import_file(f"{sample}.txt", _sample(sample))
+        first = json.dumps(meetings_to_exchange(Meeting.objects.all()), ensure_ascii=False)
+        Meeting.objects.all().delete()
+        Case.objects.all().delete()
+        report = import_file("export.json", first.encode())
+        assert report.ok, report.summary()
+        again = json.dumps(meetings_to_exchange(Meeting.objects.all()), ensure_ascii=False)
+        assert again == first
+
+    def test_the_public_export_leaves_out_closed_content(self) -> None:
+        import_file("a.txt", _sample("2017-03-20"))
+        item = AgendaItem.objects.get(number=2, closed=True)
+        item.background = "<p>Fortroligt: omstrukturering</p>"
+        item.title = "Personalesag X"
+        item.save()
+        out = io.StringIO()
+        call_command("export_minutes", "--all", "--public", stdout=out)
+        data = json.loads(out.getvalue())
+        closed = data["meetings"][0]["items"][1]
+        assert closed == {"number": 2, "title": "Lukket", "case_number": "17/171", "closed": True}
+        assert "omstrukturering" not in out.getvalue()
+        assert "Personalesag X" not in out.getvalue()
+        full = io.StringIO()
+        call_command("export_minutes", "--all", stdout=full)
+        assert "omstrukturering" in full.getvalue()
+
+    def test_export_by_date_and_by_id(self) -> None:
+        import_file("a.txt", _sample("2017-03-20"))
+        import_file("b.txt", _sample("2018-04-23"))
+        out = io.StringIO()
+        call_command("export_minutes", "--date", "2018-04-23", stdout=out)
+        assert [m["starts_at"] for m in json.loads(out.getvalue())["meetings"]] == [
+            "2018-04-23T12:30:00+02:00"
+        ]
+        meeting = _meeting_at("2017-03-20T10:00")
+        out = io.StringIO()
+        call_command("export_minutes", str(meeting.pk), stdout=out)
+        assert json.loads(out.getvalue())["meetings"][0]["location"] == "B204"
+
+    def test_a_bad_date_is_a_danish_message(self) -> None:
+        with pytest.raises(CommandError, match="ikke en gyldig dato"):
+            call_command("export_minutes", "--date", "2018-02-30")
+
+
+@pytest.mark.django_db
+class TestDemoData:
+    def test_loaddemo_loads_the_samples_and_is_idempotent(self) -> None:
+        call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
+        call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
+        assert Meeting.objects.count() == 3
+        assert AgendaItem.objects.count() == 29
+
+    def test_no_minutes_creates_only_body_and_users(self) -> None:
+        call_command("loaddemo", "--no-minutes", stdout=io.StringIO())
+        assert Meeting.objects.count() == 0
+        from django.contrib.auth.models import User
+
+        assert set(User.objects.values_list("username", flat=True)) >= {
+            "sekretaer", "direktoer", "medarbejder"
+        }  # fmt: skip

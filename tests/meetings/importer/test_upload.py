@@ -1,0 +1,107 @@
+"""The "Importér referater" page: small uploads at once, large ones in a real Celery worker."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from meetings.models import AgendaItem, ImportJob, Meeting
+from tests.conftest import People
+
+SAMPLES = Path(__file__).resolve().parents[3] / "meetings" / "demo_minutes"
+
+
+def _upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
+    data = content if content is not None else (SAMPLES / name).read_bytes()
+    return SimpleUploadedFile(name, data, content_type="text/plain")
+
+
+@pytest.mark.django_db
+class TestImportPage:
+    def test_a_secretary_imports_small_files_at_once_and_sees_the_report(
+        self, people: People, django_capture_on_commit_callbacks
+    ) -> None:
+        client = people.client_for("secretary")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/import/",
+                {"uploads": [_upload("direktionen-2017-03-20.txt"), _upload("noter.txt", b"hej")]},
+            )
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "Færdig" in page
+        assert "Direktionen 20-03-2017 10:00 – 8 punkter" in page
+        assert "noter.txt" in page and "Fejl (linje 1)" in page
+        assert Meeting.objects.count() == 1
+
+    @pytest.mark.parametrize("role", ["director", "staff"])
+    def test_only_secretaries_may_import(self, people: People, role: str) -> None:
+        client = people.client_for(role)
+        assert client.get("/import/").status_code == 403
+        response = client.post("/import/", {"uploads": [_upload("direktionen-2017-03-20.txt")]})
+        assert response.status_code == 403
+        assert Meeting.objects.count() == 0
+
+    def test_a_secretary_of_another_body_cannot_import_direktionens_minutes(
+        self, people: People, django_capture_on_commit_callbacks
+    ) -> None:
+        client = people.client_for("outsider")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/import/", {"uploads": [_upload("direktionen-2017-03-20.txt")]})
+        page = client.get(response["Location"]).content.decode()
+        assert "kun importere referater for de organer, du er sekretær for" in page
+        assert Meeting.objects.count() == 0
+
+    def test_a_wrong_file_type_is_refused_in_danish_before_anything_is_stored(
+        self, people: People
+    ) -> None:
+        client = people.client_for("secretary")
+        response = client.post("/import/", {"uploads": [_upload("a.docx", b"PK")]})
+        assert response.status_code == 200
+        assert "kun .txt-, .pdf- og .json-filer" in response.content.decode()
+        assert ImportJob.objects.count() == 0
+
+    def test_no_file_chosen_says_so(self, people: People) -> None:
+        response = people.client_for("secretary").post("/import/", {})
+        assert "Vælg mindst én fil." in response.content.decode()
+
+    def test_one_user_cannot_see_anothers_import(self, people: People) -> None:
+        client = people.client_for("secretary")
+        response = client.post("/import/", {"uploads": [_upload("direktionen-2017-03-20.txt")]})
+        assert people.client_for("outsider").get(response["Location"]).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+class TestLargeUploadInTheWorker:
+    def test_a_large_upload_runs_in_the_worker_with_progress_and_the_same_report(
+        self, people: People, celery_worker_process: subprocess.Popen[bytes]
+    ) -> None:
+        client = people.client_for("secretary")
+        uploads = [_upload(p.name) for p in sorted(SAMPLES.glob("*.txt"))]
+        # Padding past the inline limit: trailing blank lines change nothing in the minutes.
+        uploads.append(
+            _upload(
+                "stor.txt",
+                (SAMPLES / "direktionen-2018-04-23.txt").read_bytes() + b"\n" * 600_000,
+            )
+        )
+        response = client.post("/import/", {"uploads": uploads})
+        job = ImportJob.objects.get()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
+                break
+            time.sleep(0.2)
+        assert job.status == ImportJob.Status.DONE, job.error
+        assert job.processed == 4
+        fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+        assert "4 af 4 filer" in fragment
+        assert "hx-trigger" not in fragment  # polling stops when the job is done
+        assert "Direktionen 23-04-2018 12:30 – 10 punkter" in fragment
+        assert Meeting.objects.count() == 3
+        assert AgendaItem.objects.count() == 29
