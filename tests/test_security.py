@@ -69,6 +69,20 @@ class TestSessions:
         assert response["Location"].startswith("/login/")
 
 
+class TestTemplatesUnderThePolicy:
+    def test_no_template_has_an_inline_style_script_or_event_handler(self) -> None:
+        """The policy refuses them in the browser; this finds them before a user does."""
+        offenders = []
+        for path in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"\sstyle=", text) or re.search(r"\son[a-z]+=[\"']", text):
+                offenders.append(str(path.relative_to(settings.BASE_DIR)))
+            for tag in re.findall(r"<script\b[^>]*>", text):
+                if "src=" not in tag and "nonce=" not in tag:
+                    offenders.append(f"{path.relative_to(settings.BASE_DIR)}: {tag}")
+        assert offenders == []
+
+
 class TestContentSecurityPolicy:
     @pytest.mark.parametrize("url", ["/login/", "/", "/tasks/", "/api/docs/"])
     def test_every_page_is_sent_with_a_strict_policy(self, people: People, url: str) -> None:
