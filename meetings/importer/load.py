@@ -43,6 +43,7 @@ STATUS_TO_MODEL = {
     "in_review": Meeting.Status.IN_REVIEW,
     "approved": Meeting.Status.APPROVED,
     "published": Meeting.Status.PUBLISHED,
+    "reopened": Meeting.Status.REOPENED,
 }
 STATUS_FROM_MODEL = {value: key for key, value in STATUS_TO_MODEL.items()}
 

@@ -187,3 +187,24 @@ class TestTheHistoryPage:
             "after": "Afvist.",
         }
         assert {e["object"] for e in events} >= {"AgendaItem", "Recommendation", "Decision"}
+
+
+class TestImportsAreRecordedWithTheirUploader:
+    def test_a_worker_run_import_names_the_user_who_uploaded(
+        self, people, django_capture_on_commit_callbacks
+    ) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from meetings.demo import SAMPLE_DIR
+        from meetings.importer.jobs import import_job_create, import_job_run
+
+        name = "direktionen-2017-03-20.txt"
+        upload = SimpleUploadedFile(name, (SAMPLE_DIR / name).read_bytes())
+        with django_capture_on_commit_callbacks(execute=False):
+            job = import_job_create(user=people.secretary, uploads=[upload])
+        import_job_run(job_id=job.pk)  # as the worker does, outside any request
+        item = AgendaItem.objects.get(meeting__imported_from=name, number=1)
+        entry = item_history(item)[-1]
+        assert (entry.kind, entry.action) == ("AgendaItem", "insert")
+        assert entry.user_id == people.secretary.pk
+        assert entry.via == "import_job_run"
