@@ -226,8 +226,10 @@ def item_history(item: AgendaItem) -> list[HistoryEntry]:
     return _entries(events)
 
 
-def meeting_history(meeting: Meeting) -> list[HistoryEntry]:
-    """Every recorded change of the meeting itself, its attendance and its status moves."""
+def meeting_history(meeting: Meeting, *, with_reasons: bool = True) -> list[HistoryEntry]:
+    """Every recorded change of the meeting itself, its attendance and its status moves.
+    Without `with_reasons` the reasons given for reopening are left out (they are for the
+    body's members: free text that may be about a closed item)."""
     events: list[tuple[type[models.Model], list[Any]]] = [
         (Meeting, _rows("Meeting", pgh_obj_id=meeting.pk)),
         (apps.get_model("meetings", "Attendance"), _rows("Attendance", meeting_id=meeting.pk)),
@@ -236,4 +238,9 @@ def meeting_history(meeting: Meeting) -> list[HistoryEntry]:
             _rows("MeetingTransition", meeting_id=meeting.pk),
         ),
     ]
-    return _entries(events)
+    entries = _entries(events)
+    if not with_reasons:
+        for entry in entries:
+            if entry.kind == "MeetingTransition":
+                entry.changes = [c for c in entry.changes if c.name != "reason"]
+    return entries

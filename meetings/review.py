@@ -58,6 +58,16 @@ def user_runs_workflow(user: AnyUser, meeting: Meeting) -> bool:
     return user_is_secretary(user, meeting)
 
 
+def user_has_body_access(user: AnyUser, meeting: Meeting) -> bool:
+    """May read what is internal to the body: its closed items, and the reasons given for
+    reopening its minutes (free text that may well be about a closed item)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(body_id=meeting.body_id, user=user).exists()
+
+
 def meeting_reviewers(meeting: Meeting) -> list[User]:
     """The users who approve the meeting's decisions.
 

@@ -37,6 +37,7 @@ from meetings.review import (
     fresh_item,
     meeting_reviewers,
     tasks_for,
+    user_has_body_access,
 )
 from meetings.services import DomainError
 from meetings.workflow import (
@@ -113,7 +114,8 @@ def _user_json(user: Any) -> dict[str, Any]:
     return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
 
 
-def meeting_status_json(meeting: Meeting) -> dict[str, Any]:
+def meeting_status_json(meeting: Meeting, user: Any) -> dict[str, Any]:
+    show_reasons = user_has_body_access(user, meeting)
     return {
         "id": meeting.pk,
         "status": meeting.status,
@@ -124,7 +126,7 @@ def meeting_status_json(meeting: Meeting) -> dict[str, Any]:
                 "from_status": t.from_status,
                 "to_status": t.to_status,
                 "by": _user_json(t.by),
-                "reason": t.reason,
+                "reason": t.reason if show_reasons else "",
                 "at": t.created_at.isoformat(),
             }
             for t in meeting.transitions.select_related("by")
@@ -215,7 +217,7 @@ class MeetingTransitionAPI(ReviewAPIView):
             action=data.validated_data["action"],
             reason=data.validated_data["reason"],
         )
-        return Response(meeting_status_json(meeting))
+        return Response(meeting_status_json(meeting, request.user))
 
 
 class ItemApproveAPI(ReviewAPIView):

@@ -26,6 +26,7 @@ from meetings.review import (
     meeting_decision_reviews,
     meeting_reviewers,
     tasks_for,
+    user_has_body_access,
     user_runs_workflow,
 )
 from meetings.services import DomainError
@@ -116,6 +117,7 @@ def _render_review(
             "can_review": is_reviewer and meeting.status == Meeting.Status.IN_REVIEW,
             "actions": _actions(meeting, request.user, is_reviewer),
             "transitions": meeting.transitions.select_related("by"),
+            "show_reasons": user_has_body_access(request.user, meeting),
             "typed": typed or {},
         },
         status=status,
@@ -215,10 +217,11 @@ def item_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting's own changes, attendance and status moves (no item content)."""
     meeting = _visible_meeting(request, pk)
+    entries = meeting_history(meeting, with_reasons=user_has_body_access(request.user, meeting))
     return render(
         request,
         "meetings/history.html",
-        {"item": None, "meeting": meeting, "entries": meeting_history(meeting)},
+        {"item": None, "meeting": meeting, "entries": entries},
     )
 
 

@@ -31,6 +31,7 @@ from meetings.workflow import (
     decision_approve,
     decision_request_changes,
     meeting_publish,
+    meeting_reopen,
     meeting_submit_for_review,
 )
 from tests.conftest import People
@@ -145,6 +146,11 @@ def build_review(people: People) -> Review:
 
     meeting_submit_for_review(meeting=published, by=people.secretary)
     review.approve_all(published)
+    # A reopen whose reason speaks of the closed item: the reason is the body's alone.
+    meeting_reopen(
+        meeting=published, by=people.secretary, reason=f"Datoen i {CLOSED_TOKEN} var forkert"
+    )
+    meeting_submit_for_review(meeting=published, by=people.secretary)
     published.refresh_from_db()
     meeting_publish(meeting=published, by=people.secretary)
 

@@ -82,7 +82,7 @@ PATHS = [
     ClosedPath("review page, published", lambda r: f"/meetings/{r.published.pk}/review/"),
     ClosedPath("review page, under review", lambda r: f"/meetings/{r.in_review.pk}/review/"),
     ClosedPath("item history page", lambda r: f"/items/{published_closed(r)}/history/"),
-    ClosedPath("meeting history page", lambda r: f"/meetings/{r.published.pk}/history/", NOBODY),
+    ClosedPath("meeting history page", lambda r: f"/meetings/{r.published.pk}/history/"),
     ClosedPath("Mine opgaver", lambda r: "/tasks/", BODY_MEMBERS),
     ClosedPath("API item review", lambda r: f"/api/items/{review_closed(r)}/review/"),
     ClosedPath("API item history", lambda r: f"/api/items/{published_closed(r)}/history/"),

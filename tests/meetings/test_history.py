@@ -140,6 +140,9 @@ class TestEveryKindOfChangeIsRecorded:
         assert [(s.before, s.after) for s in reversed(status)] == [
             ("Kladde", "Til godkendelse"),
             ("Til godkendelse", "Godkendt"),
+            ("Godkendt", "Genåbnet"),
+            ("Genåbnet", "Til godkendelse"),
+            ("Til godkendelse", "Godkendt"),
             ("Godkendt", "Offentliggjort"),
         ]
 

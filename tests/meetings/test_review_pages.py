@@ -244,3 +244,12 @@ class TestCommentsForTheEditor:
             ("formand", "Også datoen"),
             ("direktoer", "Kommentar LukketQx7: skriv fratrædelsesdatoen."),
         ]
+
+
+class TestReopenReasons:
+    def test_the_reason_for_a_reopen_is_for_the_body_alone(self, review: Review) -> None:
+        url = f"/meetings/{review.published.pk}/review/"
+        member = review.people.client_for("director").get(url).content.decode()
+        staff = review.people.client_for("staff").get(url).content.decode()
+        assert "begrundelse: Datoen i LukketQx7 var forkert" in member
+        assert "begrundelse: <em>kun for organets medlemmer</em>" in staff

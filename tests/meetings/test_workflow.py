@@ -389,8 +389,8 @@ class TestReopenAndPublish:
         review.approve_all(meeting)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.APPROVED
-        assert [t.action for t in meeting.transitions.all()] == [
-            "submit_for_review", "approve", "publish", "reopen", "submit_for_review", "approve",
+        assert [t.action for t in meeting.transitions.all()][-4:] == [
+            "publish", "reopen", "submit_for_review", "approve",
         ]  # fmt: skip
 
     def test_publishing_hands_the_meeting_to_the_pdf_renderer_after_commit(
