@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 
+from meetings.locks import item_is_locked, locked_edits_refused, locked_message
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -16,7 +17,7 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.workflow import DecisionLocked, item_is_locked, locked_edits_refused, locked_message
+from meetings.services import DecisionLocked
 
 
 class LockedEditsRefusedMixin:

@@ -72,6 +72,18 @@ def bodies_with_access(user: AnyUser) -> models.QuerySet[Body]:
     return Body.objects.filter(memberships__user=user)
 
 
+def bodies_editable_by(user: AnyUser) -> models.QuerySet[Body]:
+    """The bodies whose meetings and items the user may draft: the body's secretary, or any
+    body for a superuser. Members (directors) read but do not edit."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    return Body.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.SECRETARY
+    ).distinct()
+
+
 def _sees_everything(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
@@ -109,6 +121,14 @@ class Meeting(models.Model):
     source_checksum = models.CharField(_("kildens kontrolsum"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oprettet af"),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -236,6 +256,14 @@ class AgendaItem(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sidst gemt af"),
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -373,12 +401,30 @@ class Attachment(models.Model):
         return reverse("meetings:attachment_download", args=[self.pk])
 
 
+class ItemPresence(models.Model):
+    """Who has an item open in the editor: a heartbeat row, fresh for a short while."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(_("sidst set"))
+
+    class Meta:
+        verbose_name = _("åben hos")
+        verbose_name_plural = _("åben hos")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="presence_unique_item_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} i {self.item}"
+
+
 def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySet[AgendaItem]:
     """A meeting's items as the user may read them, with everything a page needs prefetched."""
     return (
         AgendaItem.objects.listed_for(user)
         .filter(meeting=meeting)
-        .select_related("case", "recommendation", "decision")
+        .select_related("meeting__body", "case", "recommendation", "decision")
         .prefetch_related("recommendation__clauses", "attachments")
         .order_by("number")
     )

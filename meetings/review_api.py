@@ -39,10 +39,9 @@ from meetings.review import (
     tasks_for,
     user_has_body_access,
 )
-from meetings.services import DomainError
+from meetings.services import DecisionLocked, DomainError
 from meetings.workflow import (
     TRANSITION_ACTIONS,
-    DecisionLocked,
     decision_approve,
     decision_request_changes,
     meeting_transition,

@@ -17,12 +17,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from meetings import services
+from meetings.forms import ItemCreateForm
 from meetings.models import (
     AgendaItem,
     Attachment,
     Body,
     Case,
     Meeting,
+    bodies_editable_by,
     meeting_items_for_display,
 )
 from meetings.validators import normalise_case_number
@@ -86,8 +89,27 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "selected_body": selected_body,
             "years": years,
             "selected_year": selected_year,
+            "can_create": bodies_editable_by(request.user).exists(),
         },
     )
+
+
+def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    """What the meeting page's agenda region needs; shared by the page and every agenda
+    partial, so a move or removal re-renders exactly what the page shows."""
+    items = extra.pop("items", None)
+    if items is None:
+        items = list(meeting_items_for_display(meeting, request.user))
+    can_edit = meeting.status in services.EDITABLE_STATUSES and services.can_edit_body(
+        request.user, meeting.body
+    )
+    return {
+        "meeting": meeting,
+        "items": items,
+        "can_edit": can_edit,
+        "create_form": extra.pop("create_form", None) or (ItemCreateForm() if can_edit else None),
+        **extra,
+    }
 
 
 @login_required
@@ -105,15 +127,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             meeting.pk,
             opened_closed,
         )
-    return render(
-        request,
-        "meetings/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "items": items,
-            "attendances": meeting.attendances.all(),
-        },
-    )
+    context = agenda_context(request, meeting, items=items)
+    context["attendances"] = attendances = list(meeting.attendances.all())
+    context["absentees"] = [a.name for a in attendances if not a.present]
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @login_required

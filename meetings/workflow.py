@@ -8,27 +8,27 @@ acting user in their context). Views, the API and commands call these; they neve
 workflow's state themselves.
 
 Approving locks: when every reviewer has approved an item as it stands, its decision is
-`locked` and the database refuses any change to the item's content (migration 0003) until
-`meeting_reopen`. Edit paths wrap their writes in `locked_edits_refused()` to turn that refusal
-into a Danish `DecisionLocked` error.
+`locked` and the database refuses any change to the item's content (migration 0005) until
+`meeting_reopen`. Edit paths use meetings/locks.py to refuse such edits with a Danish
+`DecisionLocked` error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from meetings import review_mail
+from meetings.locks import locked_message
 from meetings.models import (
     AgendaItem,
     Decision,
@@ -44,74 +44,18 @@ from meetings.review import (
     meeting_reviewers,
     user_runs_workflow,
 )
-from meetings.services import DomainError
+from meetings.services import DecisionLocked, DomainError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 logger = logging.getLogger("referat.workflow")
 
-# The SQLSTATE the lock triggers raise (meetings/migrations/0003_review_decision_lock_triggers).
-DECISION_LOCKED_SQLSTATE = "RF423"
-
 Status = Meeting.Status
-
-
-class DecisionLocked(DomainError):
-    """An edit of an approved, locked item. Shown as HTTP 423 by the API."""
 
 
 class StaleContent(DomainError):
     """The reviewer approved a version of the item that is no longer the current one."""
-
-
-def locked_message() -> str:
-    return _(
-        "Beslutningen er godkendt og låst. Den kan kun ændres, hvis sekretæren genåbner "
-        "referatet med en begrundelse."
-    )
-
-
-# --- the lock, for every edit path ------------------------------------------------------------
-
-
-def is_lock_violation(exc: BaseException) -> bool:
-    """True when a database error is the lock trigger's refusal."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if getattr(seen, "sqlstate", None) == DECISION_LOCKED_SQLSTATE:
-            return True
-        seen = seen.__cause__
-    return False
-
-
-@contextmanager
-def locked_edits_refused() -> Iterator[None]:
-    """Turn the database's refusal to change a locked item into `DecisionLocked`.
-
-    Wrap every write of item content in it, outside or at the edge of the transaction that
-    failed (the failed transaction is rolled back; run no further queries in it):
-
-        with locked_edits_refused():
-            item_update(...)
-    """
-    try:
-        yield
-    except DatabaseError as exc:
-        if is_lock_violation(exc):
-            raise DecisionLocked(locked_message()) from exc
-        raise
-
-
-def item_is_locked(item: AgendaItem) -> bool:
-    """True when the item's decision is approved and locked (the trigger would refuse edits)."""
-    return Decision.objects.filter(item_id=item.pk, locked=True).exists()
-
-
-def ensure_item_editable(item: AgendaItem) -> None:
-    """Raise DecisionLocked before an edit of a locked item is even tried."""
-    if item_is_locked(item):
-        raise DecisionLocked(locked_message())
 
 
 # --- helpers of the services --------------------------------------------------------------------

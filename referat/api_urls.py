@@ -1,9 +1,16 @@
 """The JSON API under /api/. Each feature module adds its routes here."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
 from meetings import review_api
+from meetings.api import ItemViewSet, MeetingViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("items", ItemViewSet, basename="api-item")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -24,4 +31,5 @@ urlpatterns = [
     path("items/<int:pk>/review/", review_api.ItemReviewAPI.as_view(), name="api-item-review"),
     path("items/<int:pk>/history/", review_api.ItemHistoryAPI.as_view(), name="api-item-history"),
     path("tasks/", review_api.TasksAPI.as_view(), name="api-tasks"),
+    path("", include(router.urls)),
 ]

@@ -106,3 +106,30 @@ def celery_worker_process(
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+# --- Browser tests: the system Chromium, driven by pytest-playwright -------------------------
+
+# Playwright's sync API keeps an event loop in the test process from the first browser test on;
+# the tests' own ORM calls stay synchronous and safe. (Subprocesses must not inherit this: see
+# tests/test_settings.py.)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}

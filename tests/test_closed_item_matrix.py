@@ -34,6 +34,8 @@ ALL_ROLES = [*ROLES, "anonymous"]
 CLOSED_ACCESS = frozenset(ROLES_WITH_CLOSED_ACCESS)
 # "Mine opgaver" lists only what awaits the user: a superuser outside the body has no tasks.
 BODY_MEMBERS = frozenset({"secretary", "director"})
+# The editor is the secretary's (and a superuser's); a director reads but does not edit.
+EDITORS = frozenset({"secretary", "superuser"})
 NOBODY: frozenset[str] = frozenset()
 TOKEN = CLOSED_TOKEN.encode()
 
@@ -84,6 +86,10 @@ PATHS = [
     ClosedPath("item history page", lambda r: f"/items/{published_closed(r)}/history/"),
     ClosedPath("meeting history page", lambda r: f"/meetings/{r.published.pk}/history/"),
     ClosedPath("Mine opgaver", lambda r: "/tasks/", BODY_MEMBERS),
+    ClosedPath("item editor", lambda r: f"/items/{review_closed(r)}/edit/", EDITORS),
+    ClosedPath("API meeting list", lambda r: "/api/meetings/", NOBODY),
+    ClosedPath("API meeting", lambda r: f"/api/meetings/{r.published.pk}/"),
+    ClosedPath("API item", lambda r: f"/api/items/{published_closed(r)}/"),
     ClosedPath("API item review", lambda r: f"/api/items/{review_closed(r)}/review/"),
     ClosedPath("API item history", lambda r: f"/api/items/{published_closed(r)}/history/"),
     ClosedPath("API Mine opgaver", lambda r: "/api/tasks/", BODY_MEMBERS),

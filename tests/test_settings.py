@@ -10,7 +10,10 @@ GOOD_KEY = "x7!Kq2#pV9mZ$wL4tR8@nB6cY1&hJ3fD5sG0aE-uI_oP+eT=rW"
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE belongs to the browser tests' process (tests/conftest.py), never
+    # to a deployment, and `check --deploy` rightly refuses it.
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in unset}
     full_env.update(env)
     full_env["DJANGO_SETTINGS_MODULE"] = "referat.settings.production"
     return subprocess.run(

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from meetings.importer.legacy import ImportFileError, read_minutes_file
 from meetings.importer.load import ExchangeError, save_exchange_meeting
-from meetings.workflow import DecisionLocked, locked_edits_refused
+from meetings.locks import locked_edits_refused
+from meetings.services import DecisionLocked
 
 logger = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_prose_editor",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "referat.middleware.NoStoreByDefaultMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Every change made through a request is recorded with the user who made it.
     "pghistory.middleware.HistoryMiddleware",
@@ -121,12 +123,16 @@ AXES_LOCKOUT_CALLABLE = "referat.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 
 # Content-Security-Policy: every script, style and font comes from this site; inline scripts
-# only with the request's nonce. Bootstrap's form icons are data: images.
+# only with the request's nonce. Bootstrap's form icons are data: images. The rich-text editor
+# (Tiptap, inside django-prose-editor) injects one fixed <style> element with its base CSS: it
+# is allowed by its hash, and no other inline style is (a new editor version changes the hash;
+# the browser tests then report the refusal).
+EDITOR_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, *EDITOR_STYLE_HASHES],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -202,6 +208,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # Attachments: the limit a secretary is told about when an upload is refused.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+# How long an editor's heartbeat counts as "has the item open" (seconds).
+PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 45)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {
@@ -222,6 +230,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "meetings.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -9,6 +9,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 
+from meetings import services
+from meetings.locks import (
+    ensure_item_editable,
+    is_lock_violation,
+    item_is_locked,
+    locked_edits_refused,
+)
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -17,15 +24,8 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.services import item_renumber
-from meetings.workflow import (
-    DecisionLocked,
-    ensure_item_editable,
-    is_lock_violation,
-    item_is_locked,
-    locked_edits_refused,
-    meeting_reopen,
-)
+from meetings.services import DecisionLocked, item_renumber
+from meetings.workflow import decision_approve, meeting_reopen
 from tests.review_scenario import Review
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,67 @@ class TestTheAdmin:
         page = client.get(f"/admin/meetings/meeting/{review.draft.pk}/change/").content.decode()
         assert 'name="status"' not in page
         assert Meeting.objects.get(pk=review.draft.pk).status == Meeting.Status.DRAFT
+
+
+class TestTheDraftingPaths:
+    """The secretary's editor, its autosave and the items API refuse a locked item in Danish
+    (423), and take edits again once the minutes are reopened."""
+
+    def _locked_under_review(self, review: Review) -> AgendaItem:
+        item = review.item(review.in_review, 1)
+        decision_approve(item=item, by=review.people.director)  # the chair approved already
+        assert item_is_locked(item)
+        return item
+
+    def test_the_service_refuses_before_writing(self, review: Review) -> None:
+        item = self._locked_under_review(review)
+        with pytest.raises(DecisionLocked, match="godkendt og låst"):
+            services.item_update(
+                actor=review.people.secretary, item=item, version=item.version, title="Ny"
+            )
+        with pytest.raises(DecisionLocked):
+            services.item_remove(actor=review.people.secretary, item=item)
+
+    def test_an_approval_landing_after_the_check_is_still_refused(
+        self, review: Review, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        item = self._locked_under_review(review)
+        # As if the check ran just before the approval committed: the trigger decides.
+        monkeypatch.setattr(services, "ensure_item_editable", lambda item: None)
+        with pytest.raises(DecisionLocked, match="godkendt og låst"):
+            services.item_update(
+                actor=review.people.secretary, item=item, version=item.version, title="Ny"
+            )
+        assert AgendaItem.objects.get(pk=item.pk).title == "Udbud af KMD driftskontrakt"
+
+    def test_the_api_answers_423(self, review: Review) -> None:
+        item = self._locked_under_review(review)
+        client = review.people.client_for("secretary")
+        response = client.patch(
+            f"/api/items/{item.pk}/",
+            {"version": item.version, "title": "Ny titel"},
+            content_type="application/json",
+        )
+        assert response.status_code == 423
+        assert "godkendt og låst" in response.json()["detail"]
+
+    def test_the_autosave_answers_423_and_the_editor_sends_back(self, review: Review) -> None:
+        item = self._locked_under_review(review)
+        client = review.people.client_for("secretary")
+        response = client.post(
+            f"/items/{item.pk}/autosave/", {"version": item.version, "title": "Ny titel"}
+        )
+        assert response.status_code == 423
+        response = client.get(f"/items/{item.pk}/edit/", follow=True)
+        assert "godkendt og låst" in response.content.decode()
+        page = client.get(f"/meetings/{review.in_review.pk}/").content.decode()
+        assert f'href="/items/{item.pk}/edit/"' not in page
+        assert "Godkendt og låst" in page
+
+    def test_reopened_minutes_take_edits_again(self, review: Review) -> None:
+        item = review.item(review.published, 1)
+        meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
+        updated = services.item_update(
+            actor=review.people.secretary, item=item, version=item.version, title="Rettet titel"
+        )
+        assert updated.title == "Rettet titel"

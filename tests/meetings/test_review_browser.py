@@ -1,44 +1,18 @@
-"""The review workflow in the system Chromium, under the real Content-Security-Policy: a
-director approves through the page, the secretary publishes, and the browser reports no
-policy violation and no script error on the way."""
+"""The review workflow in the system Chromium (pytest-playwright's browser, set up in
+tests/conftest.py), under the real Content-Security-Policy: a director approves through the
+page, the secretary publishes, and the browser reports no policy violation and no script error
+on the way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from meetings.models import Decision, Meeting
 from tests.conftest import People
 from tests.review_scenario import build_review
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-        # The ORM calls made while Playwright ran used connections of their own context.
-        connections.close_all()
 
 
 class Watched:

@@ -16,9 +16,8 @@ from meetings.models import (
     Membership,
 )
 from meetings.review import decision_review, fresh_item, meeting_reviewers
-from meetings.services import DomainError
+from meetings.services import DecisionLocked, DomainError
 from meetings.workflow import (
-    DecisionLocked,
     StaleContent,
     decision_approve,
     decision_request_changes,

@@ -178,6 +178,6 @@ DROP FUNCTION IF EXISTS referat_refuse_locked(text);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0002_review_approvals_and_history")]
+    dependencies = [("meetings", "0004_review_approvals_and_history")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -1,0 +1,591 @@
+"""The secretary's pages: new meeting, the agenda (add, move, remove), the item editor with
+autosave, attachments, case suggestions and who else has an item open.
+
+Views parse the form, call a service and render a page or an htmx partial. Autosave and
+heartbeat answer a lapsed session with 401 and a partial (never a redirect to the login page),
+so the browser keeps the text and says what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings import services
+from meetings.forms import (
+    MEMBER_CHOICES,
+    AttachmentForm,
+    ItemCreateForm,
+    ItemForm,
+    MeetingForm,
+    guests_text,
+    item_initial,
+    members_from_post,
+    parse_guests,
+)
+from meetings.locks import item_is_locked, locked_message
+from meetings.models import (
+    AgendaItem,
+    Attachment,
+    Body,
+    Case,
+    Meeting,
+    Membership,
+    bodies_editable_by,
+)
+from meetings.sanitize import sanitize_html
+from meetings.validators import normalise_case_number
+from meetings.views import agenda_context, no_store
+
+
+def login_required_partial(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """For htmx endpoints: a lapsed session answers 401 with a Danish partial, not a redirect."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            next_url = request.headers.get("HX-Current-URL", "") or reverse("meetings:meeting_list")
+            return render(
+                request,
+                "meetings/partials/session_expired.html",
+                {"login_url": f"{reverse('login')}?next={_path_only(next_url)}"},
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _path_only(url: str) -> str:
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(url)
+    return quote(parts.path or "/")
+
+
+def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("body"), pk=pk
+    )
+    if not services.can_edit_body(request.user, meeting.body):
+        raise PermissionDenied(_("Kun organets sekretær kan redigere dagsordenen."))
+    return meeting
+
+
+def _editable_item(request: HttpRequest, pk: int) -> AgendaItem:
+    item = get_object_or_404(
+        AgendaItem.objects.visible_to(request.user).select_related("meeting__body", "case"),
+        pk=pk,
+    )
+    if not services.can_edit_body(request.user, item.meeting.body):
+        raise PermissionDenied(_("Kun organets sekretær kan redigere punktet."))
+    return item
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def _memberships(body: Body | None) -> list[Membership]:
+    if body is None:
+        return []
+    return list(
+        Membership.objects.filter(body=body, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name", "user__username")
+    )
+
+
+def _member_rows(memberships: list[Membership], chosen: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "membership": m,
+            "name": m.user.get_full_name() or m.user.get_username(),
+            "field": f"member-{m.user_id}",
+            "value": chosen.get(m.user_id, "present"),
+        }
+        for m in memberships
+    ]
+
+
+def _meeting_form_page(
+    request: HttpRequest, *, meeting: Meeting | None, bodies: Any
+) -> HttpResponse:
+    if request.method == "POST":
+        form = MeetingForm(request.POST, bodies=bodies)
+        body = form.fields["body"].queryset.filter(pk=request.POST.get("body") or 0).first()  # type: ignore[attr-defined]
+        memberships = _memberships(body)
+        attendees, chosen = members_from_post(request.POST, memberships)
+        if form.is_valid():
+            attendees += parse_guests(form.cleaned_data["guests"])
+            try:
+                if meeting is None:
+                    meeting = services.meeting_create(
+                        actor=request.user,
+                        body=form.cleaned_data["body"],
+                        starts_at=form.cleaned_data["starts_at"],
+                        location=form.cleaned_data["location"],
+                        attendees=attendees,
+                    )
+                    messages.success(request, _("Mødet er oprettet. Tilføj nu punkterne."))
+                else:
+                    meeting = services.meeting_update(
+                        actor=request.user,
+                        meeting=meeting,
+                        starts_at=form.cleaned_data["starts_at"],
+                        location=form.cleaned_data["location"],
+                        attendees=attendees,
+                    )
+                    messages.success(request, _("Mødet er gemt."))
+                return redirect(meeting.get_absolute_url())
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except services.DomainError as exc:
+                form.add_error(None, str(exc))
+    else:
+        if meeting is not None:
+            attendances = list(meeting.attendances.all())
+            body = meeting.body
+            form = MeetingForm(
+                initial={
+                    "body": body,
+                    "starts_at": timezone.localtime(meeting.starts_at),
+                    "location": meeting.location,
+                    "guests": guests_text(attendances),
+                },
+                bodies=bodies,
+            )
+            by_user = {a.user_id: a for a in attendances if a.user_id}
+            memberships = _memberships(body)
+            chosen = {
+                m.user_id: (
+                    "none"
+                    if m.user_id not in by_user
+                    else "present"
+                    if by_user[m.user_id].present
+                    else "absent"
+                )
+                for m in memberships
+            }
+        else:
+            slug = request.GET.get("body", "")
+            body = bodies.filter(slug=slug).first() if slug else None
+            if body is None and bodies.count() == 1:
+                body = bodies.first()
+            form = MeetingForm(initial={"body": body}, bodies=bodies)
+            memberships = _memberships(body)
+            chosen = {}
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "member_rows": _member_rows(memberships, chosen),
+            "member_choices": MEMBER_CHOICES,
+        },
+    )
+
+
+@login_required
+@no_store
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    bodies = bodies_editable_by(request.user).order_by("name")
+    if not bodies.exists():
+        raise PermissionDenied(_("Kun et organs sekretær kan oprette møder."))
+    return _meeting_form_page(request, meeting=None, bodies=bodies)
+
+
+@login_required
+@no_store
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    bodies = Body.objects.filter(pk=meeting.body_id)
+    if meeting.status not in services.EDITABLE_STATUSES:
+        messages.error(request, _("Mødet er godkendt og kan ikke længere ændres."))
+        return redirect(meeting.get_absolute_url())
+    return _meeting_form_page(request, meeting=meeting, bodies=bodies)
+
+
+@login_required
+@require_GET
+def meeting_participants(request: HttpRequest) -> HttpResponse:
+    """The member list of the chosen body, when the body select changes (htmx)."""
+    body = bodies_editable_by(request.user).filter(pk=request.GET.get("body") or 0).first()
+    return render(
+        request,
+        "meetings/partials/participants.html",
+        {"member_rows": _member_rows(_memberships(body), {}), "member_choices": MEMBER_CHOICES},
+    )
+
+
+# --- The agenda --------------------------------------------------------------------------------
+
+
+def _agenda_response(
+    request: HttpRequest, meeting: Meeting, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(meeting.get_absolute_url() + "#dagsorden")
+    return render(
+        request,
+        "meetings/partials/agenda_region.html",
+        agenda_context(request, meeting, **extra),
+        status=status,
+    )
+
+
+def _domain_message(request: HttpRequest, exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+@login_required_partial
+@require_POST
+@no_store
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _editable_meeting(request, pk)
+    form = ItemCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.item_create(
+                actor=request.user,
+                meeting=meeting,
+                title=form.cleaned_data["title"],
+                case_number=form.cleaned_data["case_number"],
+                closed=form.cleaned_data["closed"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, _("Punktet er tilføjet."))
+            return _agenda_response(
+                request,
+                meeting,
+                announcement=_("Punkt %(n)s: %(title)s er tilføjet.")
+                % {"n": item.number, "title": item.title},
+                focus_field="title",
+            )
+    if not request.htmx:  # type: ignore[attr-defined]
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+    return _agenda_response(request, meeting, status=400, create_form=form, focus_field="title")
+
+
+@login_required_partial
+@require_POST
+@no_store
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _editable_item(request, pk)
+    direction = request.POST.get("direction", "")
+    position = {"up": item.number - 1, "down": item.number + 1}.get(direction)
+    if position is None:
+        raise Http404
+    announcement = ""
+    try:
+        services.item_move(actor=request.user, item=item, position=position)
+        item.refresh_from_db(fields=["number"])
+        announcement = _("Punktet “%(title)s” er nu punkt %(n)s.") % {
+            "title": item.title,
+            "n": item.number,
+        }
+    except (services.DomainError, ValidationError) as exc:
+        announcement = _domain_message(request, exc)
+    # Keep the keyboard where it was; at the top or bottom the other button is the live one.
+    last = AgendaItem.objects.filter(meeting_id=item.meeting_id).count()
+    if direction == "up" and item.number == 1:
+        direction = "down"
+    elif direction == "down" and item.number == last:
+        direction = "up"
+    return _agenda_response(
+        request,
+        item.meeting,
+        announcement=announcement,
+        focus_pk=item.pk,
+        focus_dir=direction,
+    )
+
+
+@login_required_partial
+@require_POST
+@no_store
+def meeting_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drag and drop: the whole order at once, as comma-separated item ids."""
+    meeting = _editable_meeting(request, pk)
+    try:
+        ordered = [int(x) for x in request.POST.get("order", "").split(",") if x.strip()]
+        services.item_reorder(actor=request.user, meeting=meeting, ordered_ids=ordered)
+        announcement = _("Rækkefølgen er gemt.")
+        status = 200
+    except ValueError:
+        announcement, status = _("Rækkefølgen kunne ikke læses."), 400
+    except (services.DomainError, ValidationError) as exc:
+        announcement, status = _domain_message(request, exc), 400
+    return _agenda_response(request, meeting, status=status, announcement=announcement)
+
+
+@login_required_partial
+@require_POST
+@no_store
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _editable_item(request, pk)
+    meeting = item.meeting
+    try:
+        services.item_remove(actor=request.user, item=item)
+        announcement = _("Punkt %(n)s: %(title)s er fjernet.") % {
+            "n": item.number,
+            "title": item.title,
+        }
+    except (services.DomainError, ValidationError) as exc:
+        announcement = _domain_message(request, exc)
+    return _agenda_response(request, meeting, announcement=announcement)
+
+
+# --- The item editor ---------------------------------------------------------------------------
+
+
+def _item_for_editor(pk: int, request: HttpRequest) -> AgendaItem:
+    item = _editable_item(request, pk)
+    return (
+        AgendaItem.objects.select_related("meeting__body", "case", "recommendation", "decision")
+        .prefetch_related("recommendation__clauses", "attachments")
+        .get(pk=item.pk)
+    )
+
+
+@login_required
+@no_store
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_for_editor(pk, request)
+    if item.meeting.status not in services.EDITABLE_STATUSES:
+        messages.error(
+            request,
+            _("Mødet er %(status)s, så punktet kan ikke længere redigeres.")
+            % {"status": item.meeting.get_status_display().lower()},
+        )
+        return redirect(item.get_absolute_url())
+    if item_is_locked(item):
+        messages.error(request, locked_message())
+        return redirect(item.get_absolute_url())
+    services.presence_touch(user=request.user, item=item)
+    form = ItemForm(initial=item_initial(item))
+    return render(
+        request,
+        "meetings/item_edit.html",
+        {
+            "item": item,
+            "meeting": item.meeting,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "others": services.presence_others(user=request.user, item=item),
+        },
+    )
+
+
+def _conflict_rows(mine: dict[str, Any], current: AgendaItem, form: ItemForm) -> list[Any]:
+    theirs = item_initial(current)
+    rows = []
+    for name in ItemForm.TEXT_FIELDS:
+        my_value = str(mine.get(name, "") or "")
+        their_value = str(theirs.get(name, "") or "")
+        if name in ItemForm.HTML_FIELDS:
+            my_value, their_value = sanitize_html(my_value), sanitize_html(their_value)
+        if my_value.strip() == their_value.strip():
+            continue
+        rows.append(
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                "html": name in ItemForm.HTML_FIELDS,
+                "mine": my_value,
+                "theirs": their_value,
+            }
+        )
+    return rows
+
+
+@login_required_partial
+@require_POST
+@no_store
+def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the editor on top of the version it holds. 200: saved (the new version comes back
+    out of band); 400: field errors; 409: someone saved in between — both texts; 423: locked."""
+    item = _editable_item(request, pk)
+    form = ItemForm(request.POST)
+    template = "meetings/partials/autosave_result.html"
+    if not form.is_valid():
+        return render(request, template, {"form": form, "state": "invalid"}, status=400)
+    try:
+        item = services.item_update(
+            actor=request.user,
+            item=item,
+            version=form.cleaned_data["version"],
+            **form.service_kwargs(),
+        )
+    except services.StaleVersion as exc:
+        current = exc.current
+        return render(
+            request,
+            template,
+            {
+                "state": "conflict",
+                "message": str(exc),
+                "current": current,
+                "rows": _conflict_rows(form.cleaned_data, current, form),
+            },
+            status=409,
+        )
+    except services.MeetingLocked as exc:
+        return render(request, template, {"state": "locked", "message": str(exc)}, status=423)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = {"decision": "decision_outcome"}.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+        return render(request, template, {"form": form, "state": "invalid"}, status=400)
+    except services.DomainError as exc:
+        return render(request, template, {"state": "error", "message": str(exc)}, status=400)
+    services.presence_touch(user=request.user, item=item)
+    return render(
+        request,
+        template,
+        {
+            "state": "saved",
+            "item": item,
+            "saved_at": timezone.localtime(),
+            "error_fields": [name for name in ItemForm.base_fields if name != "version"],
+        },
+    )
+
+
+@login_required_partial
+@require_POST
+def item_presence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor's heartbeat: I am here; who else is?"""
+    item = _editable_item(request, pk)
+    services.presence_touch(user=request.user, item=item)
+    return render(
+        request,
+        "meetings/partials/presence.html",
+        {"others": services.presence_others(user=request.user, item=item)},
+    )
+
+
+# --- Attachments -------------------------------------------------------------------------------
+
+
+def _attachments_response(
+    request: HttpRequest, item: AgendaItem, form: AttachmentForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    if not request.htmx:  # type: ignore[attr-defined]
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect(reverse("meetings:item_edit", args=[item.pk]) + "#bilag")
+    return render(
+        request,
+        "meetings/partials/attachments.html",
+        {
+            "item": item,
+            "attachments": Attachment.objects.filter(item=item).order_by("position", "pk"),
+            "attachment_form": form,
+            **extra,
+        },
+        status=status,
+    )
+
+
+@login_required_partial
+@require_POST
+@no_store
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _editable_item(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _attachments_response(request, item, form, status=400)
+    try:
+        attachment = services.attachment_add(
+            actor=request.user,
+            item=item,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _attachments_response(request, item, form, status=400)
+    except services.DomainError as exc:
+        form.add_error(None, str(exc))
+        return _attachments_response(request, item, form, status=400)
+    return _attachments_response(
+        request,
+        item,
+        AttachmentForm(),
+        announcement=_("Bilaget “%(title)s” er vedhæftet.") % {"title": attachment.title},
+    )
+
+
+@login_required_partial
+@require_POST
+@no_store
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(request.user)), pk=pk
+    )
+    item = _editable_item(request, attachment.item_id)
+    form = AttachmentForm()
+    try:
+        services.attachment_remove(actor=request.user, attachment=attachment)
+        announcement = _("Bilaget “%(title)s” er fjernet.") % {"title": attachment.title}
+    except services.DomainError as exc:
+        announcement = str(exc)
+    return _attachments_response(request, item, form, announcement=announcement)
+
+
+# --- Case numbers as you type ----------------------------------------------------------------
+
+
+@login_required_partial
+@require_GET
+@no_store
+def case_suggest(request: HttpRequest) -> HttpResponse:
+    """Existing cases matching what is typed, each with its history as the user may see it."""
+    raw = (request.GET.get("case_number") or "").strip()
+    context: dict[str, Any] = {"query": raw, "cases": [], "new_number": "", "error": ""}
+    if len(raw) >= 2:
+        number_prefix = raw.replace("-", "/").replace(" ", "")
+        history = (
+            AgendaItem.objects.listed_for(request.user)
+            .select_related("meeting__body")
+            .order_by("-meeting__starts_at", "-number")
+        )
+        cases = list(
+            Case.objects.filter(Q(number__startswith=number_prefix) | Q(title__icontains=raw))
+            .prefetch_related(Prefetch("items", queryset=history, to_attr="history"))
+            .order_by("-number")[:8]
+        )
+        context["cases"] = cases
+        try:
+            normal = normalise_case_number(raw)
+        except ValidationError as exc:
+            if "/" in number_prefix and len(number_prefix) >= 4:
+                context["error"] = exc.messages[0]
+        else:
+            if not any(case.number == normal for case in cases):
+                context["new_number"] = normal
+    return render(request, "meetings/partials/case_suggestions.html", context)

@@ -1,0 +1,371 @@
+/*
+ * The secretary's pages: autosave of the item editor, drafts kept in the browser, conflicts,
+ * lapsed sessions and network errors; case suggestions; reordering the agenda by drag and drop.
+ *
+ * Loaded with `defer` before the editor's module scripts, so a draft kept in the browser is put
+ * back into the form before the rich-text editors read their textareas.
+ */
+(function () {
+  "use strict";
+
+  // The editor asks window.gettext for its dialog texts; answer in Danish.
+  var DA = {
+    "Add caption": "Tilføj billedtekst", "Alternative Text": "Alternativ tekst",
+    "Bullets": "Punkttegn", "Cancel": "Annullér", "Caption": "Billedtekst",
+    "Columns": "Kolonner", "Decimal numbers": "Tal", "Edit HTML": "Rediger HTML",
+    "Edit Link": "Rediger link", "Include header row": "Med overskriftsrække",
+    "Insert Table": "Indsæt tabel", "Insert": "Indsæt", "List properties": "Listeindstillinger",
+    "List type": "Listetype", "Lowercase Roman numerals": "Små romertal",
+    "Lowercase letters": "Små bogstaver", "Open in new window": "Åbn i nyt vindue",
+    "Rows": "Rækker", "Start at": "Start ved", "Table Properties": "Tabelindstillinger",
+    "Title": "Titel", "URL": "Adresse (URL)", "Update": "Opdatér",
+    "Uppercase Roman numerals": "Store romertal", "Uppercase letters": "Store bogstaver",
+    "Toggle fullscreen": "Fuld skærm"
+  };
+  if (!window.gettext) {
+    window.gettext = function (s) { return DA[s] || s; };
+  }
+  // The editor's toolbar titles are fixed English words; give them Danish names.
+  var TOOLBAR_DA = {
+    "bold": "Fed", "italic": "Kursiv", "underline": "Understreget",
+    "unordered list": "Punktopstilling", "ordered list": "Nummereret liste",
+    "heading 2": "Overskrift 2", "heading 3": "Overskrift 3", "heading 4": "Overskrift 4",
+    "paragraph": "Brødtekst", "blockquote": "Citat", "insert link": "Indsæt link",
+    "remove link": "Fjern link", "undo": "Fortryd", "redo": "Gentag",
+    "Insert table": "Tabel", "Add column": "Tilføj kolonne", "Delete column": "Slet kolonne",
+    "Add row": "Tilføj række", "Delete row": "Slet række", "Merge cells": "Flet celler",
+    "Split cell": "Del celle", "Toggle header cell": "Skift overskriftscelle",
+    "Delete table": "Slet tabel"
+  };
+
+  // Give an editor's toolbar Danish names; the toolbar is built (and rebuilt) after the
+  // editor reports ready, so this runs again whenever its buttons change.
+  function translateToolbar(wrapper) {
+    var menubar = wrapper.querySelector(".prose-menubar");
+    if (menubar && !menubar.hasAttribute("role")) {
+      menubar.setAttribute("role", "toolbar");
+      menubar.setAttribute("aria-label", "Formatering");
+    }
+    Array.prototype.forEach.call(wrapper.querySelectorAll("button"), function (b) {
+      var danish = TOOLBAR_DA[b.getAttribute("title")];
+      if (danish) {
+        b.setAttribute("title", danish);
+        b.setAttribute("aria-label", danish);
+      }
+    });
+    Array.prototype.forEach.call(wrapper.querySelectorAll(".prose-menubar__option *"), function (el) {
+      if (el.children.length === 0 && TOOLBAR_DA[el.textContent.trim()]) {
+        el.textContent = TOOLBAR_DA[el.textContent.trim()];
+      }
+    });
+  }
+
+  function onReady(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  if (window.htmx) {
+    // Field errors, a lapsed session, refusals, conflicts and locks come back as partials to show.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "(400|401|403|409|423)", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+      { code: "...", swap: false }
+    ];
+  }
+
+  // --- Case suggestions: "Brug 17/22360" fills the case number field it belongs to. -----------
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".use-case");
+    if (!button) return;
+    var box = button.closest(".case-suggestions");
+    var scope = box && box.previousElementSibling ? box.parentElement : document;
+    var input = scope.querySelector(".case-number-input") || document.querySelector(".case-number-input");
+    if (!input) return;
+    input.value = button.getAttribute("data-case-number");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    input.focus();
+  });
+
+  // --- The agenda: drag and drop (the buttons do the same by keyboard). ----------------------
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var row = event.target.closest && event.target.closest(".agenda-row");
+    if (!row) return;
+    dragged = row;
+    row.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", row.getAttribute("data-item-id"));
+  });
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    var row = event.target.closest && event.target.closest(".agenda-row");
+    if (!row || row === dragged || row.parentElement !== dragged.parentElement) return;
+    event.preventDefault();
+    var rect = row.getBoundingClientRect();
+    var after = event.clientY > rect.top + rect.height / 2;
+    row.parentElement.insertBefore(dragged, after ? row.nextSibling : row);
+  });
+  document.addEventListener("drop", function (event) {
+    if (dragged) event.preventDefault();
+  });
+  document.addEventListener("dragend", function () {
+    if (!dragged) return;
+    var list = dragged.parentElement;
+    dragged.classList.remove("dragging");
+    dragged = null;
+    var order = Array.prototype.map.call(list.querySelectorAll(".agenda-row"), function (row) {
+      return row.getAttribute("data-item-id");
+    });
+    htmx.ajax("POST", list.getAttribute("data-reorder-url"), {
+      target: "#agenda-region", swap: "outerHTML", values: { order: order.join(",") }
+    });
+  });
+
+  // --- The item editor ---------------------------------------------------------------------------
+  var form = document.getElementById("item-form");
+  if (!form) return;
+
+  var statusEl = document.getElementById("save-status");
+  var resultEl = document.getElementById("autosave-result");
+  var draftKey = form.getAttribute("data-draft-key");
+  var editors = {};
+  var inConflict = false;
+  var sessionLapsed = false;
+  var retryDelay = 0;
+  var retryTimer = null;
+  var sentSnapshot = null;
+  var dirty = false;
+
+  // Save now, whatever htmx has or has not wired up yet; the form's hx-sync still applies.
+  function saveNow() {
+    htmx.ajax("POST", form.getAttribute("hx-post"), {
+      source: form, target: "#autosave-result", swap: "innerHTML"
+    });
+  }
+
+  function setStatus(text, state) {
+    statusEl.textContent = text;
+    statusEl.setAttribute("data-state", state);
+  }
+
+  function versionInput() {
+    return form.querySelector("input[name=version]");
+  }
+
+  function collect() {
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.name === "version") return;
+      if (el.type === "file" || el.type === "submit" || el.type === "button") return;
+      fields[el.name] = el.type === "checkbox" ? el.checked : el.value;
+    });
+    return fields;
+  }
+
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  function readDraft() {
+    try {
+      return JSON.parse(window.localStorage.getItem(draftKey) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeDraft() {
+    try {
+      window.localStorage.setItem(draftKey, JSON.stringify({
+        version: parseInt(versionInput().value, 10),
+        fields: collect(),
+        at: new Date().toISOString()
+      }));
+    } catch (e) { /* storage full or disabled: the server copy is all we have */ }
+  }
+
+  function dropDraft() {
+    try { window.localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
+  }
+
+  function setField(name, value) {
+    var el = form.elements[name];
+    if (!el) return;
+    if (el.type === "checkbox") {
+      el.checked = !!value;
+    } else {
+      el.value = value;
+    }
+    if (editors[name]) {
+      editors[name].commands.setContent(value || "", false);
+    }
+  }
+
+  // Put back what was typed but never reached the server (a lapsed session, a lost network,
+  // a closed tab). It is saved on top of the version it was typed on, so if someone saved in
+  // between, the conflict view shows both texts.
+  var draft = readDraft();
+  var loaded = collect();
+  var restored = false;
+  if (draft && draft.fields) {
+    if (same(draft.fields, loaded) && String(draft.version) === versionInput().value) {
+      dropDraft();
+    } else if (!same(draft.fields, loaded)) {
+      Object.keys(draft.fields).forEach(function (name) { setField(name, draft.fields[name]); });
+      versionInput().value = String(draft.version);
+      restored = true;
+      dirty = true;
+      setStatus("Gendannet fra browseren – gemmer …", "restoring");
+    } else {
+      dropDraft();
+    }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) return;
+    retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2, 30);
+    setStatus("Ingen forbindelse til serveren – prøver igen om " + retryDelay +
+      " s. Din tekst er gemt i browseren.", "offline");
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      saveNow();
+    }, retryDelay * 1000);
+  }
+
+  form.addEventListener("input", function () {
+    dirty = true;
+    writeDraft();
+    if (!inConflict && !sessionLapsed && statusEl.getAttribute("data-state") !== "offline") {
+      setStatus("Ændringer ikke gemt endnu …", "pending");
+    }
+  });
+  form.addEventListener("change", function () {
+    dirty = true;
+    writeDraft();
+  });
+
+  form.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt !== form) return;
+    if (inConflict || sessionLapsed) {
+      event.preventDefault();
+      return;
+    }
+    sentSnapshot = collect();
+    writeDraft();
+    setStatus("Gemmer …", "saving");
+  });
+
+  form.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt !== form) return;
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    if (!xhr || status === 0 || status >= 500) {
+      scheduleRetry();
+      return;
+    }
+    retryDelay = 0;
+    if (status === 200) {
+      if (same(collect(), sentSnapshot)) {
+        dropDraft();
+        dirty = false;
+      } else {
+        writeDraft(); // more was typed meanwhile; the next save is already queued
+      }
+      resultEl.innerHTML = "";
+      statusEl.setAttribute("data-state", "saved");
+    } else if (status === 409) {
+      inConflict = true;
+      setStatus("Ikke gemt – punktet er ændret af en anden. Se begge versioner nedenfor.", "conflict");
+      resultEl.scrollIntoView({ block: "nearest" });
+    } else if (status === 401) {
+      sessionLapsed = true;
+      setStatus("Ikke gemt – din session er udløbet. Teksten er gemt i browseren.", "expired");
+    } else if (status === 423) {
+      setStatus("Ikke gemt – mødet er låst.", "locked");
+    } else if (status === 403) {
+      setStatus("Ikke gemt – du har ikke adgang til at redigere punktet.", "forbidden");
+    } else {
+      setStatus("Ikke gemt – ret fejlene. Teksten er gemt i browseren.", "invalid");
+    }
+  });
+
+  window.addEventListener("online", function () {
+    if (dirty && !inConflict && !sessionLapsed) saveNow();
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty && !sessionLapsed) {
+      writeDraft();
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // The conflict view: keep mine (saved on top of the version now stored), take theirs for a
+  // field, or discard my draft altogether.
+  resultEl.addEventListener("click", function (event) {
+    var keep = event.target.closest(".keep-mine");
+    if (keep) {
+      versionInput().value = keep.getAttribute("data-version");
+      inConflict = false;
+      writeDraft();
+      saveNow();
+      return;
+    }
+    var theirs = event.target.closest(".use-theirs");
+    if (theirs) {
+      var cell = theirs.closest("td");
+      var tpl = cell.querySelector("template.theirs-value");
+      setField(theirs.getAttribute("data-field"), tpl ? tpl.content.textContent : "");
+      writeDraft();
+      theirs.disabled = true;
+      theirs.textContent = "Indsat i feltet";
+      return;
+    }
+    if (event.target.closest(".take-theirs")) {
+      dropDraft();
+      dirty = false;
+      window.location.reload();
+    }
+  });
+
+  // Each rich-text editor: a name for assistive technology, Danish toolbar titles, and a
+  // label that moves the focus into it.
+  document.addEventListener("prose-editor:ready", function (event) {
+    var textarea = event.detail.textarea;
+    var editor = event.detail.editor;
+    editors[textarea.name] = editor;
+    var dom = editor.view.dom;
+    dom.setAttribute("role", "textbox");
+    dom.setAttribute("aria-multiline", "true");
+    dom.setAttribute("aria-labelledby", textarea.id + "-label");
+    if (document.getElementById(textarea.id + "_helptext")) {
+      dom.setAttribute("aria-describedby", textarea.id + "_helptext");
+    }
+    var wrapper = textarea.closest(".prose-editor");
+    if (wrapper) {
+      translateToolbar(wrapper);
+      new MutationObserver(function () { translateToolbar(wrapper); })
+        .observe(wrapper, { childList: true, subtree: true });
+    }
+    var label = document.getElementById(textarea.id + "-label");
+    if (label) {
+      label.removeAttribute("for");
+      label.addEventListener("click", function () { editor.commands.focus(); });
+    }
+  });
+
+  onReady(function () {
+    if (restored) {
+      // After htmx has wired the form: save what was restored.
+      window.setTimeout(saveNow, 0);
+    }
+  });
+})();
