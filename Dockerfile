@@ -4,7 +4,7 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-    libharfbuzz-subset0 fonts-dejavu-core nodejs npm \
+    libharfbuzz-subset0 fonts-dejavu-core fonts-liberation nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -17,7 +17,12 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referat.settings.local")
     django.setup()
+    from django.core.management import call_command
+
     import bench
+
+    # Benchmarks run against the database in DATABASE_URL; bring it up to date first.
+    call_command("migrate", verbosity=0)
 
     wanted = set(sys.argv[1:])
     names = sorted(

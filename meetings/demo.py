@@ -46,7 +46,10 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
         report.users.append(username)
 
     if with_minutes:
+        from budget.demo import load_budget_demo
+
         report.meetings.extend(_load_minutes(body))
+        load_budget_demo(body)
     return report
 
 

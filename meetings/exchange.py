@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 
+from budget.exchange import tables_to_exchange
 from meetings.importer.load import FORMAT, STATUS_FROM_MODEL
 from meetings.models import AgendaItem, Meeting, Recommendation
 
@@ -73,6 +74,9 @@ def item_to_exchange(item: AgendaItem, *, include_ids: bool = False) -> dict[str
         economy=item.economy,
         attachments=[{"title": a.title} for a in item.attachments.all()],
     )
+    budget_tables = tables_to_exchange(item)
+    if budget_tables:
+        data["budget_tables"] = budget_tables
     rec = getattr(item, "recommendation", None)
     if rec is not None:
         data["recommendation"] = recommendation_html(rec)
@@ -97,7 +101,12 @@ def _items_for(meeting: Meeting, user: AnyUser | None) -> QuerySet[AgendaItem]:
         base = AgendaItem.objects.listed_for(user).filter(meeting=meeting)
     return (
         base.select_related("case", "recommendation", "decision")
-        .prefetch_related("recommendation__clauses", "attachments")
+        .prefetch_related(
+            "recommendation__clauses",
+            "attachments",
+            "budget_tables__columns",
+            "budget_tables__rows__cells",
+        )
         .order_by("number")
     )
 

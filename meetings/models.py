@@ -425,7 +425,12 @@ def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySe
         AgendaItem.objects.listed_for(user)
         .filter(meeting=meeting)
         .select_related("meeting__body", "case", "recommendation", "decision")
-        .prefetch_related("recommendation__clauses", "attachments")
+        .prefetch_related(
+            "recommendation__clauses",
+            "attachments",
+            "budget_tables__columns",
+            "budget_tables__rows__cells",
+        )
         .order_by("number")
     )
 

@@ -15,7 +15,6 @@ Approving locks: when every reviewer has approved an item as it stands, its deci
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -48,8 +47,6 @@ from meetings.services import DecisionLocked, DomainError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-logger = logging.getLogger("referat.workflow")
 
 Status = Meeting.Status
 
@@ -326,16 +323,16 @@ def meeting_approve(*, meeting: Meeting, by: User) -> Meeting:
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, by: User) -> Meeting:
     """Publish approved minutes (godkendt → offentliggjort): every logged-in user may then
-    read them, closed items showing only "Lukket". After commit, the council's PDF is
-    rendered through the hook named in settings.PUBLIC_MINUTES_RENDERER.
-    Only the body's secretary (or a superuser)."""
+    read them, closed items showing only "Lukket". In the same transaction the council's
+    public PDF is queued through settings.PUBLIC_MINUTES_RENDERER; the worker gets it after
+    commit. Only the body's secretary (or a superuser)."""
     with pghistory.context(user=by.pk, service="meeting_publish"):
         meeting = _lock_meeting(meeting.pk)
         _require_workflow_runner(by, meeting)
         if meeting.status != Status.APPROVED:
             raise _status_refusal(meeting, _("offentliggøres – det skal først godkendes"))
         _move(meeting, to=Status.PUBLISHED, action=MeetingTransition.Action.PUBLISH, by=by)
-        transaction.on_commit(partial(minutes_published, meeting_id=meeting.pk))
+        minutes_published(meeting=meeting)
         return meeting
 
 
@@ -402,18 +399,9 @@ def meeting_transition(*, meeting: Meeting, by: User, action: str, reason: str =
 # --- after publishing -----------------------------------------------------------------------------
 
 
-def minutes_published(*, meeting_id: int) -> None:
-    """Runs after a publish has committed: hands the meeting to the renderer of the council's
-    PDF, named in one place (settings.PUBLIC_MINUTES_RENDERER). The renderer must only enqueue
-    the work."""
-    renderer: Callable[..., object] = import_string(settings.PUBLIC_MINUTES_RENDERER)
-    renderer(meeting_id=meeting_id)
-
-
-def public_minutes_renderer_missing(*, meeting_id: int) -> None:
-    """Stands in until the PDF renderer is wired into settings.PUBLIC_MINUTES_RENDERER."""
-    logger.warning(
-        "minutes of meeting %s published, but no PDF renderer is configured "
-        "(settings.PUBLIC_MINUTES_RENDERER)",
-        meeting_id,
-    )
+def minutes_published(*, meeting: Meeting) -> None:
+    """Hand just-published minutes to the renderer of the council's public PDF, named in one
+    place (settings.PUBLIC_MINUTES_RENDERER). It runs inside the publish transaction and only
+    queues the work: the job is sent to the worker after commit, and rolled back with it."""
+    renderer: Callable[[Meeting], object] = import_string(settings.PUBLIC_MINUTES_RENDERER)
+    renderer(meeting)

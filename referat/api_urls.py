@@ -4,8 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from budget import api as budget_api
 from meetings import review_api
 from meetings.api import ItemViewSet, MeetingViewSet
+from meetings.pdf import api as pdf_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,5 +33,24 @@ urlpatterns = [
     path("items/<int:pk>/review/", review_api.ItemReviewAPI.as_view(), name="api-item-review"),
     path("items/<int:pk>/history/", review_api.ItemHistoryAPI.as_view(), name="api-item-history"),
     path("tasks/", review_api.TasksAPI.as_view(), name="api-tasks"),
+    path("pools/", budget_api.PoolListView.as_view(), name="api-pools"),
+    path("pools/<int:pk>/", budget_api.PoolDetailView.as_view(), name="api-pool"),
+    path(
+        "items/<int:pk>/allocations/",
+        budget_api.ItemAllocationsView.as_view(),
+        name="api-item-allocations",
+    ),
+    path(
+        "items/<int:pk>/budget-tables/",
+        budget_api.ItemBudgetTablesView.as_view(),
+        name="api-item-budget-tables",
+    ),
+    path("meetings/<int:pk>/pdf/", pdf_api.MeetingPdfView.as_view(), name="api-meeting-pdf"),
+    path("jobs/<int:pk>/", pdf_api.PdfJobView.as_view(), name="api-pdf-job"),
+    path(
+        "jobs/<int:pk>/download/",
+        pdf_api.PdfJobDownloadView.as_view(),
+        name="api-pdf-job-download",
+    ),
     path("", include(router.urls)),
 ]

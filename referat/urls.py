@@ -9,5 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("referat.api_urls")),
+    path("", include("budget.urls")),
+    path("", include("meetings.pdf.urls")),
     path("", include("meetings.urls")),
 ]

@@ -9,7 +9,8 @@ PASSWORD=${DEMO_PASSWORD:-referat-demo}
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py loaddemo --password "$PASSWORD"
 
-.venv/bin/celery -A referat worker --loglevel=INFO --concurrency=2 &
+.venv/bin/celery -A referat worker --loglevel=INFO --concurrency=2 \
+  --beat --schedule "${TMPDIR:-/tmp}/referat-celerybeat-schedule" &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 

@@ -19,7 +19,7 @@ as_root() {
 
 # --- Debian packages: WeasyPrint's libraries, fonts, Chromium for browser tests, services.
 need_pkgs=()
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
            chromium poppler-utils postgresql redis-server; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
 done

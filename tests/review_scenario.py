@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +18,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from budget.models import Allocation, Pool
+from budget.services import budget_table_create
+from budget.tables import Grid, GridRow
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -98,6 +102,29 @@ def make_minutes(
     )
     AgendaItem.objects.create(
         meeting=meeting, number=3, title="Øvrige sager", case=CaseFactory(number="17/22360")
+    )
+    # The closed item's money: a budget table and a draw on the body's pool.
+    budget_table_create(
+        item=closed_item,
+        user=people.secretary,
+        grid=Grid(
+            caption=f"Fratrædelsesløn {CLOSED_TOKEN}",
+            columns=["2018"],
+            rows=[GridRow(text="Løn i opsigelsesperioden", cells=["120"])],
+        ),
+    )
+    pool, _created = Pool.objects.get_or_create(
+        body=people.body,
+        name="Personalepuljen",
+        year=day.year,
+        defaults={"amount": Decimal("1000"), "unit": "1.000 kr."},
+    )
+    Allocation.objects.create(
+        pool=pool,
+        item=closed_item,
+        amount=Decimal("120"),
+        year=day.year,
+        note=f"Godtgørelse {CLOSED_TOKEN}",
     )
     return meeting
 

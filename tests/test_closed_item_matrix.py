@@ -1,6 +1,6 @@
 """Every role × every path that can show a closed item: the closed content's bytes reach
 exactly the roles that may see it — the body's secretary and members, and superusers — and
-nobody else, on pages, JSON, downloads (and, as they are added, search, PDFs and exports).
+nobody else, on pages, JSON, downloads, budget tables and pools, and the PDFs' text.
 
 The scenario (tests/review_scenario.py) has a published meeting and a meeting under review,
 each with a closed item whose every field, attachment and review comment carries CLOSED_TOKEN.
@@ -8,9 +8,8 @@ The token is ASCII, so no HTML or JSON escaping can hide it from the byte search
 
 To cover a new path, add one line to PATHS:
 
-    ClosedPath("search snippets", lambda r: "/search/?q=fratrædelse"),
-    ClosedPath("public minutes PDF", lambda r: f"/meetings/{r.published.pk}/pdf/",
-               NOBODY, read=pdf_text),
+    ClosedPath("search snippets", lambda r: "/search/?q=LukketQx7"),
+    ClosedPath("API search", lambda r: "/api/search/?q=fratrædelse"),
 
 `shown_to` is the set of roles that must see the closed content on that path (default: the
 roles with access); every other role must not get a single byte of it.
@@ -27,6 +26,7 @@ import pytest
 from django.db import transaction
 from django.http import HttpResponseBase
 
+from budget.models import Allocation
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS
 from tests.review_scenario import CLOSED_TOKEN, Review
 
@@ -47,12 +47,16 @@ def body_bytes(response: HttpResponseBase) -> bytes:
 
 
 def pdf_text(response: HttpResponseBase) -> bytes:
-    """The text of a PDF response, as a reader of the PDF would get it (for PDF paths)."""
+    """The text of a PDF response, as a reader of the PDF would get it (for PDF paths); a
+    refusal (HTML or JSON) is read as it is."""
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(body_bytes(response))) as pdf:
+    raw = body_bytes(response)
+    if not raw.startswith(b"%PDF"):
+        return raw
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    return text.encode() + body_bytes(response)
+    return text.encode() + raw
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,27 @@ def closed(meeting_of: Callable[[Review], Any]) -> Callable[[Review], int]:
 
 published_closed = closed(lambda r: r.published)
 review_closed = closed(lambda r: r.in_review)
+
+
+def pool_of(r: Review) -> int:
+    return Allocation.objects.get(item_id=published_closed(r)).pool_id
+
+
+def rendered_pdf(variant: str, then: str = "download") -> Callable[[Review], str]:
+    """Render the published minutes' PDF of this variant (WeasyPrint, in this process, as the
+    worker would) and give the URL of its download or status."""
+
+    def url(r: Review) -> str:
+        from meetings.pdf import services
+
+        job = services.pdf_request(
+            meeting=r.published, variant=variant, document="minutes", user=r.people.secretary
+        )
+        services.pdf_job_run(job_id=job.pk)
+        return f"/api/jobs/{job.pk}/download/" if then == "download" else f"/pdf-jobs/{job.pk}/"
+
+    return url
+
 
 PATHS = [
     ClosedPath("meeting list", lambda r: "/", NOBODY),
@@ -93,6 +118,15 @@ PATHS = [
     ClosedPath("API item review", lambda r: f"/api/items/{review_closed(r)}/review/"),
     ClosedPath("API item history", lambda r: f"/api/items/{published_closed(r)}/history/"),
     ClosedPath("API Mine opgaver", lambda r: "/api/tasks/", BODY_MEMBERS),
+    ClosedPath("item budget page", lambda r: f"/items/{published_closed(r)}/budget/"),
+    ClosedPath("API budget tables", lambda r: f"/api/items/{published_closed(r)}/budget-tables/"),
+    ClosedPath("API allocations", lambda r: f"/api/items/{published_closed(r)}/allocations/"),
+    ClosedPath("pool page", lambda r: f"/pools/{pool_of(r)}/"),
+    ClosedPath("API pool", lambda r: f"/api/pools/{pool_of(r)}/"),
+    ClosedPath("pool status page", lambda r: "/pools/status/direktionen/"),
+    ClosedPath("internal minutes PDF", rendered_pdf("internal"), read=pdf_text),
+    ClosedPath("public minutes PDF", rendered_pdf("public"), NOBODY, read=pdf_text),
+    ClosedPath("internal PDF job page", rendered_pdf("internal", then="status"), NOBODY),
     ClosedPath(
         "API approve",
         lambda r: f"/api/items/{review_closed(r)}/approve/",

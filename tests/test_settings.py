@@ -53,3 +53,25 @@ class TestLanguage:
         assert settings.LANGUAGE_CODE == "da"
         assert settings.TIME_ZONE == "Europe/Copenhagen"
         assert "en" in dict(settings.LANGUAGES)
+
+
+class TestLanguageOfPages:
+    def test_an_english_browser_still_gets_danish_dates(self, client, people) -> None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from tests.factories import MeetingFactory
+
+        meeting = MeetingFactory(
+            body=people.body, starts_at=timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30))
+        )
+        client.force_login(people.staff)
+        page = client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert "Mandag d. 23. april 2018 kl. 12:30" in page.content.decode()
+
+    def test_a_user_who_chooses_english_gets_it(self, client, people) -> None:
+        client.force_login(people.staff)
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        response = client.get("/")
+        assert response["Content-Language"] == "en"

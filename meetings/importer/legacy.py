@@ -10,6 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from budget.exchange import legacy_tables_to_exchange
+from budget.legacy import blocks_context, take_budget_tables
+from budget.models import BudgetTable
 from meetings.importer.load import FORMAT, ExchangeError, validate_exchange
 from meetings.importer.parser import (
     MinutesParseError,
@@ -120,21 +123,36 @@ def parsed_to_exchange(parsed: ParsedMinutes, *, source_name: str, checksum: str
         ],
         "status": "published" if parsed.document == "referat" else "draft",
         "source": {"name": source_name[:500], "checksum": checksum},
-        "items": [_item_to_exchange(item) for item in parsed.items],
+        "items": [_item_to_exchange(item, parsed.warnings) for item in parsed.items],
     }
 
 
-def _item_to_exchange(item: ParsedItem) -> dict[str, Any]:
+def _item_to_exchange(item: ParsedItem, warnings: list[str]) -> dict[str, Any]:
+    # Tables of amounts become budget tables with computed totals; a total the minutes state
+    # that disagrees is kept on the table, flagged for the secretary, and reported here.
+    context = blocks_context([*item.presentation, *item.economy])
+    presentation, presentation_tables = take_budget_tables(
+        item.presentation, section=BudgetTable.Section.PRESENTATION, context=context
+    )
+    economy, economy_tables = take_budget_tables(
+        item.economy, section=BudgetTable.Section.ECONOMY, context=context
+    )
+    budget_tables = presentation_tables + economy_tables
+    for table in budget_tables:
+        for mismatch in table.mismatches:
+            warnings.append(f"Punkt {item.number}, {table.grid.caption or 'tabel'}: {mismatch}")
     data: dict[str, Any] = {
         "number": item.number,
         "title": item.title,
         "case_number": item.case_number or None,
         "closed": item.closed,
         "background": blocks_to_html(item.background),
-        "presentation": blocks_to_html(item.presentation),
-        "economy": blocks_to_html(item.economy),
+        "presentation": blocks_to_html(presentation),
+        "economy": blocks_to_html(economy),
         "attachments": [{"title": t} for t in item.attachments],
     }
+    if budget_tables:
+        data["budget_tables"] = legacy_tables_to_exchange(budget_tables)
     rec = item.recommendation
     if rec is not None:
         data["recommendation_unit"] = rec.unit

@@ -21,6 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from budget.exchange import ExchangeError as BudgetExchangeError
+from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
+from budget.exchange import validate_exchange as validate_budget_tables
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -77,6 +80,17 @@ def validate_exchange(data: Any) -> None:
         where = "/".join(str(p) for p in first.absolute_path) or "(roden)"
         raise ExchangeError(f"Filen følger ikke udvekslingsformatet referat/1 ved {where}: "
                             f"{first.message}")  # fmt: skip
+    # Budget tables have a schema of their own; checked here, once, for data from outside.
+    for m, meeting in enumerate(data["meetings"]):
+        for i, item in enumerate(meeting["items"]):
+            if item.get("budget_tables"):
+                try:
+                    validate_budget_tables(item["budget_tables"])
+                except BudgetExchangeError as exc:
+                    raise ExchangeError(
+                        f"Filen følger ikke udvekslingsformatet referat/1 ved "
+                        f"meetings/{m}/items/{i}/{exc}"
+                    ) from exc
 
 
 def parse_starts_at(raw: str) -> dt.datetime:
@@ -250,6 +264,15 @@ def save_exchange_meeting(
     )
     Decision.objects.bulk_create(decisions)
     Attachment.objects.bulk_create(attachments)
+    with_tables = [
+        (saved_item, i["budget_tables"])
+        for saved_item, i in zip(items, items_data, strict=True)
+        if i.get("budget_tables")
+    ]
+    try:
+        budget_tables_for_new_items(with_tables)
+    except BudgetExchangeError as exc:
+        raise ExchangeError(str(exc)) from exc
     return SavedMeeting(meeting=meeting, created=created, items=len(items))
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "meetings",
+    "meetings.pdf",
     "budget",
 ]
 
@@ -45,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "referat.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,15 +187,22 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # WeasyPrint can grow large on a big agenda package; recycle the child past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)
 # The visibility timeout must exceed the hard time limit, or Redis redelivers running tasks.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat sends again the PDF jobs the broker never got (it was down) or lost.
+CELERY_BEAT_SCHEDULE = {
+    "pdf-dispatch-pending": {"task": "pdf.dispatch_pending", "schedule": 60.0},
+}
+# PDF jobs may go to a queue of their own, for a worker sized for WeasyPrint; "" = default.
+PDF_TASK_QUEUE = env_str("PDF_TASK_QUEUE", "")
 
 # The address of the site as users reach it, for links in e-mails sent outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Called (dotted path, with meeting_id=…) after the publishing of minutes has committed: it
-# must enqueue the rendering of the council's PDF, never render inside the request.
-PUBLIC_MINUTES_RENDERER = "meetings.workflow.public_minutes_renderer_missing"
+# Called (dotted path, with the meeting) inside the transaction that publishes minutes: it
+# queues the council's public PDF, sent to the worker after commit (never rendered in the
+# request).
+PUBLIC_MINUTES_RENDERER = "meetings.pdf.services.pdf_render_public_on_publish"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")

@@ -249,3 +249,12 @@ class TestTheDraftingPaths:
             actor=review.people.secretary, item=item, version=item.version, title="Rettet titel"
         )
         assert updated.title == "Rettet titel"
+
+    def test_the_budget_tables_of_a_locked_item_are_locked_too(self, review: Review) -> None:
+        from budget.services import budget_locked, budget_table_create
+
+        item = self._locked_under_review(review)
+        assert budget_locked(item)
+        with pytest.raises(services.MeetingLocked):
+            budget_table_create(item=item, user=review.people.secretary)
+        assert not budget_locked(review.item(review.in_review, 2))

@@ -392,28 +392,38 @@ class TestReopenAndPublish:
             "publish", "reopen", "submit_for_review", "approve",
         ]  # fmt: skip
 
-    def test_publishing_hands_the_meeting_to_the_pdf_renderer_after_commit(
-        self, review: Review, settings, django_capture_on_commit_callbacks
+    def test_publishing_hands_the_meeting_to_the_renderer_named_in_the_settings(
+        self, review: Review, settings
     ) -> None:
         rendered.clear()
         settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.test_workflow.record_rendering"
         meeting = _state(review, Meeting.Status.APPROVED)
+        meeting_publish(meeting=meeting, by=review.people.secretary)
+        assert rendered == [(meeting.pk, Meeting.Status.PUBLISHED)]
+
+    def test_publishing_queues_the_public_pdf_without_closed_content(
+        self, review: Review, django_capture_on_commit_callbacks
+    ) -> None:
+        from meetings.pdf.models import PdfJob
+
+        meeting = _state(review, Meeting.Status.APPROVED)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             meeting_publish(meeting=meeting, by=review.people.secretary)
-        assert rendered == []  # nothing before the commit
-        for callback in callbacks:
-            callback()
-        assert rendered == [meeting.pk]
+        job = PdfJob.objects.get(meeting=meeting)
+        assert (job.variant, job.document, job.status) == ("public", "minutes", "queued")
+        assert "Udbud af KMD driftskontrakt" in job.html
+        assert CLOSED_TOKEN not in job.html
+        assert any("pdf_job_dispatch" in repr(c) for c in callbacks)  # sent after commit
 
-    def test_without_a_renderer_publishing_still_works_and_says_so_in_the_log(
-        self, review: Review, django_capture_on_commit_callbacks, caplog
+    def test_a_failing_renderer_leaves_the_minutes_unpublished(
+        self, review: Review, settings
     ) -> None:
+        settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.test_workflow.broken_rendering"
         meeting = _state(review, Meeting.Status.APPROVED)
-        with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
             meeting_publish(meeting=meeting, by=review.people.secretary)
         meeting.refresh_from_db()
-        assert meeting.status == Meeting.Status.PUBLISHED
-        assert "no PDF renderer is configured" in caplog.text
+        assert meeting.status == Meeting.Status.APPROVED
 
     def test_explicit_approval_names_what_is_missing(self, review: Review) -> None:
         with pytest.raises(DomainError, match="punkt 1, 2 mangler godkendelse"):
@@ -429,8 +439,13 @@ class TestReopenAndPublish:
         assert meeting.status == Meeting.Status.APPROVED
 
 
-rendered: list[int] = []
+rendered: list[tuple[int, str]] = []
 
 
-def record_rendering(*, meeting_id: int) -> None:
-    rendered.append(meeting_id)
+def record_rendering(meeting: Meeting) -> None:
+    # Called inside the publish transaction: the meeting is already published there.
+    rendered.append((meeting.pk, Meeting.objects.get(pk=meeting.pk).status))
+
+
+def broken_rendering(meeting: Meeting) -> None:
+    raise RuntimeError("the PDF could not be queued")

@@ -1,0 +1,509 @@
+"""State changes of budget tables, pools and allocations. Views, the API, the importer and
+tasks call these; they never change budget state themselves (CONVENTIONS.md).
+
+Who may change what: the secretary of the item's body (or of the pool's body) and superusers.
+Budget tables and allocations of minutes that are approved are locked, like the decisions.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget.legacy import LegacyBudgetTable
+from budget.models import (
+    Allocation,
+    BudgetCell,
+    BudgetColumn,
+    BudgetRow,
+    BudgetTable,
+    Pool,
+    PoolStatusReport,
+    Unit,
+)
+from budget.numbers import UNKNOWN, format_danish_number
+from budget.pdf import html_to_pdf, pool_status_html
+from budget.pools import bodies_with_pools_for, body_pool_statuses, statuses_content_key
+from budget.tables import (
+    SUMMING_KINDS,
+    Grid,
+    GridRow,
+    TableData,
+    compute,
+    table_data_from_grid,
+)
+from meetings.locks import item_is_locked
+from meetings.models import AgendaItem, Body, bodies_editable_by
+from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
+
+if TYPE_CHECKING:
+    from meetings.models import AnyUser
+
+
+class NotAllowed(DomainError):
+    """The user may not make this change."""
+
+
+class VersionConflict(DomainError):
+    """Someone saved the table after the version the user edited."""
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def _actor(user: AnyUser | None) -> User | None:
+    """The user to record as having made a change (None for the import or anonymous)."""
+    return user if isinstance(user, User) else None
+
+
+def is_secretary_of(user: AnyUser, body_id: int) -> bool:
+    """The body's secretary or a superuser: who drafts the body's meetings (as
+    meetings.models.bodies_editable_by) and so its budget tables, pools and allocations."""
+    return bodies_editable_by(user).filter(pk=body_id).exists()
+
+
+def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
+    """The secretary of the item's body and superusers edit its budget tables and allocations."""
+    return is_secretary_of(user, item.meeting.body_id)
+
+
+def budget_locked(item: AgendaItem) -> bool:
+    """Budget tables and allocations follow the item's text: locked once the minutes are
+    approved (meetings.services.EDITABLE_STATUSES), and under review once every reviewer has
+    approved the item (meetings/locks.py)."""
+    return item.meeting.status not in EDITABLE_STATUSES or item_is_locked(item)
+
+
+def _check_item(user: AnyUser, item: AgendaItem) -> None:
+    if not can_edit_budget(user, item):
+        raise NotAllowed(_("Kun organets sekretær kan ændre punktets økonomi."))
+    if budget_locked(item):
+        raise MeetingLocked(
+            _("Referatet er godkendt; punktets økonomi kan ikke ændres, før det genåbnes.")
+        )
+
+
+# --- Budget tables --------------------------------------------------------------------------
+
+
+def empty_grid(*, caption: str = "", unit: str = Unit.KR, section: str = "") -> Grid:
+    """A new table: one column for next year, a line and a total."""
+    year = str(timezone.localdate().year + 1)
+    return Grid(
+        caption=caption,
+        unit=unit,
+        section=section or BudgetTable.Section.ECONOMY,
+        columns=[year],
+        rows=[GridRow(kind=BudgetRow.Kind.LINE), GridRow(kind=BudgetRow.Kind.TOTAL, text="I alt")],
+    ).normalised()
+
+
+def _write_rows(table: BudgetTable, data: TableData) -> None:
+    """Replace the table's columns, rows and cells by `data`."""
+    table.rows.all().delete()
+    table.columns.all().delete()
+    _insert_rows([(table, data)])
+
+
+def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
+    """Insert the columns, rows and cells of stored tables that have none, in three inserts.
+
+    A stated total that agrees with the computed one is dropped: the computed total is the one
+    truth, and only a disagreement is worth keeping."""
+    columns = BudgetColumn.objects.bulk_create(
+        BudgetColumn(table=table, position=i, label=label)
+        for table, data in tables
+        for i, label in enumerate(data.columns)
+    )
+    rows = BudgetRow.objects.bulk_create(
+        BudgetRow(
+            table=table,
+            position=i,
+            kind=row.kind,
+            ref=row.ref,
+            text=row.text,
+            subtract=row.subtract,
+        )
+        for table, data in tables
+        for i, row in enumerate(data.rows)
+    )
+    cells = []
+    column_at, row_at = 0, 0
+    for _table, data in tables:
+        table_columns = columns[column_at : column_at + len(data.columns)]
+        table_rows = rows[row_at : row_at + len(data.rows)]
+        column_at += len(data.columns)
+        row_at += len(data.rows)
+        computed = compute(data)
+        for row, stored, result in zip(data.rows, table_rows, computed.rows, strict=True):
+            for c, column in enumerate(table_columns):
+                if row.kind in SUMMING_KINDS:
+                    stated = result.cells[c].stated
+                    if stated is not None:
+                        cells.append(BudgetCell(row=stored, column=column, stated=stated))
+                    continue
+                value = row.values[c] if c < len(row.values) else None
+                if value is UNKNOWN:
+                    cells.append(BudgetCell(row=stored, column=column, unknown=True))
+                elif isinstance(value, Decimal):
+                    cells.append(BudgetCell(row=stored, column=column, value=value))
+    BudgetCell.objects.bulk_create(cells)
+
+
+def budget_tables_store_new(items: list[tuple[AgendaItem, list[TableData]]]) -> None:
+    """Store the tables of items that have none yet (a meeting being imported) in four
+    inserts, whatever their number. No permission or lock check: for the importers."""
+    pairs = [(item, data) for item, tables in items for data in tables]
+    stored = BudgetTable.objects.bulk_create(
+        BudgetTable(
+            item=item,
+            section=data.section,
+            position=position,
+            caption=data.caption,
+            unit=data.unit,
+            ref_heading=data.ref_heading,
+            text_heading=data.text_heading,
+            anchor=data.anchor,
+        )
+        for item, tables in items
+        for position, data in enumerate(tables)
+    )
+    _insert_rows([(table, data) for table, (_item, data) in zip(stored, pairs, strict=True)])
+
+
+@transaction.atomic
+def budget_table_create(
+    *, item: AgendaItem, user: AnyUser, grid: Grid | None = None, section: str = ""
+) -> BudgetTable:
+    """Add a budget table to the item (an empty one unless `grid` is given).
+
+    Secretary of the item's body or superuser; not once the minutes are approved. Raises
+    GridError (Danish, naming each bad cell) when the grid does not parse."""
+    _check_item(user, item)
+    grid = grid or empty_grid(section=section)
+    data = table_data_from_grid(grid)
+    return budget_table_store(item=item, data=data, user=user)
+
+
+def budget_table_store(
+    *, item: AgendaItem, data: TableData, user: AnyUser | None = None
+) -> BudgetTable:
+    """Store a parsed table as the item's last, with no permission or lock check: for the
+    importers (legacy minutes, exchange files), which run as the system, and the services
+    above, which have checked."""
+    AgendaItem.objects.select_for_update().get(pk=item.pk)
+    last = BudgetTable.objects.filter(item=item).aggregate(m=Max("position"))["m"]
+    table = BudgetTable.objects.create(
+        item=item,
+        section=data.section,
+        position=0 if last is None else last + 1,
+        caption=data.caption,
+        unit=data.unit,
+        ref_heading=data.ref_heading,
+        text_heading=data.text_heading,
+        anchor=data.anchor,
+        updated_by=_actor(user),
+    )
+    _write_rows(table, data)
+    return table
+
+
+@transaction.atomic
+def budget_table_save(
+    *, table: BudgetTable, user: AnyUser, grid: Grid, version: int
+) -> BudgetTable:
+    """Save the whole table as edited, if nobody saved it since `version`.
+
+    Raises GridError when a cell is not an amount (nothing is saved), VersionConflict when the
+    table changed meanwhile (the caller shows both versions), NotAllowed / DomainError when
+    the user may not edit or the minutes are approved."""
+    _check_item(user, table.item)
+    data = table_data_from_grid(grid)
+    updated = BudgetTable.objects.filter(pk=table.pk, version=version).update(
+        caption=data.caption,
+        unit=data.unit,
+        section=data.section,
+        ref_heading=data.ref_heading,
+        text_heading=data.text_heading,
+        version=F("version") + 1,
+        updated_by=_actor(user),
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = BudgetTable.objects.filter(pk=table.pk).values_list("version", flat=True).first()
+        if current is None:
+            raise DomainError(_("Tabellen er slettet, mens du redigerede den."))
+        raise VersionConflict(
+            _(
+                "Tabellen er ændret af en anden, siden du åbnede den. Din udgave står i "
+                "redigeringen; den gemte ses nedenfor. Gem igen for at bruge din udgave."
+            ),
+            current_version=current,
+        )
+    table.refresh_from_db()
+    _write_rows(table, data)
+    return table
+
+
+@transaction.atomic
+def budget_table_delete(*, table: BudgetTable, user: AnyUser) -> None:
+    """Remove a budget table from its item (secretary or superuser; not once approved)."""
+    _check_item(user, table.item)
+    table.delete()
+
+
+@transaction.atomic
+def budget_table_move(*, table: BudgetTable, user: AnyUser, offset: int) -> None:
+    """Move a table up (-1) or down (+1) among the item's tables."""
+    _check_item(user, table.item)
+    tables = list(BudgetTable.objects.select_for_update().filter(item=table.item_id))
+    index = next(i for i, t in enumerate(tables) if t.pk == table.pk)
+    target = index + offset
+    if not 0 <= target < len(tables):
+        return
+    tables.insert(target, tables.pop(index))
+    for position, each in enumerate(tables):
+        if each.position != position:
+            BudgetTable.objects.filter(pk=each.pk).update(
+                position=position, version=F("version") + 1
+            )
+
+
+@dataclass
+class LegacyImportResult:
+    tables: list[BudgetTable]
+    flagged: list[BudgetTable]
+
+
+@transaction.atomic
+def budget_tables_import(
+    *, item: AgendaItem, tables: list[LegacyBudgetTable]
+) -> LegacyImportResult:
+    """Store the budget tables read from legacy minutes on the item (the importer's call).
+
+    Runs as the import, not as a user: it writes whatever the meeting's status, since imported
+    minutes arrive approved. A stated total that disagrees is stored beside the computed one;
+    the tables holding one come back in `flagged` for the import report."""
+    created, flagged = [], []
+    for legacy in tables:
+        table = budget_table_store(item=item, data=table_data_from_grid(legacy.grid))
+        created.append(table)
+        if legacy.flagged:
+            flagged.append(table)
+    return LegacyImportResult(created, flagged)
+
+
+# --- Pools and allocations ------------------------------------------------------------------
+
+
+def _check_amount(amount: Decimal, *, allow_zero: bool = False) -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise DomainError(_("Beløbet skal være et tal."))
+    if not allow_zero and amount == 0:
+        raise DomainError(_("Beløbet må ikke være 0."))
+    if abs(amount) >= Decimal(10) ** 14:
+        raise DomainError(_("Beløbet er for stort."))
+    if amount != amount.quantize(Decimal("0.0001")):
+        raise DomainError(_("Beløbet kan højst have 4 decimaler."))
+
+
+def _check_year(year: int) -> None:
+    if not 1900 <= year <= 2199:
+        raise DomainError(_("“%(year)s” er ikke et gyldigt årstal.") % {"year": year})
+
+
+@transaction.atomic
+def pool_create(
+    *,
+    body: Body,
+    name: str,
+    year: int,
+    amount: Decimal,
+    user: AnyUser,
+    unit: str = Unit.KR,
+) -> Pool:
+    """Create a body's pool for a year (secretary of the body or superuser).
+
+    A pool's name is unique per body and year; the same name in another year is the pool's
+    next year, which permanent allocations also draw on."""
+    if not is_secretary_of(user, body.pk):
+        raise NotAllowed(_("Kun organets sekretær kan oprette puljer."))
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Puljen skal have et navn."))
+    if len(name) > 200:
+        raise DomainError(_("Puljens navn må højst være 200 tegn."))
+    _check_year(year)
+    _check_amount(amount, allow_zero=True)
+    if unit not in Unit.values:
+        raise DomainError(_("Vælg en enhed: kr., 1.000 kr. eller mio. kr."))
+    if Pool.objects.filter(body=body, name__iexact=name, year=year).exists():
+        raise DomainError(
+            _("%(body)s har allerede en pulje “%(name)s” for %(year)d.")
+            % {"body": body.name, "name": name, "year": year}
+        )
+    return Pool.objects.create(
+        body=body, name=name, year=year, amount=amount, unit=unit, created_by=_actor(user)
+    )
+
+
+@transaction.atomic
+def pool_update_amount(*, pool: Pool, amount: Decimal, user: AnyUser) -> Pool:
+    """Change a pool's amount (a budget correction), by the body's secretary or a superuser."""
+    if not is_secretary_of(user, pool.body_id):
+        raise NotAllowed(_("Kun organets sekretær kan ændre puljer."))
+    _check_amount(amount, allow_zero=True)
+    Pool.objects.filter(pk=pool.pk).update(amount=amount)
+    pool.refresh_from_db()
+    return pool
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    item: AgendaItem,
+    pool: Pool,
+    amount: Decimal,
+    user: AnyUser,
+    year: int | None = None,
+    permanent: bool = False,
+    note: str = "",
+) -> Allocation:
+    """Let the item draw `amount` from the pool (a negative amount gives money back).
+
+    The year is the pool's year; a permanent ("varig") allocation also draws on the pool of
+    every later year. It counts in the balance once the item's decision is approved. An
+    allocation may overdraw the pool: the pool is then flagged, not the allocation refused.
+    Secretary of the item's body or superuser; the pool must be the same body's."""
+    _check_item(user, item)
+    if pool.body_id != item.meeting.body_id:
+        raise DomainError(
+            _("Puljen “%(pool)s” hører til et andet organ end punktet.") % {"pool": pool}
+        )
+    year = pool.year if year is None else year
+    _check_year(year)
+    if year != pool.year:
+        raise DomainError(
+            _(
+                "Puljen “%(name)s” gælder %(pool_year)d, ikke %(year)d; vælg puljen for "
+                "%(year)d (en varig disponering trækker også på de følgende år)."
+            )
+            % {"name": pool.name, "pool_year": pool.year, "year": year}
+        )
+    _check_amount(amount)
+    if len(note) > 500:
+        raise DomainError(_("Bemærkningen må højst være 500 tegn."))
+    return Allocation.objects.create(
+        item=item,
+        pool=pool,
+        amount=amount,
+        year=year,
+        permanent=permanent,
+        note=note.strip(),
+        created_by=_actor(user),
+    )
+
+
+@transaction.atomic
+def allocation_delete(*, allocation: Allocation, user: AnyUser) -> None:
+    """Withdraw an allocation (secretary or superuser; not once the minutes are approved)."""
+    _check_item(user, allocation.item)
+    allocation.delete()
+
+
+def describe_amount(amount: Decimal, unit: str) -> str:
+    return f"{format_danish_number(amount)} {unit}"
+
+
+# --- "Status på puljer" as a PDF -----------------------------------------------------------
+
+# A queued job older than this is taken to be lost (a worker died) and is not reused.
+REPORT_REUSE_QUEUED_FOR = timedelta(minutes=10)
+
+
+def may_see_pools(user: AnyUser, body: Body) -> bool:
+    return bodies_with_pools_for(user).filter(pk=body.pk).exists()
+
+
+@transaction.atomic
+def pool_report_request(*, body: Body, user: AnyUser) -> PoolStatusReport:
+    """Ask for a PDF of the body's pools; the worker renders it after this commits.
+
+    Any member of the body (or a superuser) may ask. When the pools have not changed since a
+    finished PDF (or one already on its way), that one is returned instead of a new job."""
+    if not may_see_pools(user, body):
+        raise NotAllowed(_("Du har ikke adgang til organets puljer."))
+    key = statuses_content_key(body_pool_statuses(body))
+    reusable = PoolStatusReport.objects.filter(body=body, content_key=key).filter(
+        Q(status=PoolStatusReport.Status.DONE)
+        | Q(
+            status__in=[PoolStatusReport.Status.QUEUED, PoolStatusReport.Status.RUNNING],
+            created_at__gte=timezone.now() - REPORT_REUSE_QUEUED_FOR,
+        )
+    )
+    existing = reusable.order_by("-created_at").first()
+    if existing is not None:
+        return existing
+    report = PoolStatusReport.objects.create(body=body, content_key=key, requested_by=_actor(user))
+    from budget.tasks import render_pool_status_report
+
+    transaction.on_commit(lambda: render_pool_status_report.delay(report.pk))
+    return report
+
+
+def _write_atomically(name: str, content: bytes) -> str:
+    """Write the file under a temporary name and move it into place, so a reader never sees
+    half a PDF and a second run simply replaces the first."""
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:  # a storage without local paths
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        return default_storage.save(name, ContentFile(content))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
+        tmp.write(content)
+    os.replace(tmp.name, path)
+    return name
+
+
+def pool_report_render(*, report_id: int) -> None:
+    """Render a report row's PDF of what the pools hold now. Idempotent: a finished report is
+    left alone, a gone one ignored; a failure is recorded on the row and raised again."""
+    report = PoolStatusReport.objects.select_related("body").filter(pk=report_id).first()
+    if report is None or report.status == PoolStatusReport.Status.DONE:
+        return
+    PoolStatusReport.objects.filter(pk=report.pk).update(status=PoolStatusReport.Status.RUNNING)
+    try:
+        statuses = body_pool_statuses(report.body)
+        key = statuses_content_key(statuses)
+        pdf = html_to_pdf(pool_status_html(report.body, statuses))
+        name = _write_atomically(f"pool-status/{report.body_id}/status-{key[:20]}.pdf", pdf)
+    except Exception as exc:
+        PoolStatusReport.objects.filter(pk=report.pk).update(
+            status=PoolStatusReport.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    PoolStatusReport.objects.filter(pk=report.pk).update(
+        status=PoolStatusReport.Status.DONE,
+        file=name,
+        content_key=key,
+        error="",
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,188 @@
+"""The JSON API of PDF jobs: start one, follow it, download the file.
+
+POST /api/meetings/{id}/pdf/ {"variant", "document"} → 202 {"job", "status_url", …} (200 when
+the file for the meeting as it is already exists); GET /api/jobs/{id}/ → {"status",
+"progress", "download_url", "error", …}; GET /api/jobs/{id}/download/ → application/pdf.
+A job is shown only to those who may have its variant of its meeting; to anyone else it does
+not exist (404).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from meetings.models import Meeting
+from meetings.pdf import services
+from meetings.pdf.models import PdfJob
+from meetings.services import DomainError
+
+access_logger = logging.getLogger("referat.access")
+
+
+class PdfRequestSerializer(serializers.Serializer[dict[str, str]]):
+    variant = serializers.ChoiceField(choices=PdfJob.Variant.choices)
+    document = serializers.ChoiceField(choices=PdfJob.Document.choices)
+
+
+JobSerializer = inline_serializer(
+    name="PdfJob",
+    fields={
+        "job": serializers.IntegerField(),
+        "status_url": serializers.URLField(),
+        "status": serializers.ChoiceField(choices=PdfJob.Status.choices),
+        "progress": serializers.IntegerField(min_value=0, max_value=100),
+        "download_url": serializers.URLField(allow_null=True),
+        "error": serializers.CharField(allow_blank=True),
+        "message": serializers.CharField(allow_blank=True),
+        "meeting": serializers.IntegerField(),
+        "variant": serializers.ChoiceField(choices=PdfJob.Variant.choices),
+        "document": serializers.ChoiceField(choices=PdfJob.Document.choices),
+        "page_count": serializers.IntegerField(),
+    },
+)
+
+
+def waiting_message(job: PdfJob) -> str:
+    """What to tell a user whose job is waiting for a broker that could not be reached."""
+    if job.status == PdfJob.Status.QUEUED and job.dispatched_at is None:
+        return _(
+            "Baggrundskøen kan ikke nås lige nu. Bestillingen er gemt, og PDF'en laves, "
+            "så snart køen er tilbage."
+        )
+    return ""
+
+
+def job_payload(job: PdfJob, request: HttpRequest) -> dict[str, Any]:
+    done = job.status == PdfJob.Status.DONE
+    return {
+        "job": job.pk,
+        "status_url": request.build_absolute_uri(job.get_status_url()),
+        "status": job.status,
+        "progress": job.progress,
+        "download_url": request.build_absolute_uri(job.get_download_url()) if done else None,
+        "error": job.error,
+        "message": waiting_message(job),
+        "meeting": job.meeting_id,
+        "variant": job.variant,
+        "document": job.document,
+        "page_count": job.page_count,
+    }
+
+
+def get_job_for_user(request: HttpRequest, pk: int) -> PdfJob:
+    """The job, if the user may have its variant of its meeting; 404 otherwise."""
+    job = get_object_or_404(PdfJob.objects.select_related("meeting", "meeting__body"), pk=pk)
+    allowed = services.pdf_variant_allowed(
+        user=request.user, meeting=job.meeting, variant=job.variant
+    )
+    if not allowed:
+        raise Http404(_("PDF-jobbet findes ikke."))
+    return job
+
+
+def job_with_dispatch_retry(job: PdfJob) -> PdfJob:
+    """A job still waiting for the broker is offered to it again each time someone looks: the
+    job runs as soon as the broker is back, without the user asking again."""
+    if job.status == PdfJob.Status.QUEUED and job.dispatched_at is None:
+        services.pdf_job_dispatch(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+class MeetingPdfView(APIView):
+    @extend_schema(
+        request=PdfRequestSerializer,
+        responses={
+            202: OpenApiResponse(JobSerializer, description="Bestilt; følg status_url."),
+            200: OpenApiResponse(JobSerializer, description="Filen findes allerede."),
+        },
+        summary="Bestil mødets PDF (referat eller dagsorden, intern eller offentlig)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+        serializer = PdfRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            job = services.pdf_request(
+                meeting=meeting,
+                variant=serializer.validated_data["variant"],
+                document=serializer.validated_data["document"],
+                user=request.user,
+            )
+        except services.PdfAccessDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DomainError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        code = status.HTTP_200_OK if job.status == PdfJob.Status.DONE else status.HTTP_202_ACCEPTED
+        response = Response(job_payload(job, request), status=code)
+        add_never_cache_headers(response)
+        return response
+
+
+class PdfJobView(APIView):
+    @extend_schema(responses={200: JobSerializer}, summary="Status for et PDF-job")
+    def get(self, request: Request, pk: int) -> Response:
+        job = job_with_dispatch_retry(get_job_for_user(request, pk))
+        response = Response(job_payload(job, request))
+        add_never_cache_headers(response)
+        return response
+
+
+class PdfJobDownloadView(APIView):
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="Hent den færdige PDF",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse | JsonResponse:
+        job = get_job_for_user(request, pk)
+        if job.status != PdfJob.Status.DONE:
+            return JsonResponse(
+                {"detail": _("PDF'en er ikke færdig endnu."), "status": job.status}, status=409
+            )
+        path = services.pdf_file_path(job)
+        if not path.is_file():
+            return JsonResponse(
+                {"detail": _("Filen findes ikke længere. Bestil PDF'en igen.")}, status=410
+            )
+        if job.variant == PdfJob.Variant.INTERNAL:
+            access_logger.info(
+                "internal PDF downloaded: user=%s meeting=%s job=%s",
+                request.user.pk,
+                job.meeting_id,
+                job.pk,
+            )
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=download_filename(job),
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
+
+    # The file is not negotiated: JSON errors or the PDF itself, whatever Accept says.
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)
+
+
+def download_filename(job: PdfJob) -> str:
+    meeting = job.meeting
+    date = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y")
+    variant = _("intern") if job.variant == PdfJob.Variant.INTERNAL else _("offentlig")
+    return f"{job.get_document_display()} {meeting.body.name} {date} ({variant}).pdf"

@@ -1,0 +1,16 @@
+import logging
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PdfConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "meetings.pdf"
+    label = "pdf"
+    verbose_name = _("PDF-udgaver")
+
+    def ready(self) -> None:
+        # WeasyPrint reports every step and page at INFO; the renderer listens to it for the
+        # progress bar and keeps it out of the logs.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

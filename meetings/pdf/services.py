@@ -1,0 +1,352 @@
+"""State changes of PDF jobs. Views, the API, the publish workflow and the Celery task call
+these; nothing else changes a job.
+
+The life of a job: `pdf_request` finds or creates the job keyed on the hash of what it renders
+and hands it to the broker after commit (`pdf_job_dispatch`); the worker's `pdf_job_run`
+renders it under a PostgreSQL advisory lock, writes a temporary file and moves it into place;
+`pdf_dispatch_pending` sends again whatever the broker never got or lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Meeting, bodies_with_access
+from meetings.pdf.content import build_html, content_hash
+from meetings.pdf.models import PdfJob
+from meetings.pdf.render import render_pdf
+from meetings.services import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
+logger = logging.getLogger("referat.pdf")
+
+# A namespace for our advisory locks, so they never meet another feature's.
+_LOCK_NAMESPACE = 0x50444600  # "PDF\0"
+# A job queued this long ago that no worker has started is sent again (its message was lost).
+STALE_QUEUED = dt.timedelta(minutes=10)
+
+
+class PdfAccessDenied(DomainError):
+    """The user may not have this variant of this meeting's PDF."""
+
+
+class PdfJobBusy(Exception):
+    """Another session holds the job's lock: a live worker is rendering it (or a dead one's
+    database session has not been closed yet)."""
+
+
+def pdf_variant_allowed(*, user: AnyUser, meeting: Meeting, variant: str) -> bool:
+    """Who may have which PDF: the public variant anyone who may open the meeting; the internal
+    one, with closed items, only the body's members and secretary and superusers — those who
+    may see every closed item of the body."""
+    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
+        return False
+    if variant == PdfJob.Variant.PUBLIC:
+        return True
+    if variant != PdfJob.Variant.INTERNAL:
+        return False
+    if user.is_active and user.is_superuser:
+        return True
+    return bodies_with_access(user).filter(pk=meeting.body_id).exists()
+
+
+def _check_choice(*, variant: str, document: str) -> None:
+    if variant not in PdfJob.Variant.values:
+        raise DomainError(_("Udgaven skal være “internal” eller “public”."))
+    if document not in PdfJob.Document.values:
+        raise DomainError(_("Dokumentet skal være “minutes” eller “agenda”."))
+
+
+def pdf_file_path(job: PdfJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / job.file_path
+
+
+def _final_relative_path(job: PdfJob) -> str:
+    return f"pdf/{job.meeting_id}/{job.document}-{job.variant}-{job.content_hash}.pdf"
+
+
+def _file_ok(job: PdfJob) -> bool:
+    return bool(job.file_path) and pdf_file_path(job).is_file()
+
+
+def pdf_request(*, meeting: Meeting, variant: str, document: str, user: AnyUser | None) -> PdfJob:
+    """Ask for a PDF of the meeting as it is now; return its job.
+
+    Idempotent: the job is keyed on the hash of the rendered HTML, so asking again for an
+    unchanged meeting returns the job that already holds the file (nothing is rendered), a
+    job in progress is shared, and any change makes a new job. A failed job, or a finished one
+    whose file has gone, is queued again. The job goes to the broker after commit; if the
+    broker is down the job stays queued with `dispatched_at` empty and is sent when it is back.
+
+    `user` None is the system itself (the public PDF made when minutes are published); it may
+    only ask for the public variant. Raises PdfAccessDenied or DomainError (Danish messages).
+    """
+    _check_choice(variant=variant, document=document)
+    if user is None:
+        if variant != PdfJob.Variant.PUBLIC:
+            raise PdfAccessDenied(_("Kun den offentlige udgave kan bestilles automatisk."))
+    elif not pdf_variant_allowed(user=user, meeting=meeting, variant=variant):
+        raise PdfAccessDenied(_("Du har ikke adgang til denne udgave af mødets PDF."))
+    html = build_html(meeting=meeting, document=document, variant=variant, user=user)
+    key = content_hash(html=html, document=document, variant=variant)
+    requester = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        job, created = PdfJob.objects.get_or_create(
+            meeting=meeting,
+            document=document,
+            variant=variant,
+            content_hash=key,
+            defaults={"html": html, "requested_by": requester},
+        )
+        if not created:
+            job = PdfJob.objects.select_for_update().get(pk=job.pk)
+            gone = job.status == PdfJob.Status.DONE and not _file_ok(job)
+            if gone or job.status == PdfJob.Status.FAILED:
+                job.html = html
+                job.status = PdfJob.Status.QUEUED
+                job.progress = 0
+                job.error = ""
+                job.file_path = ""
+                job.dispatched_at = None
+                job.requested_by = requester or job.requested_by
+                job.save()
+        if job.status == PdfJob.Status.QUEUED and job.dispatched_at is None:
+            transaction.on_commit(partial(pdf_job_dispatch, job_id=job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def pdf_render_public_on_publish(meeting: Meeting) -> PdfJob:
+    """Queue the public minutes PDF of a meeting that has just been published.
+
+    For the publish service: call it inside its transaction; the job is sent to the worker
+    after commit, and a broker that is down only delays it. Shows no closed item's content.
+    """
+    return pdf_request(
+        meeting=meeting,
+        variant=PdfJob.Variant.PUBLIC,
+        document=PdfJob.Document.MINUTES,
+        user=None,
+    )
+
+
+def pdf_job_dispatch(*, job_id: int) -> bool:
+    """Hand a queued job to the broker. Returns False (and leaves the job waiting, with
+    `dispatched_at` empty) when the broker cannot be reached; never raises for that."""
+    from kombu.exceptions import KombuError
+    from redis.exceptions import RedisError
+
+    from meetings.pdf.tasks import pdf_render_job
+
+    claimed = PdfJob.objects.filter(
+        pk=job_id, status=PdfJob.Status.QUEUED, dispatched_at__isnull=True
+    ).update(dispatched_at=timezone.now())
+    if not claimed:
+        return True  # someone else sent it, or it is no longer waiting
+    options: dict[str, object] = {
+        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3},
+    }
+    if settings.PDF_TASK_QUEUE:
+        options["queue"] = settings.PDF_TASK_QUEUE
+    try:
+        result = pdf_render_job.apply_async(args=[job_id], **options)
+    except (KombuError, RedisError, OSError) as exc:
+        PdfJob.objects.filter(pk=job_id).update(dispatched_at=None)
+        logger.warning("PDF job %s could not be queued: %s", job_id, exc)
+        return False
+    PdfJob.objects.filter(pk=job_id).update(task_id=result.id or "")
+    return True
+
+
+@contextlib.contextmanager
+def _job_lock(job_id: int) -> Iterator[bool]:
+    """A session-level PostgreSQL advisory lock on the job: held while one worker renders it,
+    and released by PostgreSQL itself if that worker dies, so a redelivered task can tell a
+    crashed render (lock free) from one still running elsewhere (lock taken)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, job_id])
+        locked = bool(cursor.fetchone()[0])
+    try:
+        yield locked
+    finally:
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, job_id])
+
+
+def pdf_job_is_locked(job_id: int) -> bool:
+    """Whether a live worker is rendering the job right now."""
+    with _job_lock(job_id) as locked:
+        return not locked
+
+
+class _ProgressWriter:
+    """Records progress at most a few times a second; never lowers it."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.last = 0.0
+
+    def __call__(self, value: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.25 and value < 90:
+            return
+        self.last = now
+        PdfJob.objects.filter(
+            pk=self.job_id, status=PdfJob.Status.RUNNING, progress__lt=value
+        ).update(progress=min(value, 99))
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary files of an earlier attempt at this very file, left by a killed worker."""
+    if target.parent.is_dir():
+        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _count_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+def pdf_job_run(*, job_id: int) -> PdfJob | None:
+    """Render a job's PDF and put it in place. For the Celery task only.
+
+    Safe to run any number of times, also at once: a second runner finds the lock taken and
+    raises PdfJobBusy; a rerun after a crash takes over, removes the dead attempt's temporary file
+    and either adopts the finished file (if the crash came after the move) or renders the same
+    HTML again, giving the same bytes under the same name. A finished or failed job is left
+    as it is. Returns None when the job no longer exists.
+    """
+    with _job_lock(job_id) as locked:
+        if not locked:
+            raise PdfJobBusy(job_id)
+        job = PdfJob.objects.filter(pk=job_id).first()
+        if job is None:
+            return None
+        if job.status == PdfJob.Status.FAILED or (
+            job.status == PdfJob.Status.DONE and _file_ok(job)
+        ):
+            return job
+        relative = _final_relative_path(job)
+        target = Path(settings.MEDIA_ROOT) / relative
+        PdfJob.objects.filter(pk=job_id).update(
+            status=PdfJob.Status.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            progress=2,
+            error="",
+        )
+        _remove_leftovers(target)
+        seconds = None
+        if target.is_file():
+            # A crash after the move and before the database knew: the file is complete
+            # (it only ever appears whole) and its name is its content, so keep it.
+            page_count = _count_pages(target)
+        else:
+            if not job.html:
+                raise DomainError(_("PDF'en kan ikke laves igen uden en ny bestilling."))
+            result = render_pdf(job.html, on_progress=_ProgressWriter(job_id))
+            PdfJob.objects.filter(pk=job_id).update(progress=96)
+            _write_atomically(target, result.pdf)
+            page_count, seconds = result.page_count, result.seconds
+        PdfJob.objects.filter(pk=job_id).update(
+            status=PdfJob.Status.DONE,
+            progress=100,
+            file_path=relative,
+            size=target.stat().st_size,
+            page_count=page_count,
+            render_seconds=seconds,
+            finished_at=timezone.now(),
+            html="",
+            error="",
+        )
+        job.refresh_from_db()
+        return job
+
+
+def pdf_job_fail(*, job_id: int, error: str) -> None:
+    """Mark a job failed with a message for the user; a new request queues it again."""
+    PdfJob.objects.filter(pk=job_id).exclude(status=PdfJob.Status.DONE).update(
+        status=PdfJob.Status.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def pdf_job_retry_later(*, job_id: int, error: str) -> None:
+    """A passing fault: the job waits for the task's next attempt."""
+    PdfJob.objects.filter(pk=job_id).exclude(status=PdfJob.Status.DONE).update(
+        status=PdfJob.Status.QUEUED, progress=0, error=error
+    )
+
+
+def pdf_dispatch_pending() -> int:
+    """Send again every job the broker does not have: queued and never sent (the broker was
+    down), queued long ago and never started (the message was lost), or running with no live
+    worker holding its lock past the hard time limit (the worker died and the broker has not
+    redelivered yet). Safe to run at any time; the task itself refuses double work."""
+    now = timezone.now()
+    stale_running = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    PdfJob.objects.filter(status=PdfJob.Status.QUEUED, dispatched_at__lt=now - STALE_QUEUED).update(
+        dispatched_at=None
+    )
+    for job_id in PdfJob.objects.filter(
+        status=PdfJob.Status.RUNNING, started_at__lt=stale_running
+    ).values_list("pk", flat=True):
+        if not pdf_job_is_locked(job_id):
+            PdfJob.objects.filter(pk=job_id, status=PdfJob.Status.RUNNING).update(
+                status=PdfJob.Status.QUEUED, dispatched_at=None, progress=0
+            )
+    sent = 0
+    for job_id in PdfJob.objects.filter(
+        status=PdfJob.Status.QUEUED, dispatched_at__isnull=True
+    ).values_list("pk", flat=True):
+        if pdf_job_dispatch(job_id=job_id):
+            sent += 1
+        else:
+            break  # the broker is still down; the next sweep tries again
+    return sent
+
+
+TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EAGAIN, errno.EBUSY}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from meetings.pdf import views
+
+app_name = "pdf"
+
+urlpatterns = [
+    path("meetings/<int:pk>/pdf/", views.pdf_start, name="start"),
+    path("pdf-jobs/<int:pk>/", views.pdf_job_status, name="job"),
+]

@@ -1,0 +1,48 @@
+"""The PDF panel of the meeting page: start a job, follow its progress (htmx), download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings.models import Meeting
+from meetings.pdf import services
+from meetings.pdf.api import get_job_for_user, job_with_dispatch_retry, waiting_message
+from meetings.pdf.models import PdfJob
+from meetings.services import DomainError
+from meetings.views import no_store
+
+
+def _render_job(request: HttpRequest, job: PdfJob, *, status: int = 200) -> HttpResponse:
+    context = {"job": job, "message": waiting_message(job)}
+    template = "pdf/_job.html" if request.htmx else "pdf/job_page.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
+
+
+@login_required
+@no_store
+@require_POST
+def pdf_start(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    document, _sep, variant = request.POST.get("choice", "").partition("/")
+    try:
+        job = services.pdf_request(
+            meeting=meeting, variant=variant, document=document, user=request.user
+        )
+    except DomainError as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "pdf/_error.html", {"error": str(exc)}, status=403)
+        messages.error(request, str(exc))
+        return render(request, "pdf/_error.html", {"error": str(exc)}, status=403)
+    return _render_job(request, job)
+
+
+@login_required
+@no_store
+@require_GET
+def pdf_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_with_dispatch_retry(get_job_for_user(request, pk))
+    return _render_job(request, job)
