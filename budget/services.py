@@ -45,6 +45,7 @@ from budget.tables import (
     compute,
     table_data_from_grid,
 )
+from meetings.locks import item_is_locked
 from meetings.models import AgendaItem, Body, bodies_editable_by
 from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
 
@@ -82,8 +83,9 @@ def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
 
 def budget_locked(item: AgendaItem) -> bool:
     """Budget tables and allocations follow the item's text: locked once the minutes are
-    approved (meetings.services.EDITABLE_STATUSES)."""
-    return item.meeting.status not in EDITABLE_STATUSES
+    approved (meetings.services.EDITABLE_STATUSES), and under review once every reviewer has
+    approved the item (meetings/locks.py)."""
+    return item.meeting.status not in EDITABLE_STATUSES or item_is_locked(item)
 
 
 def _check_item(user: AnyUser, item: AgendaItem) -> None:

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from meetings.models import Body, Membership
+from meetings.models import Body, Meeting, Membership
+from meetings.workflow import meeting_reopen
 
 DEFAULT_PASSWORD = "referat-demo"  # noqa: S105 - the documented development login
 SAMPLE_DIR = Path(settings.BASE_DIR) / "meetings" / "demo_minutes"
@@ -56,6 +57,13 @@ def _load_minutes(body: Body) -> list[str]:
     """Import the sample minutes shipped in meetings/demo_minutes/ (idempotent by design)."""
     from meetings.importer.service import import_file
 
+    # Demo minutes approved in an earlier session are locked; only a reopen lets the import
+    # replace their content.
+    secretary = get_user_model().objects.get(username="sekretaer")
+    for meeting in Meeting.objects.filter(
+        body=body, items__decision__locked=True, imported_from__in=_sample_names()
+    ).distinct():
+        meeting_reopen(meeting=meeting, by=secretary, reason="Demodata indlæses igen")
     loaded: list[str] = []
     for path in sorted(SAMPLE_DIR.glob("*.txt")):
         report = import_file(path.name, path.read_bytes())
@@ -63,3 +71,7 @@ def _load_minutes(body: Body) -> list[str]:
             raise RuntimeError(report.summary())
         loaded.extend(report.meetings)
     return loaded
+
+
+def _sample_names() -> list[str]:
+    return [path.name for path in SAMPLE_DIR.glob("*.txt")]

@@ -35,6 +35,7 @@ from meetings.forms import (
     members_from_post,
     parse_guests,
 )
+from meetings.locks import item_is_locked, locked_message
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -379,6 +380,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _("Mødet er %(status)s, så punktet kan ikke længere redigeres.")
             % {"status": item.meeting.get_status_display().lower()},
         )
+        return redirect(item.get_absolute_url())
+    if item_is_locked(item):
+        messages.error(request, locked_message())
         return redirect(item.get_absolute_url())
     services.presence_touch(user=request.user, item=item)
     form = ItemForm(initial=item_initial(item))

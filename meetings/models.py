@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -109,6 +110,8 @@ class Meeting(models.Model):
         IN_REVIEW = "til_godkendelse", _("Til godkendelse")
         APPROVED = "godkendt", _("Godkendt")
         PUBLISHED = "offentliggjort", _("Offentliggjort")
+        # Approved or published minutes opened again for a correction (meetings/workflow.py).
+        REOPENED = "genåbnet", _("Genåbnet")
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField(_("mødedato"))
@@ -353,6 +356,15 @@ class Decision(models.Model):
         _("udfald"), max_length=30, choices=Outcome.choices, blank=True, default=""
     )
     decided_on = models.DateField(_("besluttet den"), null=True, blank=True)
+    # Review (meetings/workflow.py). `locked` is set when every reviewer has approved the item
+    # as it stands; a database trigger then refuses any change to the item's content until
+    # meeting_reopen clears it. A round is one version of the content under review: approvals
+    # count only in the current round, which starts anew when the content changes.
+    locked = models.BooleanField(_("godkendt og låst"), default=False, editable=False)
+    review_round = models.PositiveIntegerField(_("godkendelsesrunde"), default=1, editable=False)
+    review_hash = models.CharField(
+        _("indholdets kontrolsum i runden"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("beslutning")
@@ -525,3 +537,107 @@ class ImportJob(models.Model):
     def progress(self) -> int:
         """Percent done, 0–100."""
         return round(100 * self.processed / self.total) if self.total else 0
+
+
+class DecisionApproval(models.Model):
+    """One reviewer's verdict on one decision in one review round, bound to the exact content
+    they saw (`text_hash`, and the content itself in `content` so a later diff can show what
+    changed). Written only by meetings/workflow.py."""
+
+    class Status(models.TextChoices):
+        APPROVED = "godkendt", _("Godkendt")
+        CHANGES_REQUESTED = "ændringer_ønsket", _("Ændringer ønsket")
+
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+        verbose_name=_("beslutning"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decision_approvals",
+        verbose_name=_("godkender"),
+    )
+    round = models.PositiveIntegerField(_("runde"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    text_hash = models.CharField(_("kontrolsum af det godkendte"), max_length=64)
+    content = models.JSONField(_("indhold, som det blev set"), default=dict)
+    comment = models.TextField(_("kommentar"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["decision", "round", "created_at", "pk"]
+        verbose_name = _("godkendelse")
+        verbose_name_plural = _("godkendelser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "reviewer", "round"], name="approval_one_per_reviewer_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} – {self.get_status_display()} ({self.decision})"
+
+
+class MeetingTransition(models.Model):
+    """A move of a meeting's minutes through the review workflow: who, when, from, to, why."""
+
+    class Action(models.TextChoices):
+        SUBMIT_FOR_REVIEW = "submit_for_review", _("Sendt til godkendelse")
+        APPROVE = "approve", _("Godkendt")
+        PUBLISH = "publish", _("Offentliggjort")
+        REOPEN = "reopen", _("Genåbnet")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("møde")
+    )
+    action = models.CharField(_("handling"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("fra"), max_length=20, choices=Meeting.Status.choices)
+    to_status = models.CharField(_("til"), max_length=20, choices=Meeting.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="meeting_transitions",
+        verbose_name=_("udført af"),
+    )
+    reason = models.TextField(_("begrundelse"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "created_at", "pk"]
+        verbose_name = _("statusskift")
+        verbose_name_plural = _("statusskift")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.from_status} → {self.to_status}"
+
+
+# History: every insert, update and delete of these tables leaves an event row, written by a
+# database trigger, so bulk updates and changes made outside the app are recorded too. The
+# acting user comes from pghistory's context (middleware for requests, services otherwise).
+# meetings/history.py reads them.
+HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
+    Meeting,
+    Attendance,
+    Membership,
+    AgendaItem,
+    Recommendation,
+    RecommendationClause,
+    Decision,
+    Attachment,
+    DecisionApproval,
+    MeetingTransition,
+)
+# Fields derived by the system rather than changed by anyone: the text read out of an
+# attachment's file is large and says nothing about who changed what.
+HISTORY_UNTRACKED_FIELDS: dict[type[models.Model], list[str]] = {Attachment: ["extracted_text"]}
+for _tracked in HISTORY_TRACKED_MODELS:
+    pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        exclude=HISTORY_UNTRACKED_FIELDS.get(_tracked, []),
+    )(_tracked)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.files import sniff_attachment_type
+from meetings.locks import ensure_item_editable, locked_edits_refused
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -53,6 +54,11 @@ class MeetingLocked(DomainError):
     """The meeting is approved or published: its items no longer take edits."""
 
 
+class DecisionLocked(MeetingLocked):
+    """The item's decision is approved by every reviewer and locked (meetings/workflow.py);
+    only a reopen of the minutes unlocks it. See meetings/locks.py."""
+
+
 class StaleVersion(DomainError):
     """The item was saved by someone else since the editor loaded it. `current` is the item
     as it is now, so the user can see both texts and merge."""
@@ -70,7 +76,9 @@ class _Unset:
 UNSET: Final = _Unset()
 """Marks a keyword of `item_update` that was not given: that part of the item is left alone."""
 
-EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.IN_REVIEW)
+# Under review the items still take edits, except those whose decision every reviewer has
+# approved (meetings/locks.py); reopened minutes take edits again.
+EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.IN_REVIEW, Meeting.Status.REOPENED)
 
 
 @dataclass(frozen=True)
@@ -391,6 +399,7 @@ def item_create(
     return item
 
 
+@locked_edits_refused()
 @transaction.atomic
 def item_update(
     *,
@@ -417,6 +426,7 @@ def item_update(
     meeting = Meeting.objects.select_related("body").get(pk=item.meeting_id)
     _require_editor(actor, meeting.body)
     _ensure_editable(meeting)
+    ensure_item_editable(item)
 
     row: dict[str, Any] = {}
     if not isinstance(title, _Unset):
@@ -518,12 +528,14 @@ def item_move(*, actor: Actor, item: AgendaItem, position: int) -> None:
     item_renumber(meeting=meeting, ordered_ids=ids)
 
 
+@locked_edits_refused()
 @transaction.atomic
 def item_remove(*, actor: Actor, item: AgendaItem) -> None:
     """Remove an item with its sections and attachments; the items after it move up."""
     meeting = _lock_meeting(item.meeting_id)
     _require_editor(actor, meeting.body)
     _ensure_editable(meeting)
+    ensure_item_editable(item)
     files = [a.file.name for a in Attachment.objects.filter(item=item) if a.file]
     AgendaItem.objects.filter(pk=item.pk).delete()
     remaining = list(
@@ -543,6 +555,7 @@ def item_remove(*, actor: Actor, item: AgendaItem) -> None:
 # --- Attachments -----------------------------------------------------------------------------
 
 
+@locked_edits_refused()
 @transaction.atomic
 def attachment_add(
     *, actor: Actor, item: AgendaItem, upload: UploadedFile, title: str = ""
@@ -555,6 +568,7 @@ def attachment_add(
     meeting = _lock_meeting(item.meeting_id)
     _require_editor(actor, meeting.body)
     _ensure_editable(meeting)
+    ensure_item_editable(item)
     limit = settings.ATTACHMENT_MAX_BYTES
     size = upload.size or 0
     if size > limit:
@@ -596,12 +610,14 @@ def attachment_add(
     return attachment
 
 
+@locked_edits_refused()
 @transaction.atomic
 def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
     """Remove an attachment and, once committed, its file."""
     meeting = _lock_meeting(attachment.item.meeting_id)
     _require_editor(actor, meeting.body)
     _ensure_editable(meeting)
+    ensure_item_editable(attachment.item_id)
     name = attachment.file.name if attachment.file else ""
     storage = attachment.file.storage
     attachment.delete()

@@ -25,6 +25,9 @@ from tests.factories import BodyFactory, MembershipFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Shared fixtures of other modules: `review` (minutes through the review workflow).
+pytest_plugins = ["tests.review_scenario"]
+
 
 @dataclass
 class People:

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -122,11 +123,14 @@ def import_job_run(*, job_id: int) -> None:
         job.save(update_fields=["status"])
     allowed = bodies_user_may_import(job.created_by)
     reports = list(job.reports)
+    # The history of every row the import writes names the user who uploaded the files.
+    history = pghistory.context(user=job.created_by_id, service="import_job_run", job=job_id)
     try:
         for entry in job.files[len(reports) :]:
             with default_storage.open(entry["path"], "rb") as handle:
                 content = handle.read()
-            report = import_file(entry["name"], content, allowed_bodies=allowed)
+            with history:
+                report = import_file(entry["name"], content, allowed_bodies=allowed)
             reports.append(report.as_dict())
             ImportJob.objects.filter(pk=job_id).update(reports=reports, processed=len(reports))
     except Exception as exc:

@@ -46,6 +46,7 @@ STATUS_TO_MODEL = {
     "in_review": Meeting.Status.IN_REVIEW,
     "approved": Meeting.Status.APPROVED,
     "published": Meeting.Status.PUBLISHED,
+    "reopened": Meeting.Status.REOPENED,
 }
 STATUS_FROM_MODEL = {value: key for key, value in STATUS_TO_MODEL.items()}
 
@@ -180,6 +181,12 @@ def save_exchange_meeting(
         source_checksum=source.get("checksum") or checksum,
     )
     if not created:
+        if Decision.objects.filter(item__meeting=meeting, locked=True).exists():
+            local = timezone.localtime(starts_at)
+            raise ExchangeError(
+                f"Referatet af {body.name} {local:%d-%m-%Y} er godkendt og låst og kan ikke "
+                f"importeres igen. Sekretæren skal først genåbne det med en begrundelse."
+            )
         meeting.items.all().delete()
         meeting.attendances.all().delete()
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from meetings.importer.legacy import ImportFileError, read_minutes_file
 from meetings.importer.load import ExchangeError, save_exchange_meeting
+from meetings.locks import locked_edits_refused
+from meetings.services import DecisionLocked
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = 
     report = FileReport(name=name, ok=False)
     try:
         read = read_minutes_file(name, content)
-        with transaction.atomic():
+        with locked_edits_refused(), transaction.atomic():
             # An import can be run again with the same result, so it need not wait for the
             # WAL flush of each file's commit; a crash loses at most the last moments' files,
             # never consistency.
@@ -76,6 +78,8 @@ def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = 
         report.ok = True
     except ImportFileError as exc:
         report.error, report.line = exc.message, exc.line
+    except DecisionLocked as exc:
+        report.error = str(exc)
     except (ExchangeError, ValidationError) as exc:
         report.error = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     except DatabaseError as exc:

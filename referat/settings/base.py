@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from referat.settings.env import database_from_url, env_bool, env_int, env_list, env_str
@@ -31,6 +33,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",
+    "pghistory",
+    "axes",
+    "csp",
     "meetings",
     "meetings.pdf",
     "budget",
@@ -46,7 +52,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "referat.middleware.NoStoreByDefaultMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every change made through a request is recorded with the user who made it.
+    "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes requires: refuses logins after too many failed attempts.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "referat.urls"
@@ -85,6 +97,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:meeting_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -95,6 +112,44 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less header we render
+
+# Login attempts are rate-limited per username and address: after AXES_FAILURE_LIMIT wrong
+# passwords that pair is refused for AXES_COOLOFF_TIME (a Danish page, HTTP 429), so a guesser
+# cannot lock a director out from another machine.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "referat.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Content-Security-Policy: every script, style and font comes from this site; inline scripts
+# only with the request's nonce. Bootstrap's form icons are data: images. The rich-text editor
+# (Tiptap, inside django-prose-editor) injects one fixed <style> element with its base CSS: it
+# is allowed by its hash, and no other inline style is (a new editor version changes the hash;
+# the browser tests then report the refusal).
+EDITOR_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, *EDITOR_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# History (django-pghistory): requests that may write attach the user to every change; reads
+# are left alone so that a page view costs no extra SQL.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The time of each change itself, not of its transaction's start: a service that changes
+# several rows leaves them in the order they happened.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
@@ -141,8 +196,23 @@ CELERY_BEAT_SCHEDULE = {
 # PDF jobs may go to a queue of their own, for a worker sized for WeasyPrint; "" = default.
 PDF_TASK_QUEUE = env_str("PDF_TASK_QUEUE", "")
 
+# The address of the site as users reach it, for links in e-mails sent outside a request.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Called (dotted path, with the meeting) inside the transaction that publishes minutes: it
+# queues the council's public PDF, sent to the worker after commit (never rendered in the
+# request).
+PUBLIC_MINUTES_RENDERER = "meetings.pdf.services.pdf_render_public_on_publish"
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (the review e-mails).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # Attachments: the limit a secretary is told about when an upload is refused.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
@@ -158,6 +228,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes announces its configuration at every start; lockouts are still WARNINGs.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # The JSON API: session auth (with CSRF) for the browser, tokens for integrations.

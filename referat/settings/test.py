@@ -2,6 +2,7 @@
 
 from referat.settings.base import *  # noqa: F403
 from referat.settings.base import BASE_DIR
+from referat.settings.base import LOGGING as _BASE_LOGGING
 from referat.settings.env import env_str
 
 DEBUG = False
@@ -19,3 +20,6 @@ _TEST_DB = DATABASES["default"]["NAME"]  # noqa: F405
 CELERY_BROKER_URL = env_str("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = f"referat-{_TEST_DB}"
+
+# django-axes logs every login at INFO; the suite logs in hundreds of times.
+LOGGING = {**_BASE_LOGGING, "loggers": {"axes": {"level": "WARNING"}}}

@@ -1,0 +1,81 @@
+"""The lock on approved decisions, for every path that edits an item.
+
+When every reviewer has approved an item, meetings/workflow.py locks its decision, and the
+database refuses any change to the item's content (migration 0005_review_decision_lock_triggers)
+until `meeting_reopen`. An edit path checks first with `ensure_item_editable` (a friendly
+refusal before anything is tried) and wraps its writes in `locked_edits_refused` (the trigger's
+refusal, e.g. after an approval that landed in between, as the same Danish error):
+
+    @locked_edits_refused()
+    @transaction.atomic
+    def item_update(...):
+        ensure_item_editable(item)
+        ...
+
+Both raise `meetings.services.DecisionLocked`, a `MeetingLocked`: HTTP 423 in the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+from meetings.models import Decision
+
+if TYPE_CHECKING:
+    from meetings.models import AgendaItem
+
+# The SQLSTATE the lock triggers raise.
+DECISION_LOCKED_SQLSTATE = "RF423"
+
+
+def locked_message() -> str:
+    return _(
+        "Beslutningen er godkendt og låst. Den kan kun ændres, hvis sekretæren genåbner "
+        "referatet med en begrundelse."
+    )
+
+
+def is_lock_violation(exc: BaseException) -> bool:
+    """True when a database error is the lock trigger's refusal."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) == DECISION_LOCKED_SQLSTATE:
+            return True
+        seen = seen.__cause__
+    return False
+
+
+@contextmanager
+def locked_edits_refused() -> Iterator[None]:
+    """Turn the database's refusal to change a locked item into `DecisionLocked`.
+
+    Use it around (or as a decorator outside) the transaction that writes: the failed
+    transaction is rolled back, and no further query may run in it.
+    """
+    from meetings.services import DecisionLocked
+
+    try:
+        yield
+    except DatabaseError as exc:
+        if is_lock_violation(exc):
+            raise DecisionLocked(locked_message()) from exc
+        raise
+
+
+def item_is_locked(item: AgendaItem | int) -> bool:
+    """True when the item's decision is approved and locked (the trigger would refuse edits)."""
+    item_id = item if isinstance(item, int) else item.pk
+    return Decision.objects.filter(item_id=item_id, locked=True).exists()
+
+
+def ensure_item_editable(item: AgendaItem | int) -> None:
+    """Raise DecisionLocked before an edit of a locked item is even tried."""
+    from meetings.services import DecisionLocked
+
+    if item_is_locked(item):
+        raise DecisionLocked(locked_message())

@@ -1,0 +1,485 @@
+"""Reads of the review workflow: who reviews a meeting's minutes, the content a reviewer
+approves and its hash, what changed since a reviewer last looked, and what awaits whom.
+
+State changes live in meetings/workflow.py; everything here only reads. Callers that show item
+content must have started from `AgendaItem.objects.visible_to(user)` / `listed_for(user)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    AgendaItem,
+    Decision,
+    DecisionApproval,
+    Meeting,
+    Membership,
+    Recommendation,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from meetings.models import AnyUser
+
+REVIEWER_ROLES = (Membership.Role.CHAIR, Membership.Role.MEMBER)
+# Statuses in which reviewers act on the decisions.
+REVIEW_STATUSES = (Meeting.Status.IN_REVIEW,)
+
+
+# --- who ------------------------------------------------------------------------------------
+
+
+def user_is_secretary(user: AnyUser, meeting: Meeting) -> bool:
+    """The body's secretary: drafts, runs the workflow, never approves."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        body_id=meeting.body_id, user=user, role=Membership.Role.SECRETARY
+    ).exists()
+
+
+def user_runs_workflow(user: AnyUser, meeting: Meeting) -> bool:
+    """May send for review, publish and reopen: the body's secretary, or a superuser."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return user_is_secretary(user, meeting)
+
+
+def user_has_body_access(user: AnyUser, meeting: Meeting) -> bool:
+    """May read what is internal to the body: its closed items, and the reasons given for
+    reopening its minutes (free text that may well be about a closed item)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(body_id=meeting.body_id, user=user).exists()
+
+
+def meeting_reviewers(meeting: Meeting) -> list[User]:
+    """The users who approve the meeting's decisions.
+
+    The chair alone when the body is set to need only its chair; otherwise the body's members
+    (chair and members, never the secretary) who attended the meeting — or all of them when
+    attendance is not recorded against users. Inactive users never review.
+    """
+    memberships = (
+        Membership.objects.filter(body_id=meeting.body_id, role__in=REVIEWER_ROLES)
+        .filter(user__is_active=True)
+        .select_related("user")
+    )
+    if meeting.body.review_by_chair_only:
+        memberships = memberships.filter(role=Membership.Role.CHAIR)
+    else:
+        recorded = meeting.attendances.filter(user__isnull=False)
+        if recorded.exists():
+            present = recorded.filter(present=True).values("user_id")
+            memberships = memberships.filter(user_id__in=present)
+    users = [m.user for m in memberships]
+    return sorted(users, key=lambda u: (u.get_full_name() or u.username).casefold())
+
+
+def secretaries_of(meeting: Meeting) -> list[User]:
+    user_model = get_user_model()
+    return list(
+        user_model.objects.filter(
+            memberships__body_id=meeting.body_id,
+            memberships__role=Membership.Role.SECRETARY,
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
+# --- what is approved -------------------------------------------------------------------------
+
+
+def item_review_content(item: AgendaItem) -> dict[str, Any]:
+    """The item as the reviewers approve it: everything the minutes will say about it.
+
+    Its number is left out (renumbering is not a change of content). Uses the item's
+    prefetched relations when there are any; a service must pass a freshly read item.
+    """
+    try:
+        rec: Recommendation | None = item.recommendation
+    except Recommendation.DoesNotExist:
+        rec = None
+    try:
+        decision: Decision | None = item.decision
+    except Decision.DoesNotExist:
+        decision = None
+    return {
+        "title": item.title,
+        "case": item.case.number if item.case_id and item.case else "",
+        "closed": item.closed,
+        "background": item.background,
+        "presentation": item.presentation,
+        "economy": item.economy,
+        "recommendation": None
+        if rec is None
+        else {
+            "unit": rec.unit,
+            "lead_in": rec.lead_in,
+            "numbered": rec.numbered,
+            "note": rec.note,
+            "clauses": [c.text for c in sorted(rec.clauses.all(), key=lambda c: c.position)],
+        },
+        "decision": None
+        if decision is None
+        else {
+            "outcome": decision.outcome,
+            "decided_on": decision.decided_on.isoformat() if decision.decided_on else "",
+            "text": decision.text,
+        },
+        "attachments": [
+            {"title": a.title, "file": a.file.name or "", "size": a.size}
+            for a in sorted(item.attachments.all(), key=lambda a: (a.position, a.pk))
+        ],
+    }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 of the content's canonical JSON: any change of any byte gives a new hash."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def fresh_item(item_id: int) -> AgendaItem:
+    """The item read anew from the database, with what item_review_content needs."""
+    return (
+        AgendaItem.objects.select_related("case", "recommendation", "decision")
+        .prefetch_related("recommendation__clauses", "attachments")
+        .get(pk=item_id)
+    )
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = frozenset(
+        {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr", "blockquote"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS or tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n• ")
+        elif tag in {"td", "th"}:
+            self.parts.append(" | ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS or tag == "li":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_lines(html: str) -> list[str]:
+    """Readable lines of sanitised HTML, for diffs and e-mails."""
+    parser = _TextExtractor()
+    parser.feed(html or "")
+    parser.close()
+    text = unescape("".join(parser.parts))
+    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n")]
+    return [line for line in lines if line]
+
+
+def content_lines(content: dict[str, Any]) -> list[str]:
+    """The content as the lines a reviewer reads, section by section."""
+    lines = [
+        _("Titel: %(title)s") % {"title": content.get("title", "")},
+        _("Sagsnummer: %(case)s") % {"case": content.get("case") or "–"},
+        _("Lukket punkt: %(closed)s") % {"closed": _("ja") if content.get("closed") else _("nej")},
+    ]
+
+    def section(heading: str, html: str) -> None:
+        body = html_to_lines(html)
+        if body:
+            lines.append(f"[{heading}]")
+            lines.extend(body)
+
+    section(_("Baggrund"), content.get("background", ""))
+    rec = content.get("recommendation")
+    if rec:
+        lines.append(f"[{_('Indstilling')}]")
+        lead = " ".join(part for part in (rec.get("unit", ""), rec.get("lead_in", "")) if part)
+        if lead:
+            lines.append(lead)
+        for number, clause in enumerate(rec.get("clauses", []), start=1):
+            marker = f"{number}." if rec.get("numbered") else "•"
+            lines.append(f"{marker} {clause}")
+        lines.extend(html_to_lines(rec.get("note", "")))
+    decision = content.get("decision")
+    if decision:
+        outcome = dict(Decision.Outcome.choices).get(decision.get("outcome", ""), "")
+        heading = _("Beslutning")
+        details = ", ".join(str(p) for p in (outcome, decision.get("decided_on", "")) if p)
+        lines.append(f"[{heading}{' – ' + details if details else ''}]")
+        lines.extend(html_to_lines(decision.get("text", "")))
+    section(_("Sagsfremstilling"), content.get("presentation", ""))
+    section(_("Økonomi"), content.get("economy", ""))
+    attachments = content.get("attachments", [])
+    if attachments:
+        lines.append(f"[{_('Bilag')}]")
+        lines.extend(f"• {a.get('title', '')}" for a in attachments)
+    return lines
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "same", "added" or "removed"
+    text: str
+
+
+def content_diff(
+    old: dict[str, Any], new: dict[str, Any], context: int = 2
+) -> list[list[DiffLine]]:
+    """What changed between two contents, as hunks of lines with a little context."""
+    a, b = content_lines(old), content_lines(new)
+    hunks: list[list[DiffLine]] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        hunk: list[DiffLine] = []
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                hunk.extend(DiffLine("same", line) for line in a[i1:i2])
+                continue
+            hunk.extend(DiffLine("removed", line) for line in a[i1:i2])
+            hunk.extend(DiffLine("added", line) for line in b[j1:j2])
+        hunks.append(hunk)
+    return hunks
+
+
+# --- where each decision stands -----------------------------------------------------------------
+
+
+def current_round(decision: Decision, text_hash: str) -> int:
+    """The round the decision's content is in: a new one once the content has changed."""
+    if decision.review_hash in ("", text_hash):
+        return decision.review_round
+    return decision.review_round + 1
+
+
+def approval_counts(approval: DecisionApproval, decision: Decision, text_hash: str) -> bool:
+    """An approval counts only for the exact content approved, in the current round."""
+    return (
+        approval.status == DecisionApproval.Status.APPROVED
+        and approval.text_hash == text_hash
+        and approval.round == current_round(decision, text_hash)
+    )
+
+
+@dataclass
+class Verdict:
+    """Where one reviewer stands on one decision."""
+
+    reviewer: User
+    state: str  # "approved", "changes_requested", "pending"
+    latest: DecisionApproval | None = None
+    # The reviewer approved or commented on an earlier version of the content.
+    changed_since: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.state == "approved":
+            return _("Godkendt")
+        if self.state == "changes_requested":
+            return _("Ændringer ønsket")
+        if self.changed_since and self.latest is not None:
+            if self.latest.status == DecisionApproval.Status.APPROVED:
+                return _("Godkendelsen er bortfaldet – punktet er ændret")
+            return _("Punktet er ændret efter ønsket om ændringer")
+        return _("Afventer")
+
+
+@dataclass
+class DecisionReview:
+    """One item's decision under review, as one user may read it."""
+
+    item: AgendaItem
+    decision: Decision
+    content: dict[str, Any]
+    text_hash: str
+    verdicts: list[Verdict]
+    history: list[DecisionApproval] = field(default_factory=list)
+    # Filled in for the user a page is shown to.
+    my_verdict: Verdict | None = None
+    my_diff: list[list[DiffLine]] = field(default_factory=list)
+
+    @property
+    def locked(self) -> bool:
+        return self.decision.locked
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.verdicts) and all(v.state == "approved" for v in self.verdicts)
+
+    def verdict_of(self, user: AnyUser) -> Verdict | None:
+        for verdict in self.verdicts:
+            if verdict.reviewer.pk == user.pk:
+                return verdict
+        return None
+
+    def diff_for(self, user: AnyUser) -> list[list[DiffLine]]:
+        """What changed since the user last approved or commented, if anything."""
+        verdict = self.verdict_of(user)
+        if verdict is None or verdict.latest is None or not verdict.changed_since:
+            return []
+        return content_diff(verdict.latest.content, self.content)
+
+    @property
+    def open_change_requests(self) -> list[DecisionApproval]:
+        """Requests for changes the secretary has not yet acted on (the content is the same)."""
+        return [
+            v.latest
+            for v in self.verdicts
+            if v.state == "changes_requested" and v.latest is not None
+        ]
+
+
+def decision_review(
+    item: AgendaItem, reviewers: list[User], approvals: list[DecisionApproval] | None = None
+) -> DecisionReview:
+    """Where the item's decision stands with each reviewer. `approvals` may be prefetched."""
+    decision = item.decision
+    content = item_review_content(item)
+    text_hash = content_hash(content)
+    if approvals is None:
+        approvals = list(decision.approvals.select_related("reviewer").order_by("round", "pk"))
+    round_now = current_round(decision, text_hash)
+    latest: dict[int, DecisionApproval] = {}
+    for approval in sorted(approvals, key=lambda a: (a.round, a.updated_at, a.pk)):
+        latest[approval.reviewer_id] = approval
+    verdicts = []
+    for reviewer in reviewers:
+        last = latest.get(reviewer.pk)
+        if last is None:
+            verdicts.append(Verdict(reviewer, "pending"))
+        elif approval_counts(last, decision, text_hash):
+            verdicts.append(Verdict(reviewer, "approved", last))
+        elif last.round == round_now and last.text_hash == text_hash:
+            verdicts.append(Verdict(reviewer, "changes_requested", last))
+        else:
+            verdicts.append(Verdict(reviewer, "pending", last, changed_since=True))
+    return DecisionReview(item, decision, content, text_hash, verdicts, approvals)
+
+
+def _approvals_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "decision__approvals",
+        queryset=DecisionApproval.objects.select_related("reviewer").order_by("round", "pk"),
+    )
+
+
+def meeting_decision_reviews(meeting: Meeting, user: AnyUser) -> list[tuple[AgendaItem, Any]]:
+    """The meeting's items as the user may read them, each with its DecisionReview when the
+    item has a decision and its content is visible to the user (otherwise None)."""
+    reviewers = meeting_reviewers(meeting)
+    items = (
+        AgendaItem.objects.listed_for(user)
+        .filter(meeting=meeting)
+        .select_related("case", "recommendation", "decision", "meeting__body")
+        .prefetch_related("recommendation__clauses", "attachments", _approvals_prefetch())
+        .order_by("number")
+    )
+    rows: list[tuple[AgendaItem, Any]] = []
+    for item in items:
+        review = None
+        if getattr(item, "content_visible", False) and _has_decision(item):
+            review = decision_review(item, reviewers, list(item.decision.approvals.all()))
+        rows.append((item, review))
+    return rows
+
+
+def _has_decision(item: AgendaItem) -> bool:
+    try:
+        item.decision  # noqa: B018 - touching the relation is the test
+    except Decision.DoesNotExist:
+        return False
+    return True
+
+
+# --- what awaits whom ("Mine opgaver") ------------------------------------------------------
+
+
+@dataclass
+class MeetingTasks:
+    meeting: Meeting
+    to_approve: list[DecisionReview] = field(default_factory=list)
+    changes_requested: list[DecisionReview] = field(default_factory=list)
+    ready_to_publish: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.to_approve or self.changes_requested or self.ready_to_publish)
+
+
+def tasks_for(user: AnyUser) -> list[MeetingTasks]:
+    """What awaits the user: decisions to approve (as reviewer), requests for changes to act
+    on and approved minutes to publish (as secretary). Only visible items are considered."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    body_ids = list(Membership.objects.filter(user=user).values_list("body_id", flat=True))
+    secretary_of = set(
+        Membership.objects.filter(user=user, role=Membership.Role.SECRETARY).values_list(
+            "body_id", flat=True
+        )
+    )
+    meetings: QuerySet[Meeting] = (
+        Meeting.objects.visible_to(user)
+        .filter(body_id__in=body_ids)
+        .filter(
+            Q(status=Meeting.Status.IN_REVIEW)
+            | Q(status=Meeting.Status.APPROVED, body_id__in=secretary_of)
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )
+    result: list[MeetingTasks] = []
+    for meeting in meetings:
+        tasks = MeetingTasks(meeting)
+        is_secretary = meeting.body_id in secretary_of
+        if meeting.status == Meeting.Status.APPROVED:
+            tasks.ready_to_publish = is_secretary
+        else:
+            reviewers = meeting_reviewers(meeting)
+            is_reviewer = any(r.pk == user.pk for r in reviewers)
+            for _item, review in meeting_decision_reviews(meeting, user):
+                if review is None or review.locked:
+                    continue
+                verdict = review.verdict_of(user)
+                review.my_verdict = verdict
+                if is_reviewer and verdict is not None and verdict.state != "approved":
+                    tasks.to_approve.append(review)
+                if is_secretary and review.open_change_requests:
+                    tasks.changes_requested.append(review)
+        if not tasks.empty:
+            result.append(tasks)
+    return result
+
+
+def item_change_requests(item: AgendaItem) -> list[DecisionApproval]:
+    """Every request for changes made on the item's decision, newest first, for the editor.
+    The caller must have checked that the user may see the item."""
+    return list(
+        DecisionApproval.objects.filter(
+            decision__item=item, status=DecisionApproval.Status.CHANGES_REQUESTED
+        )
+        .select_related("reviewer")
+        .order_by("-updated_at", "-pk")
+    )

@@ -1,0 +1,330 @@
+"""The JSON API of the review workflow and history.
+
+    POST /api/meetings/{id}/transitions/   {"action": "submit_for_review" | "approve" |
+                                            "reopen" | "publish", "reason": "…"}
+    POST /api/items/{id}/approve/          {"text_hash": "…" (optional), "comment": "…"}
+    POST /api/items/{id}/request-changes/  {"comment": "…"}
+    GET  /api/items/{id}/review/           where the item's decision stands, and its hash
+    GET  /api/items/{id}/history/          every recorded change of the item
+    GET  /api/tasks/                       what awaits the user ("Mine opgaver")
+
+Meetings and items are found through the visibility rule (404 otherwise). Refusals carry a
+Danish `detail`: 403 who may not, 409 a state that does not allow it (or content changed
+since it was read), 423 an approved, locked decision. Every response is Cache-Control:
+no-store.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from meetings.history import item_history
+from meetings.models import AgendaItem, Meeting
+from meetings.review import (
+    DecisionReview,
+    decision_review,
+    fresh_item,
+    meeting_reviewers,
+    tasks_for,
+    user_has_body_access,
+)
+from meetings.services import DecisionLocked, DomainError
+from meetings.workflow import (
+    TRANSITION_ACTIONS,
+    decision_approve,
+    decision_request_changes,
+    meeting_transition,
+)
+
+access_log = logging.getLogger("referat.access")
+
+
+class TransitionRequest(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(TRANSITION_ACTIONS))
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApproveRequest(serializers.Serializer):
+    text_hash = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestChangesRequest(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True)
+
+
+MeetingStatusSerializer = inline_serializer(
+    "MeetingStatus",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "status_label": serializers.CharField(),
+        "transitions": inline_serializer(
+            "MeetingTransitionOut",
+            {
+                "action": serializers.CharField(),
+                "from_status": serializers.CharField(),
+                "to_status": serializers.CharField(),
+                "by": serializers.DictField(),
+                "reason": serializers.CharField(),
+                "at": serializers.DateTimeField(),
+            },
+            many=True,
+        ),
+    },
+)
+ItemReviewSerializer = inline_serializer(
+    "ItemReview",
+    {
+        "item": serializers.IntegerField(),
+        "number": serializers.IntegerField(),
+        "meeting": serializers.IntegerField(),
+        "meeting_status": serializers.CharField(),
+        "locked": serializers.BooleanField(),
+        "text_hash": serializers.CharField(),
+        "round": serializers.IntegerField(),
+        "reviewers": serializers.ListField(child=serializers.DictField()),
+        "changes_since_my_last_review": serializers.ListField(),
+    },
+)
+HistorySerializer = inline_serializer(
+    "ItemHistory",
+    {
+        "item": serializers.IntegerField(),
+        "events": serializers.ListField(child=serializers.DictField()),
+    },
+)
+ErrorSerializer = inline_serializer("ReviewError", {"detail": serializers.CharField()})
+ERRORS = {403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 423: ErrorSerializer}
+
+
+def _user_json(user: Any) -> dict[str, Any]:
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+
+
+def meeting_status_json(meeting: Meeting, user: Any) -> dict[str, Any]:
+    show_reasons = user_has_body_access(user, meeting)
+    return {
+        "id": meeting.pk,
+        "status": meeting.status,
+        "status_label": meeting.get_status_display(),
+        "transitions": [
+            {
+                "action": t.action,
+                "from_status": t.from_status,
+                "to_status": t.to_status,
+                "by": _user_json(t.by),
+                "reason": t.reason if show_reasons else "",
+                "at": t.created_at.isoformat(),
+            }
+            for t in meeting.transitions.select_related("by")
+        ],
+    }
+
+
+def item_review_json(review: DecisionReview, user: Any) -> dict[str, Any]:
+    item = review.item
+    diff = review.diff_for(user)
+    return {
+        "item": item.pk,
+        "number": item.number,
+        "meeting": item.meeting_id,
+        "meeting_status": item.meeting.status,
+        "locked": review.locked,
+        "text_hash": review.text_hash,
+        "round": review.decision.review_round,
+        "reviewers": [
+            {
+                **_user_json(v.reviewer),
+                "state": v.state,
+                "label": v.label,
+                "changed_since": v.changed_since,
+                "comment": v.latest.comment if v.latest else "",
+                "at": v.latest.updated_at.isoformat() if v.latest else None,
+            }
+            for v in review.verdicts
+        ],
+        "changes_since_my_last_review": [
+            [{"kind": line.kind, "text": line.text} for line in hunk] for hunk in diff
+        ],
+    }
+
+
+class ReviewAPIView(APIView):
+    """Maps the workflow's refusals to HTTP and keeps every response out of caches."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, DecisionLocked):
+            return Response({"detail": str(exc)}, status=423)
+        if isinstance(exc, DomainError):
+            return Response({"detail": str(exc)}, status=409)
+        if isinstance(exc, PermissionDenied):
+            return Response({"detail": str(exc)}, status=403)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
+
+    def visible_item(self, pk: int) -> AgendaItem:
+        item = get_object_or_404(
+            AgendaItem.objects.visible_to(self.request.user).select_related("meeting"), pk=pk
+        )
+        if item.closed:
+            access_log.info(
+                "closed items opened: user=%s meeting=%s items=%s via=api:%s",
+                self.request.user.pk,
+                item.meeting_id,
+                [item.number],
+                self.request.path,
+            )
+        return item
+
+    def review_of(self, item: AgendaItem) -> DecisionReview:
+        item = fresh_item(item.pk)
+        if not hasattr(item, "decision"):
+            raise DomainError(_("Punktet har ingen beslutning at godkende."))
+        return decision_review(item, meeting_reviewers(item.meeting))
+
+
+class MeetingTransitionAPI(ReviewAPIView):
+    @extend_schema(
+        request=TransitionRequest,
+        responses={200: MeetingStatusSerializer, **ERRORS},
+        summary="Flyt referatet: send til godkendelse, godkend, offentliggør eller genåbn",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+        data = TransitionRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = meeting_transition(
+            meeting=meeting,
+            by=request.user,  # type: ignore[arg-type]
+            action=data.validated_data["action"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(meeting_status_json(meeting, request.user))
+
+
+class ItemApproveAPI(ReviewAPIView):
+    @extend_schema(
+        request=ApproveRequest,
+        responses={200: ItemReviewSerializer, **ERRORS},
+        summary="Godkend punktets beslutning, som den står (evt. bundet til text_hash)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        item = self.visible_item(pk)
+        data = ApproveRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision_approve(
+            item=item,
+            by=request.user,  # type: ignore[arg-type]
+            text_hash=data.validated_data["text_hash"] or None,
+            comment=data.validated_data["comment"],
+        )
+        return Response(item_review_json(self.review_of(item), request.user))
+
+
+class ItemRequestChangesAPI(ReviewAPIView):
+    @extend_schema(
+        request=RequestChangesRequest,
+        responses={200: ItemReviewSerializer, **ERRORS},
+        summary="Bed om ændringer til punktet med en kommentar",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        item = self.visible_item(pk)
+        data = RequestChangesRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision_request_changes(
+            item=item,
+            by=request.user,  # type: ignore[arg-type]
+            comment=data.validated_data["comment"],
+        )
+        return Response(item_review_json(self.review_of(item), request.user))
+
+
+class ItemReviewAPI(ReviewAPIView):
+    @extend_schema(
+        responses={200: ItemReviewSerializer, **ERRORS},
+        summary="Hvor punktets beslutning står: godkendelser, kommentarer, kontrolsum",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        item = self.visible_item(pk)
+        return Response(item_review_json(self.review_of(item), request.user))
+
+
+class ItemHistoryAPI(ReviewAPIView):
+    @extend_schema(
+        responses={200: HistorySerializer, 404: ErrorSerializer},
+        summary="Punktets historik: hvem ændrede hvad og hvornår, før og efter",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        item = self.visible_item(pk)
+        return Response(
+            {"item": item.pk, "events": [entry.as_json() for entry in item_history(item)]}
+        )
+
+
+class TasksAPI(ReviewAPIView):
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Tasks", {"meetings": serializers.ListField(child=serializers.DictField())}
+            )
+        },
+        summary="Mine opgaver: beslutninger til godkendelse, ønskede ændringer, referater klar",
+    )
+    def get(self, request: Request) -> Response:
+        groups = tasks_for(request.user)
+        for group in groups:
+            closed = [
+                r.item.number for r in group.to_approve + group.changes_requested if r.item.closed
+            ]
+            if closed:
+                access_log.info(
+                    "closed items opened: user=%s meeting=%s items=%s via=api:tasks",
+                    request.user.pk,
+                    group.meeting.pk,
+                    sorted(set(closed)),
+                )
+        return Response(
+            {
+                "meetings": [
+                    {
+                        "meeting": group.meeting.pk,
+                        "status": group.meeting.status,
+                        "to_approve": [
+                            {"item": r.item.pk, "number": r.item.number, "title": r.item.title}
+                            for r in group.to_approve
+                        ],
+                        "changes_requested": [
+                            {
+                                "item": r.item.pk,
+                                "number": r.item.number,
+                                "title": r.item.title,
+                                "comments": [
+                                    {**_user_json(a.reviewer), "comment": a.comment}
+                                    for a in r.open_change_requests
+                                ],
+                            }
+                            for r in group.changes_requested
+                        ],
+                        "ready_to_publish": group.ready_to_publish,
+                    }
+                    for group in groups
+                ]
+            }
+        )

@@ -1,0 +1,240 @@
+"""Pages of the review workflow: a meeting's review page, the forms that approve, ask for
+changes and move the minutes, "Mine opgaver", and the history of an item or a meeting.
+
+Thin views: they find the meeting or item through the visibility rule, call a service of
+meetings/workflow.py and redirect, or show the page again with the error and what was typed.
+Every page that may show closed content is sent with Cache-Control: no-store, and opening a
+closed item is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings.history import item_history, meeting_history
+from meetings.models import AgendaItem, Meeting
+from meetings.review import (
+    meeting_decision_reviews,
+    meeting_reviewers,
+    tasks_for,
+    user_has_body_access,
+    user_runs_workflow,
+)
+from meetings.services import DomainError
+from meetings.views import no_store
+from meetings.workflow import (
+    decision_approve,
+    decision_request_changes,
+    meeting_transition,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+access_log = logging.getLogger("referat.access")
+
+
+def log_closed_opened(request: HttpRequest, items: list[AgendaItem], via: str) -> None:
+    """Record that the user opened closed items (the same log as the meeting page)."""
+    numbers = [item.number for item in items if item.closed]
+    if numbers:
+        access_log.info(
+            "closed items opened: user=%s meeting=%s items=%s via=%s",
+            request.user.pk,
+            items[0].meeting_id,
+            numbers,
+            via,
+        )
+
+
+def _acting_user(request: HttpRequest) -> User:
+    """The logged-in user (every view here is behind login_required)."""
+    return cast("User", request.user)
+
+
+def _visible_meeting(request: HttpRequest, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("body"), pk=pk)
+
+
+def _visible_item(request: HttpRequest, pk: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.visible_to(request.user).select_related("meeting", "meeting__body"),
+        pk=pk,
+    )
+
+
+def _actions(meeting: Meeting, user: Any, is_reviewer: bool) -> list[str]:
+    status = Meeting.Status
+    actions = []
+    if user_runs_workflow(user, meeting):
+        if meeting.status in (status.DRAFT, status.REOPENED):
+            actions.append("submit_for_review")
+        if meeting.status == status.APPROVED:
+            actions.append("publish")
+        if meeting.status in (status.IN_REVIEW, status.APPROVED, status.PUBLISHED):
+            actions.append("reopen")
+    if meeting.status == status.IN_REVIEW and (is_reviewer or user_runs_workflow(user, meeting)):
+        actions.append("approve")
+    return actions
+
+
+def _render_review(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    typed: dict[str, Any] | None = None,
+) -> HttpResponse:
+    rows = meeting_decision_reviews(meeting, request.user)
+    log_closed_opened(
+        request,
+        [item for item, _review in rows if getattr(item, "content_visible", False)],
+        "review",
+    )
+    reviewers = meeting_reviewers(meeting)
+    is_reviewer = any(r.pk == request.user.pk for r in reviewers)
+    for _item, review in rows:
+        if review is not None:
+            review.my_verdict = review.verdict_of(request.user)
+            review.my_diff = review.diff_for(request.user)
+    return render(
+        request,
+        "meetings/review.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "reviewers": reviewers,
+            "is_reviewer": is_reviewer,
+            "can_review": is_reviewer and meeting.status == Meeting.Status.IN_REVIEW,
+            "actions": _actions(meeting, request.user, is_reviewer),
+            "transitions": meeting.transitions.select_related("by"),
+            "show_reasons": user_has_body_access(request.user, meeting),
+            "typed": typed or {},
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+@no_store
+def meeting_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes' decisions with each reviewer's verdict, the forms to approve or ask for
+    changes (reviewers) and to move the minutes on (secretary)."""
+    return _render_review(request, _visible_meeting(request, pk))
+
+
+@login_required
+@require_POST
+@no_store
+def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _visible_meeting(request, pk)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    try:
+        meeting = meeting_transition(
+            meeting=meeting, by=_acting_user(request), action=action, reason=reason
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return _render_review(request, meeting, status=409, typed={"reason": reason})
+    messages.success(
+        request,
+        _("Referatet har nu status “%(status)s”.") % {"status": meeting.get_status_display()},
+    )
+    return HttpResponseRedirect(reverse("meetings:meeting_review", args=[meeting.pk]))
+
+
+@login_required
+@require_POST
+@no_store
+def item_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible_item(request, pk)
+    try:
+        decision_approve(
+            item=item,
+            by=_acting_user(request),
+            text_hash=request.POST.get("text_hash") or None,
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return _render_review(request, item.meeting, status=409)
+    messages.success(request, _("Du har godkendt punkt %(number)s.") % {"number": item.number})
+    return HttpResponseRedirect(
+        reverse("meetings:meeting_review", args=[item.meeting_id]) + f"#beslutning-{item.number}"
+    )
+
+
+@login_required
+@require_POST
+@no_store
+def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible_item(request, pk)
+    comment = request.POST.get("comment", "")
+    try:
+        decision_request_changes(item=item, by=_acting_user(request), comment=comment)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return _render_review(
+            request, item.meeting, status=409, typed={"comment_item": item.pk, "comment": comment}
+        )
+    messages.success(
+        request,
+        _("Din kommentar til punkt %(number)s er sendt til sekretæren.") % {"number": item.number},
+    )
+    return HttpResponseRedirect(
+        reverse("meetings:meeting_review", args=[item.meeting_id]) + f"#beslutning-{item.number}"
+    )
+
+
+@login_required
+@require_GET
+@no_store
+def item_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded change of the item, for those who may see the item."""
+    item = _visible_item(request, pk)
+    log_closed_opened(request, [item], "history")
+    return render(
+        request,
+        "meetings/history.html",
+        {"item": item, "meeting": item.meeting, "entries": item_history(item)},
+    )
+
+
+@login_required
+@require_GET
+@no_store
+def meeting_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's own changes, attendance and status moves (no item content)."""
+    meeting = _visible_meeting(request, pk)
+    entries = meeting_history(meeting, with_reasons=user_has_body_access(request.user, meeting))
+    return render(
+        request,
+        "meetings/history.html",
+        {"item": None, "meeting": meeting, "entries": entries},
+    )
+
+
+@login_required
+@require_GET
+@no_store
+def tasks(request: HttpRequest) -> HttpResponse:
+    """Mine opgaver: what awaits the user's approval, comments to act on, minutes to publish."""
+    groups = tasks_for(request.user)
+    for group in groups:
+        log_closed_opened(
+            request,
+            [r.item for r in group.to_approve] + [r.item for r in group.changes_requested],
+            "tasks",
+        )
+    return render(request, "meetings/tasks.html", {"groups": groups})

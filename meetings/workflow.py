@@ -1,0 +1,407 @@
+"""The review workflow of a meeting's minutes: kladde → til godkendelse → godkendt →
+offentliggjort, and genåbnet with a reason.
+
+Every state change is a service here: keyword-only, in one transaction, checking who acts and
+the current state, raising DomainError / PermissionDenied with a Danish message, and recording
+who did it (a MeetingTransition or DecisionApproval row, plus pghistory's event rows with the
+acting user in their context). Views, the API and commands call these; they never change the
+workflow's state themselves.
+
+Approving locks: when every reviewer has approved an item as it stands, its decision is
+`locked` and the database refuses any change to the item's content (migration 0005) until
+`meeting_reopen`. Edit paths use meetings/locks.py to refuse such edits with a Danish
+`DecisionLocked` error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from meetings import review_mail
+from meetings.locks import locked_message
+from meetings.models import (
+    AgendaItem,
+    Decision,
+    DecisionApproval,
+    Meeting,
+    MeetingTransition,
+)
+from meetings.review import (
+    approval_counts,
+    content_hash,
+    fresh_item,
+    item_review_content,
+    meeting_reviewers,
+    user_runs_workflow,
+)
+from meetings.services import DecisionLocked, DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+Status = Meeting.Status
+
+
+class StaleContent(DomainError):
+    """The reviewer approved a version of the item that is no longer the current one."""
+
+
+# --- helpers of the services --------------------------------------------------------------------
+
+
+def _lock_meeting(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("body").get(pk=meeting_id)
+
+
+def _require_workflow_runner(by: User, meeting: Meeting) -> None:
+    if not user_runs_workflow(by, meeting):
+        raise PermissionDenied(_("Kun organets sekretær kan ændre referatets status."))
+
+
+def _require_reviewer(by: User, reviewers: list[User]) -> None:
+    if not any(r.pk == by.pk for r in reviewers):
+        raise PermissionDenied(_("Du er ikke blandt dem, der skal godkende dette referat."))
+
+
+def _status_refusal(meeting: Meeting, wanted: str) -> DomainError:
+    return DomainError(
+        _("Referatet har status “%(status)s” og kan ikke %(wanted)s.")
+        % {"status": meeting.get_status_display(), "wanted": wanted}
+    )
+
+
+def _move(meeting: Meeting, *, to: str, action: str, by: User, reason: str = "") -> None:
+    MeetingTransition.objects.create(
+        meeting=meeting,
+        action=action,
+        from_status=meeting.status,
+        to_status=to,
+        by=by,
+        reason=reason,
+    )
+    meeting.status = to
+    meeting.save(update_fields=["status", "updated_at"])
+
+
+def _sync_round(decision: Decision, text_hash: str) -> None:
+    """Start a new review round when the content differs from the round's content."""
+    if decision.review_hash == text_hash:
+        return
+    if decision.review_hash:
+        decision.review_round += 1
+    decision.review_hash = text_hash
+    decision.save(update_fields=["review_round", "review_hash"])
+
+
+def _lock_if_complete(
+    decision: Decision, reviewers: list[User], text_hash: str | None = None
+) -> bool:
+    """Lock the decision when every reviewer's approval counts for its current content
+    (`text_hash` when the caller has just computed it under the decision's row lock)."""
+    if decision.locked:
+        return True
+    if text_hash is None:
+        text_hash = content_hash(item_review_content(fresh_item(decision.item_id)))
+    _sync_round(decision, text_hash)
+    approvals = list(decision.approvals.filter(round=decision.review_round))
+    approved_by = {a.reviewer_id for a in approvals if approval_counts(a, decision, text_hash)}
+    if reviewers and all(r.pk in approved_by for r in reviewers):
+        decision.locked = True
+        decision.save(update_fields=["locked"])
+        return True
+    return False
+
+
+def _meeting_decisions(meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions, locked for update in a fixed order (no deadlocks)."""
+    return list(
+        Decision.objects.select_for_update()
+        .filter(item__meeting=meeting)
+        .order_by("item__number", "pk")
+    )
+
+
+def _missing_numbers(meeting: Meeting) -> list[int]:
+    return list(
+        Decision.objects.filter(item__meeting=meeting, locked=False)
+        .order_by("item__number")
+        .values_list("item__number", flat=True)
+    )
+
+
+def _approve_meeting(meeting: Meeting, *, by: User) -> None:
+    _move(meeting, to=Status.APPROVED, action=MeetingTransition.Action.APPROVE, by=by)
+    transaction.on_commit(partial(review_mail.mail_minutes_approved, meeting_id=meeting.pk))
+
+
+# --- the services -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
+    """Send the minutes to the reviewers (kladde or genåbnet → til godkendelse).
+
+    Only the body's secretary (or a superuser). The minutes need at least one decision and at
+    least one reviewer. After a reopen, decisions whose content is unchanged keep their
+    approvals and are locked again at once; when that covers all of them the minutes are
+    approved in the same step. The reviewers who have something to approve get an e-mail.
+    """
+    with pghistory.context(user=by.pk, service="meeting_submit_for_review"):
+        meeting = _lock_meeting(meeting.pk)
+        _require_workflow_runner(by, meeting)
+        if meeting.status not in (Status.DRAFT, Status.REOPENED):
+            raise _status_refusal(meeting, _("sendes til godkendelse"))
+        decisions = _meeting_decisions(meeting)
+        if not decisions:
+            raise DomainError(
+                _("Referatet har ingen beslutninger at godkende. Skriv mindst én beslutning.")
+            )
+        reviewers = meeting_reviewers(meeting)
+        if not reviewers:
+            if meeting.body.review_by_chair_only:
+                raise DomainError(_("Organet har ingen formand til at godkende referatet."))
+            raise DomainError(
+                _("Ingen af organets medlemmer deltog i mødet, så ingen kan godkende referatet.")
+            )
+        _move(
+            meeting,
+            to=Status.IN_REVIEW,
+            action=MeetingTransition.Action.SUBMIT_FOR_REVIEW,
+            by=by,
+        )
+        # Every decision is looked at (no short-circuit): each unchanged one is locked again.
+        locked = [_lock_if_complete(d, reviewers) for d in decisions]
+        if all(locked):
+            _approve_meeting(meeting, by=by)
+        else:
+            transaction.on_commit(
+                partial(
+                    review_mail.mail_review_requested,
+                    meeting_id=meeting.pk,
+                    reviewer_ids=[r.pk for r in reviewers],
+                )
+            )
+        return meeting
+
+
+@transaction.atomic
+def decision_approve(
+    *, item: AgendaItem, by: User, text_hash: str | None = None, comment: str = ""
+) -> DecisionApproval:
+    """The reviewer approves the item's decision as it stands now.
+
+    Only a reviewer of the meeting, while the minutes are til godkendelse. The approval is
+    bound to the exact content (its hash); when `text_hash` is given (the version the reviewer
+    read) and the item has changed since, StaleContent is raised and nothing is recorded.
+    Approving twice is harmless: the reviewer's approval of this content is returned. When every
+    reviewer has approved, the decision is locked; when every decision is locked, the minutes
+    are approved and the secretary is told. Concurrent approvals of one meeting are serialised
+    on the meeting row, so none is lost.
+    """
+    with pghistory.context(user=by.pk, service="decision_approve"):
+        meeting = _lock_meeting(item.meeting_id)
+        if meeting.status != Status.IN_REVIEW:
+            raise _status_refusal(meeting, _("godkendes nu"))
+        reviewers = meeting_reviewers(meeting)
+        _require_reviewer(by, reviewers)
+        decision = _locked_decision(item)
+        if decision.locked:
+            mine = decision.approvals.filter(
+                reviewer=by, round=decision.review_round, status=DecisionApproval.Status.APPROVED
+            ).first()
+            if mine is not None:
+                return mine
+            raise DecisionLocked(locked_message())
+        content = item_review_content(fresh_item(item.pk))
+        current = content_hash(content)
+        if text_hash and text_hash != current:
+            raise StaleContent(
+                _(
+                    "Punktet er ændret, siden du åbnede det. Se ændringerne igennem, og "
+                    "godkend derefter igen."
+                )
+            )
+        _sync_round(decision, current)
+        existing = DecisionApproval.objects.filter(
+            decision=decision, reviewer=by, round=decision.review_round
+        ).first()
+        if existing is not None and approval_counts(existing, decision, current):
+            return existing
+        approval, _created = DecisionApproval.objects.update_or_create(
+            decision=decision,
+            reviewer=by,
+            round=decision.review_round,
+            defaults={
+                "status": DecisionApproval.Status.APPROVED,
+                "text_hash": current,
+                "content": content,
+                "comment": comment.strip(),
+            },
+        )
+        if _lock_if_complete(decision, reviewers, current) and not _missing_numbers(meeting):
+            _approve_meeting(meeting, by=by)
+        return approval
+
+
+@transaction.atomic
+def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> DecisionApproval:
+    """The reviewer asks for changes to the item, saying what in `comment` (required).
+
+    Only a reviewer, while the minutes are til godkendelse and the decision is not yet locked.
+    The request is bound to the content the reviewer saw, so the diff they see later shows
+    exactly what the secretary changed. The secretary is told by e-mail.
+    """
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Skriv, hvad der skal ændres."))
+    with pghistory.context(user=by.pk, service="decision_request_changes"):
+        meeting = _lock_meeting(item.meeting_id)
+        if meeting.status != Status.IN_REVIEW:
+            raise _status_refusal(meeting, _("kommenteres nu"))
+        reviewers = meeting_reviewers(meeting)
+        _require_reviewer(by, reviewers)
+        decision = _locked_decision(item)
+        if decision.locked:
+            raise DecisionLocked(locked_message())
+        content = item_review_content(fresh_item(item.pk))
+        current = content_hash(content)
+        _sync_round(decision, current)
+        approval, _created = DecisionApproval.objects.update_or_create(
+            decision=decision,
+            reviewer=by,
+            round=decision.review_round,
+            defaults={
+                "status": DecisionApproval.Status.CHANGES_REQUESTED,
+                "text_hash": current,
+                "content": content,
+                "comment": comment,
+            },
+        )
+        transaction.on_commit(partial(review_mail.mail_changes_requested, approval_id=approval.pk))
+        return approval
+
+
+@transaction.atomic
+def meeting_approve(*, meeting: Meeting, by: User) -> Meeting:
+    """Mark the minutes approved (til godkendelse → godkendt) once every decision is.
+
+    Normally this happens by itself with the last approval; calling it re-checks (e.g. after
+    the body's reviewers changed) and refuses, naming the items still awaiting approval.
+    The secretary, a superuser or a reviewer may call it.
+    """
+    with pghistory.context(user=by.pk, service="meeting_approve"):
+        meeting = _lock_meeting(meeting.pk)
+        reviewers = meeting_reviewers(meeting)
+        if not user_runs_workflow(by, meeting):
+            _require_reviewer(by, reviewers)
+        if meeting.status != Status.IN_REVIEW:
+            raise _status_refusal(meeting, _("godkendes"))
+        decisions = _meeting_decisions(meeting)
+        if not decisions:
+            raise DomainError(_("Referatet har ingen beslutninger at godkende."))
+        for decision in decisions:
+            _lock_if_complete(decision, reviewers)
+        missing = _missing_numbers(meeting)
+        if missing:
+            raise DomainError(
+                _("Referatet kan ikke godkendes endnu: punkt %(numbers)s mangler godkendelse.")
+                % {"numbers": ", ".join(str(n) for n in missing)}
+            )
+        _approve_meeting(meeting, by=by)
+        return meeting
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, by: User) -> Meeting:
+    """Publish approved minutes (godkendt → offentliggjort): every logged-in user may then
+    read them, closed items showing only "Lukket". In the same transaction the council's
+    public PDF is queued through settings.PUBLIC_MINUTES_RENDERER; the worker gets it after
+    commit. Only the body's secretary (or a superuser)."""
+    with pghistory.context(user=by.pk, service="meeting_publish"):
+        meeting = _lock_meeting(meeting.pk)
+        _require_workflow_runner(by, meeting)
+        if meeting.status != Status.APPROVED:
+            raise _status_refusal(meeting, _("offentliggøres – det skal først godkendes"))
+        _move(meeting, to=Status.PUBLISHED, action=MeetingTransition.Action.PUBLISH, by=by)
+        minutes_published(meeting=meeting)
+        return meeting
+
+
+@transaction.atomic
+def meeting_reopen(*, meeting: Meeting, by: User, reason: str) -> Meeting:
+    """Reopen minutes under review, approved or published (→ genåbnet), saying why.
+
+    Only the body's secretary (or a superuser). Unlocks every decision of the meeting: this is
+    the only way they are unlocked. Approvals stay on record but count only for content that
+    is then left unchanged; whatever is edited must be approved again.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Skriv en begrundelse for at genåbne referatet."))
+    with pghistory.context(user=by.pk, service="meeting_reopen"):
+        meeting = _lock_meeting(meeting.pk)
+        _require_workflow_runner(by, meeting)
+        if meeting.status not in (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED):
+            raise _status_refusal(meeting, _("genåbnes"))
+        _move(
+            meeting,
+            to=Status.REOPENED,
+            action=MeetingTransition.Action.REOPEN,
+            by=by,
+            reason=reason,
+        )
+        with connection.cursor() as cursor:
+            # The lock trigger lets `locked` be cleared only inside this window.
+            cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
+            Decision.objects.filter(item__meeting=meeting, locked=True).update(locked=False)
+            cursor.execute("SELECT set_config('referat.reopening', 'off', true)")
+        return meeting
+
+
+def _locked_decision(item: AgendaItem) -> Decision:
+    try:
+        return Decision.objects.select_for_update().get(item_id=item.pk)
+    except Decision.DoesNotExist:
+        raise DomainError(_("Punktet har ingen beslutning at godkende.")) from None
+
+
+# --- one entry point for the API and the pages ------------------------------------------------
+
+
+TRANSITION_ACTIONS = ("submit_for_review", "approve", "publish", "reopen")
+
+
+def meeting_transition(*, meeting: Meeting, by: User, action: str, reason: str = "") -> Meeting:
+    """Run the named transition of the meeting's minutes (see TRANSITION_ACTIONS)."""
+    if action == "submit_for_review":
+        return meeting_submit_for_review(meeting=meeting, by=by)
+    if action == "approve":
+        return meeting_approve(meeting=meeting, by=by)
+    if action == "publish":
+        return meeting_publish(meeting=meeting, by=by)
+    if action == "reopen":
+        return meeting_reopen(meeting=meeting, by=by, reason=reason)
+    raise DomainError(
+        _("Ukendt handling “%(action)s”. Mulige: %(actions)s.")
+        % {"action": action, "actions": ", ".join(TRANSITION_ACTIONS)}
+    )
+
+
+# --- after publishing -----------------------------------------------------------------------------
+
+
+def minutes_published(*, meeting: Meeting) -> None:
+    """Hand just-published minutes to the renderer of the council's public PDF, named in one
+    place (settings.PUBLIC_MINUTES_RENDERER). It runs inside the publish transaction and only
+    queues the work: the job is sent to the worker after commit, and rolled back with it."""
+    renderer: Callable[[Meeting], object] = import_string(settings.PUBLIC_MINUTES_RENDERER)
+    renderer(meeting)

@@ -1,0 +1,212 @@
+"""Every role × every path that can show a closed item: the closed content's bytes reach
+exactly the roles that may see it — the body's secretary and members, and superusers — and
+nobody else, on pages, JSON, downloads, budget tables and pools, and the PDFs' text.
+
+The scenario (tests/review_scenario.py) has a published meeting and a meeting under review,
+each with a closed item whose every field, attachment and review comment carries CLOSED_TOKEN.
+The token is ASCII, so no HTML or JSON escaping can hide it from the byte search.
+
+To cover a new path, add one line to PATHS:
+
+    ClosedPath("search snippets", lambda r: "/search/?q=LukketQx7"),
+    ClosedPath("API search", lambda r: "/api/search/?q=fratrædelse"),
+
+`shown_to` is the set of roles that must see the closed content on that path (default: the
+roles with access); every other role must not get a single byte of it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.http import HttpResponseBase
+
+from budget.models import Allocation
+from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS
+from tests.review_scenario import CLOSED_TOKEN, Review
+
+ALL_ROLES = [*ROLES, "anonymous"]
+CLOSED_ACCESS = frozenset(ROLES_WITH_CLOSED_ACCESS)
+# "Mine opgaver" lists only what awaits the user: a superuser outside the body has no tasks.
+BODY_MEMBERS = frozenset({"secretary", "director"})
+# The editor is the secretary's (and a superuser's); a director reads but does not edit.
+EDITORS = frozenset({"secretary", "superuser"})
+NOBODY: frozenset[str] = frozenset()
+TOKEN = CLOSED_TOKEN.encode()
+
+
+def body_bytes(response: HttpResponseBase) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+def pdf_text(response: HttpResponseBase) -> bytes:
+    """The text of a PDF response, as a reader of the PDF would get it (for PDF paths); a
+    refusal (HTML or JSON) is read as it is."""
+    import pdfplumber
+
+    raw = body_bytes(response)
+    if not raw.startswith(b"%PDF"):
+        return raw
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    return text.encode() + raw
+
+
+@dataclass(frozen=True)
+class ClosedPath:
+    name: str
+    url: Callable[[Review], str]
+    shown_to: frozenset[str] = CLOSED_ACCESS
+    method: str = "get"
+    data: Callable[[Review], dict[str, Any]] = field(default=lambda r: {})
+    read: Callable[[HttpResponseBase], bytes] = body_bytes
+
+
+def closed(meeting_of: Callable[[Review], Any]) -> Callable[[Review], int]:
+    return lambda r: r.item(meeting_of(r), 2).pk
+
+
+published_closed = closed(lambda r: r.published)
+review_closed = closed(lambda r: r.in_review)
+
+
+def pool_of(r: Review) -> int:
+    return Allocation.objects.get(item_id=published_closed(r)).pool_id
+
+
+def rendered_pdf(variant: str, then: str = "download") -> Callable[[Review], str]:
+    """Render the published minutes' PDF of this variant (WeasyPrint, in this process, as the
+    worker would) and give the URL of its download or status."""
+
+    def url(r: Review) -> str:
+        from meetings.pdf import services
+
+        job = services.pdf_request(
+            meeting=r.published, variant=variant, document="minutes", user=r.people.secretary
+        )
+        services.pdf_job_run(job_id=job.pk)
+        return f"/api/jobs/{job.pk}/download/" if then == "download" else f"/pdf-jobs/{job.pk}/"
+
+    return url
+
+
+PATHS = [
+    ClosedPath("meeting list", lambda r: "/", NOBODY),
+    ClosedPath("published meeting page", lambda r: f"/meetings/{r.published.pk}/"),
+    ClosedPath("meeting page under review", lambda r: f"/meetings/{r.in_review.pk}/"),
+    ClosedPath("case page", lambda r: "/cases/17-173/"),
+    ClosedPath(
+        "attachment download",
+        lambda r: f"/attachments/{r.item(r.published, 2).attachments.get().pk}/",
+    ),
+    ClosedPath("review page, published", lambda r: f"/meetings/{r.published.pk}/review/"),
+    ClosedPath("review page, under review", lambda r: f"/meetings/{r.in_review.pk}/review/"),
+    ClosedPath("item history page", lambda r: f"/items/{published_closed(r)}/history/"),
+    ClosedPath("meeting history page", lambda r: f"/meetings/{r.published.pk}/history/"),
+    ClosedPath("Mine opgaver", lambda r: "/tasks/", BODY_MEMBERS),
+    ClosedPath("item editor", lambda r: f"/items/{review_closed(r)}/edit/", EDITORS),
+    ClosedPath("API meeting list", lambda r: "/api/meetings/", NOBODY),
+    ClosedPath("API meeting", lambda r: f"/api/meetings/{r.published.pk}/"),
+    ClosedPath("API item", lambda r: f"/api/items/{published_closed(r)}/"),
+    ClosedPath("API item review", lambda r: f"/api/items/{review_closed(r)}/review/"),
+    ClosedPath("API item history", lambda r: f"/api/items/{published_closed(r)}/history/"),
+    ClosedPath("API Mine opgaver", lambda r: "/api/tasks/", BODY_MEMBERS),
+    # Searched by words of the closed content other than the token, which a search page
+    # would otherwise echo back in its search box.
+    ClosedPath("search page and snippets", lambda r: "/search/?q=fratrædelse"),
+    ClosedPath("search near miss", lambda r: "/search/?q=personalesagg"),
+    ClosedPath("search filtered by case", lambda r: "/api/search/?q=fratrædelse&case=17/173"),
+    ClosedPath("API search", lambda r: "/api/search/?q=fratrædelse"),
+    # Suggestions name a closed item only "Lukket", whoever asks: the case title is public.
+    ClosedPath("case suggestions", lambda r: "/cases/suggest/?q=17/17", NOBODY),
+    ClosedPath("item budget page", lambda r: f"/items/{published_closed(r)}/budget/"),
+    ClosedPath("API budget tables", lambda r: f"/api/items/{published_closed(r)}/budget-tables/"),
+    ClosedPath("API allocations", lambda r: f"/api/items/{published_closed(r)}/allocations/"),
+    ClosedPath("pool page", lambda r: f"/pools/{pool_of(r)}/"),
+    ClosedPath("API pool", lambda r: f"/api/pools/{pool_of(r)}/"),
+    ClosedPath("pool status page", lambda r: "/pools/status/direktionen/"),
+    ClosedPath("internal minutes PDF", rendered_pdf("internal"), read=pdf_text),
+    ClosedPath("public minutes PDF", rendered_pdf("public"), NOBODY, read=pdf_text),
+    ClosedPath("internal PDF job page", rendered_pdf("internal", then="status"), NOBODY),
+    ClosedPath(
+        "API approve",
+        lambda r: f"/api/items/{review_closed(r)}/approve/",
+        NOBODY,
+        method="post",
+    ),
+    ClosedPath(
+        "API request changes",
+        lambda r: f"/api/items/{review_closed(r)}/request-changes/",
+        NOBODY,
+        method="post",
+        data=lambda r: {"comment": "Tjek datoen"},
+    ),
+    ClosedPath(
+        "API meeting transition",
+        lambda r: f"/api/meetings/{r.in_review.pk}/transitions/",
+        NOBODY,
+        method="post",
+        data=lambda r: {"action": "reopen", "reason": "Rettelse"},
+    ),
+    ClosedPath(
+        "approve form",
+        lambda r: f"/items/{review_closed(r)}/approve/",
+        NOBODY,
+        method="post",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
+def test_closed_content_reaches_exactly_those_allowed(review: Review, path: ClosedPath) -> None:
+    url = path.url(review)
+    failures = []
+    for role in ALL_ROLES:
+        # Each role's request runs in a savepoint that is rolled back: a POST by one role does
+        # not change what the next role meets.
+        with transaction.atomic():
+            client = review.people.client_for(role)
+            send = getattr(client, path.method)
+            response = (
+                send(url, path.data(review), content_type="application/json")
+                if path.method == "post"
+                else send(url)
+            )
+            content = path.read(response)
+            transaction.set_rollback(True)
+        shown = TOKEN in content
+        if role in path.shown_to:
+            if response.status_code != 200:
+                failures.append(f"{role}: status {response.status_code}, expected 200")
+            elif not shown:
+                failures.append(f"{role}: the closed content is missing")
+        elif shown:
+            failures.append(f"{role}: SAW the closed content (status {response.status_code})")
+        elif response.status_code >= 500:
+            failures.append(f"{role}: server error {response.status_code}")
+        if shown and "no-store" not in response.get("Cache-Control", ""):
+            failures.append(f"{role}: closed content sent without Cache-Control: no-store")
+    assert not failures, f"{path.name} ({url}):\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_the_matrix_covers_every_role_and_both_answers(review: Review) -> None:
+    """The matrix is only worth something if its paths really carry the closed content."""
+    assert set(ALL_ROLES) == {
+        "secretary",
+        "director",
+        "staff",
+        "outsider",
+        "superuser",
+        "anonymous",
+    }
+    assert sum(1 for p in PATHS if p.shown_to) >= 10
+    assert sum(1 for p in PATHS if "secretary" in p.shown_to) >= 10
