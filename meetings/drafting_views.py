@@ -107,6 +107,15 @@ def _memberships(body: Body | None) -> list[Membership]:
     )
 
 
+def _chosen_body(bodies: Any, raw: str | None) -> Body | None:
+    """The body a form names by id, if it is one of these; a tampered value names none."""
+    try:
+        pk = int(raw or "")
+    except ValueError:
+        return None
+    return bodies.filter(pk=pk).first()
+
+
 def _member_rows(memberships: list[Membership], chosen: dict[int, str]) -> list[dict[str, Any]]:
     return [
         {
@@ -124,7 +133,7 @@ def _meeting_form_page(
 ) -> HttpResponse:
     if request.method == "POST":
         form = MeetingForm(request.POST, bodies=bodies)
-        body = form.fields["body"].queryset.filter(pk=request.POST.get("body") or 0).first()  # type: ignore[attr-defined]
+        body = _chosen_body(bodies, request.POST.get("body"))
         memberships = _memberships(body)
         attendees, chosen = members_from_post(request.POST, memberships)
         if form.is_valid():
@@ -180,7 +189,7 @@ def _meeting_form_page(
                 for m in memberships
             }
         else:
-            slug = request.GET.get("body", "")
+            slug = request.GET.get("body", "").replace("\x00", "")
             body = bodies.filter(slug=slug).first() if slug else None
             if body is None and bodies.count() == 1:
                 body = bodies.first()
@@ -223,7 +232,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_participants(request: HttpRequest) -> HttpResponse:
     """The member list of the chosen body, when the body select changes (htmx)."""
-    body = bodies_editable_by(request.user).filter(pk=request.GET.get("body") or 0).first()
+    body = _chosen_body(bodies_editable_by(request.user), request.GET.get("body"))
     return render(
         request,
         "meetings/partials/participants.html",

@@ -174,12 +174,24 @@ def _case_for(number: str | None, title: str) -> Case | None:
 # --- Meetings --------------------------------------------------------------------------------
 
 
+# The years a meeting date may have: legacy minutes go back decades, none before 1900.
+MEETING_YEARS = (1900, 2100)
+
+
 def _clean_meeting_fields(*, starts_at: dt.datetime | None, location: str) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     if starts_at is None:
         errors["starts_at"] = [_("Angiv mødedato og tidspunkt.")]
-    elif timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at)
+    else:
+        if timezone.is_naive(starts_at):
+            starts_at = timezone.make_aware(starts_at)
+        # A typo such as year 1 or 9999 would be stored, and year 1 in Copenhagen is before
+        # year 1 in UTC, which PostgreSQL stores but no page can read back.
+        if not MEETING_YEARS[0] <= starts_at.year <= MEETING_YEARS[1]:
+            errors["starts_at"] = [
+                _("Mødedatoen skal ligge mellem år %(first)s og %(last)s.")
+                % {"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]}
+            ]
     if len(location) > 200:
         errors["location"] = [_("Mødestedet må højst være 200 tegn.")]
     if errors:

@@ -108,6 +108,43 @@ class TestNewMeeting:
         assert 'value="Teams"' in page and "René" in page
         assert not Meeting.objects.exists()
 
+    def test_a_meeting_in_year_1_is_refused_and_the_meeting_list_still_opens(
+        self, people: People
+    ) -> None:
+        client = people.client_for("secretary")
+        response = client.post(
+            "/meetings/new/",
+            {"body": people.body.pk, "starts_at": "0001-01-01T00:00", "location": "Teams"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Mødedatoen skal ligge mellem år 1900 og 2100." in page
+        assert 'value="Teams"' in page
+        assert not Meeting.objects.exists()
+        assert client.get("/").status_code == 200
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            ("abc", "Vælg et organ, du er sekretær for."),
+            ("1.5", "Vælg et organ, du er sekretær for."),
+            ("\x00", "Null-tegn er ikke tilladte."),
+        ],
+    )
+    def test_a_tampered_body_is_a_danish_field_error_not_a_server_error(
+        self, people: People, value: str, message: str
+    ) -> None:
+        client = people.client_for("secretary")
+        response = client.post(
+            "/meetings/new/",
+            {"body": value, "starts_at": "2018-04-23T12:30", "location": "Teams"},
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert client.get("/meetings/new/participants/", {"body": value}).status_code == 200
+        assert client.get("/meetings/new/", {"body": value}).status_code == 200
+        assert not Meeting.objects.exists()
+
     def test_editing_a_meeting_moves_it_and_changes_the_participants(
         self, people: People, draft: Meeting
     ) -> None:

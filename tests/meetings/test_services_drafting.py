@@ -85,6 +85,21 @@ class TestMeetingCreate:
             services.meeting_create(actor=people.secretary, body=people.body, starts_at=None)
         assert info.value.message_dict["starts_at"] == ["Angiv mødedato og tidspunkt."]
 
+    @pytest.mark.parametrize("year", [1, 1899, 2101, 9999])
+    def test_a_date_outside_1900_to_2100_is_a_field_error_and_saves_nothing(
+        self, people: People, year: int
+    ) -> None:
+        with pytest.raises(ValidationError) as info:
+            services.meeting_create(
+                actor=people.secretary,
+                body=people.body,
+                starts_at=timezone.make_aware(dt.datetime(year, 1, 1, 0, 0)),
+            )
+        assert info.value.message_dict["starts_at"] == [
+            "Mødedatoen skal ligge mellem år 1900 og 2100."
+        ]
+        assert not Meeting.objects.exists()
+
 
 @pytest.mark.django_db
 class TestItemCreate:
