@@ -7,6 +7,7 @@ content must have started from `AgendaItem.objects.visible_to(user)` / `listed_f
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -199,6 +200,16 @@ def html_to_lines(html: str) -> list[str]:
     return [line for line in lines if line]
 
 
+def _danish_date(iso: str | None) -> str:
+    """The content keeps dates in ISO (it is hashed); people read them as the minutes do."""
+    if not iso:
+        return ""
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
+    except ValueError:
+        return iso
+
+
 def content_lines(content: dict[str, Any]) -> list[str]:
     """The content as the lines a reviewer reads, section by section."""
     lines = [
@@ -228,7 +239,7 @@ def content_lines(content: dict[str, Any]) -> list[str]:
     if decision:
         outcome = dict(Decision.Outcome.choices).get(decision.get("outcome", ""), "")
         heading = _("Beslutning")
-        details = ", ".join(str(p) for p in (outcome, decision.get("decided_on", "")) if p)
+        details = ", ".join(str(p) for p in (outcome, _danish_date(decision.get("decided_on"))) if p)
         lines.append(f"[{heading}{' – ' + details if details else ''}]")
         lines.extend(html_to_lines(decision.get("text", "")))
     section(_("Sagsfremstilling"), content.get("presentation", ""))

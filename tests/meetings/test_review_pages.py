@@ -98,6 +98,8 @@ class TestTheReviewPage:
             .content.decode()
         )
         assert "Ændret siden du sidst så punktet" in page
+        decided_on = review.in_review.starts_at.date().strftime("%d-%m-%Y")
+        assert f"[Beslutning – Godkendt, {decided_on}]" in page  # the date as the minutes write it
         assert 'class="diff-removed">− Beslutning LukketQx7: fratrædelsen godkendes.' in page
         assert (
             'class="diff-added">+ Beslutning LukketQx7: fratrædelsen godkendes pr. 1-8-2018.'
