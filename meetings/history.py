@@ -17,11 +17,13 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import (
     HISTORY_UNTRACKED_FIELDS,
     AgendaItem,
+    Body,
     Case,
     Decision,
     DecisionApproval,
@@ -107,8 +109,10 @@ def _plain(value: Any, name: str, tracked: type[models.Model], names: dict[str, 
         return "\n".join(html_to_lines(str(value)))
     if name == "text_hash":
         return f"{str(value)[:12]}…"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d-%m-%Y kl. %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
     return str(value)
 
 
@@ -134,6 +138,7 @@ def _entries(
     """Turn event rows into entries, each compared with the previous event of its object."""
     user_ids: set[int] = set()
     case_ids: set[int] = set()
+    body_ids: set[int] = set()
     for _tracked, rows in events:
         for row in rows:
             context = row.pgh_context.metadata if row.pgh_context_id else {}
@@ -144,6 +149,8 @@ def _entries(
                     user_ids.add(getattr(row, attr))
             if getattr(row, "case_id", None):
                 case_ids.add(row.case_id)
+            if getattr(row, "body_id", None):
+                body_ids.add(row.body_id)
     user_model = get_user_model()
     users = {
         u.pk: (u.get_full_name() or u.get_username())
@@ -152,6 +159,7 @@ def _entries(
     names: dict[str, dict] = {
         user_model._meta.label: users,
         Case._meta.label: dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "number")),
+        Body._meta.label: dict(Body.objects.filter(pk__in=body_ids).values_list("pk", "name")),
     }
 
     entries: list[HistoryEntry] = []

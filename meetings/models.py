@@ -113,7 +113,9 @@ class Meeting(models.Model):
         # Approved or published minutes opened again for a correction (meetings/workflow.py).
         REOPENED = "genåbnet", _("Genåbnet")
 
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("organ")
+    )
     starts_at = models.DateTimeField(_("mødedato"))
     location = models.CharField(_("mødested"), max_length=200, blank=True)
     status = models.CharField(
@@ -164,6 +166,7 @@ class Attendance(models.Model):
         null=True,
         blank=True,
         related_name="attendances",
+        verbose_name=_("bruger"),
     )
     role = models.CharField(_("rolle"), max_length=50, blank=True)
     present = models.BooleanField(_("til stede"), default=True)

@@ -148,6 +148,21 @@ class TestEveryKindOfChangeIsRecorded:
 
 
 class TestTheHistoryPage:
+    def test_the_meetings_history_names_the_body_and_gives_danish_local_times(
+        self, review: Review
+    ) -> None:
+        page = (
+            review.people.client_for("secretary")
+            .get(f"/meetings/{review.draft.pk}/history/")
+            .content.decode()
+        )
+        created = page[page.index("Møde</strong> oprettet") :]
+        assert '<th scope="row">Organ</th>' in created
+        assert '<td class="after">Direktionen</td>' in created
+        assert "25-06-2018 kl. 12:30" in created  # Copenhagen time, as it was typed
+        assert "+00:00" not in page and "2018-06-25" not in page
+        assert '<th scope="row">Bruger</th>' in page and ">User<" not in page
+
     def test_it_shows_who_changed_what_before_and_after(self, review: Review) -> None:
         item = review.item(review.draft, 1)
         client = review.people.client_for("secretary")
