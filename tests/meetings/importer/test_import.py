@@ -204,6 +204,16 @@ class TestBadFiles:
         assert "meetings/0/items/0/case_number" in report.error
         assert Meeting.objects.count() == 0
 
+    @pytest.mark.parametrize("starts_at", ["0001-01-01T00:00:00+02:00", "9999-12-31T10:00:00Z"])
+    def test_json_with_a_meeting_outside_1900_to_2100_is_refused(self, starts_at: str) -> None:
+        # Year 1 at +02:00 is year 0 in UTC: PostgreSQL stores it, and no page can read it.
+        meeting = {"body": "Direktionen", "starts_at": starts_at, "items": []}
+        data = {"format": "referat/1", "meetings": [meeting]}
+        report = import_file("x.json", json.dumps(data).encode())
+        assert not report.ok
+        assert "meetings/0/starts_at" in report.error
+        assert Meeting.objects.count() == 0
+
     def test_an_unknown_file_type_is_refused(self) -> None:
         report = import_file("referat.docx", b"PK\x03\x04")
         assert not report.ok and ".txt" in report.error
