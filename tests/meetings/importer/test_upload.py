@@ -69,6 +69,17 @@ class TestImportPage:
         response = people.client_for("secretary").post("/import/", {})
         assert "Vælg mindst én fil." in response.content.decode()
 
+    def test_the_recent_imports_count_their_files_in_danish(self, people: People) -> None:
+        client = people.client_for("secretary")
+        client.post("/import/", {"uploads": [_upload("direktionen-2017-03-20.txt")]})
+        client.post(
+            "/import/",
+            {"uploads": [_upload("direktionen-2017-03-20.txt"), _upload("noter.txt", b"hej")]},
+        )
+        page = client.get("/import/").content.decode()
+        assert "– 1 fil," in page and "– 2 filer," in page
+        assert "1 filer" not in page
+
     def test_one_user_cannot_see_anothers_import(self, people: People) -> None:
         client = people.client_for("secretary")
         response = client.post("/import/", {"uploads": [_upload("direktionen-2017-03-20.txt")]})
