@@ -332,6 +332,23 @@ class TestItemEditor:
         assert item.decision.text == '<p>Godkendt.<a rel="noopener noreferrer">x</a></p>'
         assert item.recommendation.clauses.count() == 2
 
+    def test_a_save_over_the_size_limit_is_refused_in_danish_and_saves_nothing(
+        self, people: People, draft: Meeting, settings
+    ) -> None:
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+        item = AgendaItemFactory(meeting=draft, presentation="<p>Kort.</p>")
+        response = people.client_for("secretary").post(
+            f"/items/{item.pk}/autosave/",
+            editor_post(item, presentation="<p>" + "lang tekst " * 2_000 + "</p>"),
+            **HTMX,
+        )
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "Det sendte kunne ikke modtages" in page and "intet er gemt" in page
+        assert "Bad Request" not in page
+        item.refresh_from_db()
+        assert item.presentation == "<p>Kort.</p>"
+
     def test_a_stale_autosave_shows_both_texts(self, people: People, draft: Meeting) -> None:
         item = AgendaItemFactory(meeting=draft, background="<p>Fælles start</p>")
         client = people.client_for("secretary")
