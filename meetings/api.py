@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from meetings.exchange import item_to_exchange, meeting_to_exchange
 from meetings.importer.load import STATUS_FROM_MODEL
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
+from referat.views import not_found_message
 
 CLOSED_TITLE = "Lukket"
 
@@ -279,6 +281,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoPermissionDenied):
         message = str(exc) or _("Du har ikke adgang til at gøre dette.")
         return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(
+            not_found_message(exc) or _("Findes ikke, eller du har ikke adgang til det.")
+        )
     if isinstance(exc, exceptions.ParseError):
         exc = exceptions.ParseError(_("Forespørgslen kunne ikke læses: send gyldig JSON."))
     return drf_exception_handler(exc, context)

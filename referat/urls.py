@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("meetings.pdf.urls")),
     path("", include("meetings.urls")),
 ]
+
+handler404 = "referat.views.page_not_found"
