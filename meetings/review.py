@@ -239,7 +239,9 @@ def content_lines(content: dict[str, Any]) -> list[str]:
     if decision:
         outcome = dict(Decision.Outcome.choices).get(decision.get("outcome", ""), "")
         heading = _("Beslutning")
-        details = ", ".join(str(p) for p in (outcome, _danish_date(decision.get("decided_on"))) if p)
+        details = ", ".join(
+            str(p) for p in (outcome, _danish_date(decision.get("decided_on"))) if p
+        )
         lines.append(f"[{heading}{' – ' + details if details else ''}]")
         lines.extend(html_to_lines(decision.get("text", "")))
     section(_("Sagsfremstilling"), content.get("presentation", ""))

@@ -75,3 +75,38 @@ class TestLanguageOfPages:
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
         response = client.get("/")
         assert response["Content-Language"] == "en"
+
+
+class TestDockerCompose:
+    """docker-compose.yml runs what the settings expect, under the names they read."""
+
+    def _compose(self) -> dict:
+        import yaml  # drf-spectacular's dependency
+
+        return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+    def test_web_migrates_then_serves_and_a_worker_and_one_beat_run_beside_it(self) -> None:
+        services = self._compose()["services"]
+        assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+        web = services["web"]["command"]
+        assert web.index("manage.py migrate") < web.index("gunicorn")
+        assert "worker" in services["worker"]["command"]
+        assert "beat" in services["beat"]["command"]
+
+    def test_every_variable_it_sets_is_read_by_the_settings_and_mail_is_complete(self) -> None:
+        settings_source = "".join(
+            p.read_text() for p in (ROOT / "referat" / "settings").glob("*.py")
+        )
+        for name, service in self._compose()["services"].items():
+            if name in {"db", "redis"}:
+                continue
+            env = service["environment"]
+            assert env["DJANGO_SETTINGS_MODULE"] == "referat.settings.production"
+            for variable in set(env) - {"DJANGO_SETTINGS_MODULE"}:
+                assert f'"{variable}"' in settings_source, variable
+            mail = {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"}
+            assert mail <= set(env), mail - set(env)
+
+    def test_the_image_leaves_the_hosts_packages_and_files_out(self) -> None:
+        ignored = (ROOT / ".dockerignore").read_text().split()
+        assert {".venv", "node_modules", "media", ".git"} <= set(ignored)
