@@ -70,6 +70,13 @@ class TestLanguageOfPages:
         page = client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
         assert "Mandag d. 23. april 2018 kl. 12:30" in page.content.decode()
 
+    def test_the_language_choice_names_each_language_in_itself(self, client, people) -> None:
+        client.force_login(people.staff)
+        page = client.get("/").content.decode()
+        assert '<option value="da" lang="da" selected>Dansk</option>' in page
+        assert '<option value="en" lang="en">English</option>' in page
+        assert "engelsk" not in page
+
     def test_a_user_who_chooses_english_gets_it(self, client, people) -> None:
         client.force_login(people.staff)
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
