@@ -159,7 +159,8 @@ class MeetingCreateSerializer(serializers.Serializer):
         error_messages=_messages(
             invalid=gettext_lazy(
                 "Mødedatoen skal være dato og tid i ISO 8601, f.eks. 2018-04-23T12:30:00+02:00."
-            )
+            ),
+            overflow=gettext_lazy("Mødedatoen skal ligge mellem år 1900 og 2100."),
         )
     )
     location = serializers.CharField(

@@ -91,6 +91,25 @@ class TestMeetingsApi:
         assert data["participants"] == [{"name": "Lars Holte", "role": "medlem", "present": True}]
         assert response["Location"] == f"/api/meetings/{meeting.pk}/"
 
+    @pytest.mark.parametrize(
+        ("starts_at", "message"),
+        [
+            ("0001-01-01T00:00:00+02:00", "Mødedatoen skal ligge mellem år 1900 og 2100."),
+            ("1800-01-01T10:00:00+01:00", "Mødedatoen skal ligge mellem år 1900 og 2100."),
+        ],
+    )
+    def test_an_impossible_date_is_a_danish_field_error(
+        self, people: People, starts_at: str, message: str
+    ) -> None:
+        response = post_json(
+            people.client_for("secretary"),
+            "/api/meetings/",
+            {"body": "Direktionen", "starts_at": starts_at},
+        )
+        assert response.status_code == 400
+        assert message in response.json()["starts_at"][0]
+        assert not Meeting.objects.exists()
+
     def test_a_body_by_slug_works_too_with_a_token(self, people: People) -> None:
         token = Token.objects.create(user=people.secretary)
         response = Client().post(
