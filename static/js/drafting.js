@@ -53,9 +53,21 @@
         b.setAttribute("aria-label", danish);
       }
     });
+    // The table dialog's Yes/No choice is not passed through gettext, and its options carry
+    // no value: keep the English value the editor reads, and show the Danish word.
+    Array.prototype.forEach.call(wrapper.querySelectorAll("dialog option"), function (option) {
+      var word = { "Yes": "Ja", "No": "Nej" }[option.textContent];
+      if (word && !option.hasAttribute("value")) {
+        option.setAttribute("value", option.textContent);
+        option.textContent = word;
+      }
+    });
     Array.prototype.forEach.call(wrapper.querySelectorAll(".prose-menubar__option *"), function (el) {
-      if (el.children.length === 0 && TOOLBAR_DA[el.textContent.trim()]) {
-        el.textContent = TOOLBAR_DA[el.textContent.trim()];
+      // The options say "Heading 2" and "Paragraph" where the buttons' titles are lower case.
+      var text = el.textContent.trim();
+      var danish = TOOLBAR_DA[text] || TOOLBAR_DA[text.toLowerCase()];
+      if (el.children.length === 0 && danish) {
+        el.textContent = danish;
       }
     });
   }

@@ -153,6 +153,28 @@ class TestTheSecretarysDay:
         assert titles == ["Tredje", "Første", "Anden"]
 
 
+class TestTheEditorInDanish:
+    def test_a_table_with_a_header_row_is_inserted_through_a_danish_dialog(
+        self, page: Page, live_server, people: People, draft: Meeting
+    ) -> None:
+        item = AgendaItemFactory(meeting=draft, title="Udbud")
+        log_in(page, live_server, people.secretary)
+        page.goto(live_server.url + f"/items/{item.pk}/edit/")
+        editor = decision_editor(page)
+        editor.click()
+        page.get_by_role("toolbar", name="Formatering").nth(1).get_by_role(
+            "button", name="Tabel", exact=True
+        ).click()
+        dialog = page.locator("dialog[open]")
+        expect(dialog.get_by_role("heading")).to_have_text("Tabelindstillinger")
+        header_row = dialog.get_by_label("Med overskriftsrække")
+        assert header_row.locator("option").all_text_contents() == ["Ja", "Nej"]
+        header_row.select_option(label="Ja")
+        dialog.get_by_role("button", name="Indsæt tabel").click()
+        expect(editor.locator("table th")).not_to_have_count(0)
+        wait_until_saved(page)
+
+
 class TestAttachments:
     def test_a_pdf_is_attached_and_a_disguised_file_refused(
         self, page: Page, live_server, people: People, draft: Meeting, tmp_path: Path
@@ -321,4 +343,10 @@ class TestAccessibility:
             toolbar = page.get_by_role("toolbar", name="Formatering").first
             for name in ("Fed", "Kursiv", "Punktopstilling", "Nummereret liste", "Tabel"):
                 expect(toolbar.get_by_role("button", name=name, exact=True)).to_have_count(1)
+            options = toolbar.locator(".prose-menubar__option").all_text_contents()
+            assert options == ["Overskrift 2", "Overskrift 3", "Overskrift 4", "Brødtekst"]
+            arrow = toolbar.locator(".prose-menubar__selected").evaluate(
+                "e => getComputedStyle(e, '::after').content"
+            )
+            assert arrow == '"▾"'  # a character the usual fonts have
         assert serious_violations(page) == []
