@@ -83,18 +83,26 @@ def main() -> None:
     assert all(r.ok and r.unchanged for r in again)
     again_count = AgendaItem.objects.filter(meeting__body__name=BODY).count()
 
+    clean()
     start = time.perf_counter()
-    one_by_one = import_files(files[:60], batch_files=1)
+    import_files(files, parallel=False)
+    serial_s = time.perf_counter() - start
+
+    clean()
+    start = time.perf_counter()
+    single = import_files(files[:60], batch_files=1, parallel=False)
     single_s = time.perf_counter() - start
-    single_items = sum(r.items for r in one_by_one)
+    single_items = sum(r.items for r in single)
 
     clean()
     Body.objects.filter(name=BODY).delete()
 
+    print(f"meetings: {len(files)}, items: {items}")
+    print(f"stored: {stored}; after an unchanged re-import: {again_count}")
+    print(f"parse only:                     {parse_s:6.2f} s {items / parse_s:7.0f} items/s")
+    print(f"import (parsing alongside):     {total_s:6.2f} s {items / total_s:7.0f} items/s")
+    print(f"import (parse, then write):     {serial_s:6.2f} s {items / serial_s:7.0f} items/s")
+    print(f"re-import, unchanged:           {again_s:6.2f} s {items / again_s:7.0f} items/s")
     print(
-        f"meetings: {len(files)}, items: {items} (stored {stored}, after re-import {again_count})"
+        f"60 files, one transaction each: {single_s:6.2f} s {single_items / single_s:7.0f} items/s"
     )
-    print(f"parse only:               {parse_s:7.2f} s  {items / parse_s:9.0f} items/s")
-    print(f"import (parse + write):   {total_s:7.2f} s  {items / total_s:9.0f} items/s")
-    print(f"re-import, unchanged:     {again_s:7.2f} s  {items / again_s:9.0f} items/s")
-    print(f"60 files written singly:  {single_s:7.2f} s  {single_items / single_s:9.0f} items/s")

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from budget.exchange import ExchangeError as BudgetExchangeError
 from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from budget.exchange import validate_exchange as validate_budget_tables
+from meetings.bulk import reserve_ids
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -257,7 +258,7 @@ def save_exchange_meetings(
     # everything that belongs to them: the database then builds each item's search document
     # once, from complete content, instead of once per table (foreign keys are checked at
     # commit, so the order is free).
-    item_ids = _reserve_ids(AgendaItem, len(pairs))
+    item_ids = reserve_ids(AgendaItem, len(pairs))
     items = [
         AgendaItem(
             pk=item_id,
@@ -330,19 +331,6 @@ class _Prepared:
     status: str
     imported_from: str
     checksum: str
-
-
-def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """`count` fresh primary keys from the table's own sequence, in one statement."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _prepare(entry: MeetingEntry, allowed_bodies: set[str] | None) -> _Prepared:

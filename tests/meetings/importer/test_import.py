@@ -341,3 +341,18 @@ class TestDemoData:
         assert set(User.objects.values_list("username", flat=True)) >= {
             "sekretaer", "direktoer", "medarbejder"
         }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+class TestParsingAlongside:
+    def test_many_files_parsed_in_a_second_process_import_like_one_by_one(self) -> None:
+        files = [(f"{n}-{s}.txt", _sample(s)) for n, s in enumerate(sorted(EXPECTED))]
+        files.append(("ikke-referat.txt", b"Bare en huskeseddel"))
+        try:
+            reports = import_files(files, parallel=True, batch_files=1)
+            assert [r.ok for r in reports] == [True, True, False]
+            assert reports[2].line == 1
+            assert AgendaItem.objects.count() == sum(len(e["items"]) for e in EXPECTED.values())
+            assert [r.name for r in reports] == [name for name, _ in files]
+        finally:
+            remove_all_meetings()
