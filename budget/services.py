@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -45,6 +45,7 @@ from budget.tables import (
     compute,
     table_data_from_grid,
 )
+from meetings.bulk import copy_rows, reserve_ids
 from meetings.locks import item_is_locked
 from meetings.models import AgendaItem, Body, bodies_editable_by
 from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
@@ -120,48 +121,45 @@ def _write_rows(table: BudgetTable, data: TableData) -> None:
 
 
 def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
-    """Insert the columns, rows and cells of stored tables that have none, in three inserts.
+    """Insert the columns, rows and cells of stored tables that have none, with three COPYs.
 
     A stated total that agrees with the computed one is dropped: the computed total is the one
     truth, and only a disagreement is worth keeping."""
-    columns = BudgetColumn.objects.bulk_create(
-        BudgetColumn(table=table, position=i, label=label)
-        for table, data in tables
-        for i, label in enumerate(data.columns)
-    )
-    rows = BudgetRow.objects.bulk_create(
-        BudgetRow(
-            table=table,
-            position=i,
-            kind=row.kind,
-            ref=row.ref,
-            text=row.text,
-            subtract=row.subtract,
-        )
-        for table, data in tables
-        for i, row in enumerate(data.rows)
-    )
-    cells = []
+    column_ids = reserve_ids(BudgetColumn, sum(len(data.columns) for _t, data in tables))
+    row_ids = reserve_ids(BudgetRow, sum(len(data.rows) for _t, data in tables))
+    columns: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []
+    cells: list[tuple[Any, ...]] = []
     column_at, row_at = 0, 0
-    for _table, data in tables:
-        table_columns = columns[column_at : column_at + len(data.columns)]
-        table_rows = rows[row_at : row_at + len(data.rows)]
+    for table, data in tables:
+        table_columns = column_ids[column_at : column_at + len(data.columns)]
+        table_rows = row_ids[row_at : row_at + len(data.rows)]
         column_at += len(data.columns)
         row_at += len(data.rows)
+        columns.extend(
+            (pk, table.pk, i, label)
+            for i, (pk, label) in enumerate(zip(table_columns, data.columns, strict=True))
+        )
+        rows.extend(
+            (pk, table.pk, i, row.kind, row.ref, row.text, row.subtract)
+            for i, (pk, row) in enumerate(zip(table_rows, data.rows, strict=True))
+        )
         computed = compute(data)
-        for row, stored, result in zip(data.rows, table_rows, computed.rows, strict=True):
-            for c, column in enumerate(table_columns):
+        for row, row_id, result in zip(data.rows, table_rows, computed.rows, strict=True):
+            for c, column_id in enumerate(table_columns):
                 if row.kind in SUMMING_KINDS:
                     stated = result.cells[c].stated
                     if stated is not None:
-                        cells.append(BudgetCell(row=stored, column=column, stated=stated))
+                        cells.append((row_id, column_id, None, False, stated))
                     continue
                 value = row.values[c] if c < len(row.values) else None
                 if value is UNKNOWN:
-                    cells.append(BudgetCell(row=stored, column=column, unknown=True))
+                    cells.append((row_id, column_id, None, True, None))
                 elif isinstance(value, Decimal):
-                    cells.append(BudgetCell(row=stored, column=column, value=value))
-    BudgetCell.objects.bulk_create(cells)
+                    cells.append((row_id, column_id, value, False, None))
+    copy_rows(BudgetColumn, ["id", "table_id", "position", "label"], columns)
+    copy_rows(BudgetRow, ["id", "table_id", "position", "kind", "ref", "text", "subtract"], rows)
+    copy_rows(BudgetCell, ["row_id", "column_id", "value", "unknown", "stated"], cells)
 
 
 def budget_tables_store_new(items: list[tuple[AgendaItem, list[TableData]]]) -> None:

@@ -3,6 +3,7 @@ of staff, and — unless asked not to — the sample minutes."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,13 +58,17 @@ def _load_minutes(body: Body) -> list[str]:
     """Import the sample minutes shipped in meetings/demo_minutes/ (idempotent by design)."""
     from meetings.importer.service import import_file
 
-    # Demo minutes approved in an earlier session are locked; only a reopen lets the import
-    # replace their content.
+    # Imported minutes are approved and locked. The same file again changes nothing; a demo
+    # file that has changed since it was loaded is let in the way a secretary would: by
+    # reopening those minutes first.
     secretary = get_user_model().objects.get(username="sekretaer")
-    for meeting in Meeting.objects.filter(
-        body=body, items__decision__locked=True, imported_from__in=_sample_names()
-    ).distinct():
-        meeting_reopen(meeting=meeting, by=secretary, reason="Demodata indlæses igen")
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        stale = Meeting.objects.filter(
+            body=body, imported_from=path.name, items__decision__locked=True
+        ).exclude(source_checksum=checksum)
+        for meeting in stale.distinct():
+            meeting_reopen(meeting=meeting, by=secretary, reason="Demodata indlæses igen")
     loaded: list[str] = []
     for path in sorted(SAMPLE_DIR.glob("*.txt")):
         report = import_file(path.name, path.read_bytes())

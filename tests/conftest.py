@@ -133,3 +133,29 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}
+
+
+def remove_all_meetings() -> None:
+    """Empty the meetings past the approval lock, as the database's owner could; for tests
+    that export, wipe and import again. Imported minutes come with locked decisions."""
+    from django.db import connection, transaction
+
+    from meetings.models import Case, Decision, Meeting
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
+        Decision.objects.update(locked=False)
+        Meeting.objects.all().delete()
+        Case.objects.all().delete()
+
+
+def unlock_decisions(meeting: object) -> None:
+    """Unlock a meeting's approved decisions the way meeting_reopen does, without the
+    workflow around it: for tests about what a change of content does downstream."""
+    from django.db import connection, transaction
+
+    from meetings.models import Decision
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
+        Decision.objects.filter(item__meeting=meeting).update(locked=False)

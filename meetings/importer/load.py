@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from budget.exchange import ExchangeError as BudgetExchangeError
 from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from budget.exchange import validate_exchange as validate_budget_tables
+from meetings.bulk import reserve_ids
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -49,6 +50,8 @@ STATUS_TO_MODEL = {
     "reopened": Meeting.Status.REOPENED,
 }
 STATUS_FROM_MODEL = {value: key for key, value in STATUS_TO_MODEL.items()}
+# Minutes imported in these states come with their decisions approved (and so locked).
+APPROVED_STATUSES = {Meeting.Status.APPROVED, Meeting.Status.PUBLISHED}
 
 
 class ExchangeError(ValueError):
@@ -61,6 +64,7 @@ class SavedMeeting:
     created: bool
     items: int
     warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False
 
 
 @cache
@@ -146,6 +150,15 @@ def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
     return {c.number: c for c in cases}
 
 
+@dataclass
+class MeetingEntry:
+    """One meeting to write: its exchange-format dict and the file it came from."""
+
+    data: dict[str, Any]
+    source_name: str = ""
+    checksum: str = ""
+
+
 @transaction.atomic
 def save_exchange_meeting(
     data: dict[str, Any],
@@ -154,88 +167,117 @@ def save_exchange_meeting(
     checksum: str = "",
     allowed_bodies: set[str] | None = None,
 ) -> SavedMeeting:
-    """Create or replace one meeting from its exchange-format dict (already schema-valid).
+    """Create or replace one meeting from its exchange-format dict (already schema-valid)."""
+    return save_exchange_meetings(
+        [MeetingEntry(data, source_name, checksum)], allowed_bodies=allowed_bodies
+    )[0]
+
+
+@transaction.atomic
+def save_exchange_meetings(
+    entries: list[MeetingEntry], *, allowed_bodies: set[str] | None = None
+) -> list[SavedMeeting]:
+    """Create or replace meetings from exchange-format dicts (already schema-valid), all in
+    one transaction and a fixed number of statements however many meetings there are.
 
     Idempotent: a meeting is its body and start time, so importing the same minutes twice
-    leaves one meeting whose content is the last import's. Runs in one transaction: on any
-    error nothing of this meeting is written. With `allowed_bodies` (names, case-insensitive)
-    a meeting of any other body is refused: a secretary imports only her own bodies' minutes.
+    leaves one meeting; the same source file again (same checksum) changes nothing at all.
+    Imported approved or published minutes come in with their decisions approved and locked;
+    changed minutes whose decisions are locked are refused until they are reopened. With
+    `allowed_bodies` (names, casefolded) a meeting of any other body is refused. On any error
+    nothing is written and ExchangeError (Danish) is raised.
     """
-    if allowed_bodies is not None and data["body"].strip().casefold() not in allowed_bodies:
-        raise ExchangeError(
-            f"Du kan kun importere referater for de organer, du er sekretær for "
-            f"(filen er fra {data['body']})."
+    prepared = [_prepare(entry, allowed_bodies) for entry in entries]
+    bodies = {name: body_for_name(name) for name in {p.body_name for p in prepared}}
+    keys = [(bodies[p.body_name].pk, p.starts_at) for p in prepared]
+    if len(set(keys)) != len(keys):
+        raise ExchangeError("Det samme møde optræder to gange i importen.")
+
+    existing = {
+        (m.body_id, m.starts_at): m
+        for m in Meeting.objects.filter(
+            body_id__in={k[0] for k in keys}, starts_at__in={k[1] for k in keys}
         )
-    body = body_for_name(data["body"])
-    starts_at = parse_starts_at(data["starts_at"])
-    source = data.get("source") or {}
-    status = STATUS_TO_MODEL[data.get("status", "published")]
-    meeting, created = _upsert_meeting(
-        body=body,
-        starts_at=starts_at,
-        location=data.get("location", "")[:200],
-        status=status,
-        # A file in the exchange format keeps the provenance it carries (round trips are
-        # identical); otherwise the file being imported is the source.
-        imported_from=(source.get("name") or source_name)[:500],
-        source_checksum=source.get("checksum") or checksum,
+    }
+    locked = set(
+        Decision.objects.filter(
+            locked=True, item__meeting__in=[m.pk for m in existing.values()]
+        ).values_list("item__meeting_id", flat=True)
     )
-    if not created:
-        if Decision.objects.filter(item__meeting=meeting, locked=True).exists():
-            local = timezone.localtime(starts_at)
-            raise ExchangeError(
-                f"Referatet af {body.name} {local:%d-%m-%Y} er godkendt og låst og kan ikke "
-                f"importeres igen. Sekretæren skal først genåbne det med en begrundelse."
+    results: list[SavedMeeting | None] = [None] * len(prepared)
+    to_write: list[tuple[int, _Prepared]] = []
+    for index, (p, key) in enumerate(zip(prepared, keys, strict=True)):
+        old = existing.get(key)
+        if old is not None and old.source_checksum and old.source_checksum == p.checksum:
+            # The very same minutes again: nothing to do, and nothing approved is touched.
+            results[index] = SavedMeeting(
+                meeting=old, created=False, items=len(p.data["items"]), unchanged=True
             )
-        meeting.items.all().delete()
-        meeting.attendances.all().delete()
+            continue
+        if old is not None and old.pk in locked:
+            local = timezone.localtime(p.starts_at)
+            raise ExchangeError(
+                f"Referatet af {p.body_name} {local:%d-%m-%Y} er godkendt og låst og kan ikke "
+                f"importeres igen med ændringer. Sekretæren skal først genåbne det med en "
+                f"begrundelse."
+            )
+        to_write.append((index, p))
+
+    written = _upsert_meetings([(bodies[p.body_name], p) for _index, p in to_write])
+    replaced = [m.pk for m, created in written if not created]
+    if replaced:
+        AgendaItem.objects.filter(meeting_id__in=replaced).delete()
+        Attendance.objects.filter(meeting_id__in=replaced).delete()
 
     Attendance.objects.bulk_create(
-        [
-            Attendance(
-                meeting=meeting,
-                name=p["name"][:200],
-                role=p.get("role", "")[:50],
-                present=p.get("present", True),
-                position=position,
-            )
-            for position, p in enumerate(data.get("participants", []), start=1)
-        ]
+        Attendance(
+            meeting=meeting,
+            name=person["name"][:200],
+            role=person.get("role", "")[:50],
+            present=person.get("present", True),
+            position=position,
+        )
+        for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
+        for position, person in enumerate(p.data.get("participants", []), start=1)
     )
 
-    items_data: list[dict[str, Any]] = data["items"]
-    numbers = [i["number"] for i in items_data]
-    if len(set(numbers)) != len(numbers):
-        raise ExchangeError("Et punktnummer optræder to gange i samme møde.")
     new_cases: dict[str, str] = {}
-    for item in items_data:
-        if item.get("case_number"):
-            number = normalise_case_number(item["case_number"])
-            new_cases.setdefault(number, "" if item.get("closed") else item["title"])
+    for _index, p in to_write:
+        for item in p.data["items"]:
+            if item.get("case_number"):
+                number = normalise_case_number(item["case_number"])
+                new_cases.setdefault(number, "" if item.get("closed") else item["title"])
     cases = _cases_for(new_cases)
 
-    items = AgendaItem.objects.bulk_create(
-        [
-            AgendaItem(
-                meeting=meeting,
-                number=i["number"],
-                title=i["title"][:500],
-                case=cases[normalise_case_number(i["case_number"])]
-                if i.get("case_number")
-                else None,
-                closed=i.get("closed", False),
-                background=sanitize_html(i.get("background")),
-                presentation=sanitize_html(i.get("presentation")),
-                economy=sanitize_html(i.get("economy")),
-            )
-            for i in items_data
-        ]
-    )
+    pairs: list[tuple[Meeting, dict[str, Any]]] = [
+        (meeting, item)
+        for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
+        for item in p.data["items"]
+    ]
+    # The items' ids are taken from their sequence first and the items inserted last, after
+    # everything that belongs to them: the database then builds each item's search document
+    # once, from complete content, instead of once per table (foreign keys are checked at
+    # commit, so the order is free).
+    item_ids = reserve_ids(AgendaItem, len(pairs))
+    items = [
+        AgendaItem(
+            pk=item_id,
+            meeting=meeting,
+            number=i["number"],
+            title=i["title"][:500],
+            case=cases[normalise_case_number(i["case_number"])] if i.get("case_number") else None,
+            closed=i.get("closed", False),
+            background=sanitize_html(i.get("background")),
+            presentation=sanitize_html(i.get("presentation")),
+            economy=sanitize_html(i.get("economy")),
+        )
+        for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
+    ]
     recommendations: list[Recommendation] = []
     clause_texts: list[list[str]] = []
     decisions: list[Decision] = []
     attachments: list[Attachment] = []
-    for saved_item, i in zip(items, items_data, strict=True):
+    for saved_item, (meeting, i) in zip(items, pairs, strict=True):
         rec = _recommendation_for(saved_item, i)
         if rec is not None:
             recommendations.append(rec[0])
@@ -248,6 +290,7 @@ def save_exchange_meeting(
                     text=sanitize_html(d.get("text")),
                     outcome=Decision.outcome_from_label(d.get("outcome") or ""),
                     decided_on=_parse_date(d.get("decided_on")),
+                    locked=meeting.status in APPROVED_STATUSES,
                 )
             )
         attachments.extend(
@@ -256,71 +299,113 @@ def save_exchange_meeting(
         )
     Recommendation.objects.bulk_create(recommendations)
     RecommendationClause.objects.bulk_create(
-        [
-            RecommendationClause(recommendation=rec, position=position, text=text)
-            for rec, texts in zip(recommendations, clause_texts, strict=True)
-            for position, text in enumerate(texts, start=1)
-        ]
+        RecommendationClause(recommendation=rec, position=position, text=text)
+        for rec, texts in zip(recommendations, clause_texts, strict=True)
+        for position, text in enumerate(texts, start=1)
     )
-    Decision.objects.bulk_create(decisions)
     Attachment.objects.bulk_create(attachments)
     with_tables = [
         (saved_item, i["budget_tables"])
-        for saved_item, i in zip(items, items_data, strict=True)
+        for saved_item, (_meeting, i) in zip(items, pairs, strict=True)
         if i.get("budget_tables")
     ]
     try:
         budget_tables_for_new_items(with_tables)
     except BudgetExchangeError as exc:
         raise ExchangeError(str(exc)) from exc
-    return SavedMeeting(meeting=meeting, created=created, items=len(items))
+    # Decisions after the rest of an item's content: a locked decision makes the database
+    # refuse new content for its item. The items themselves come last (see above).
+    Decision.objects.bulk_create(decisions)
+    AgendaItem.objects.bulk_create(items)
+
+    for (meeting, created), (index, p) in zip(written, to_write, strict=True):
+        results[index] = SavedMeeting(meeting=meeting, created=created, items=len(p.data["items"]))
+    return [r for r in results if r is not None]
 
 
-def _upsert_meeting(
-    *,
-    body: Body,
-    starts_at: dt.datetime,
-    location: str,
-    status: str,
-    imported_from: str,
-    source_checksum: str,
-) -> tuple[Meeting, bool]:
-    """Insert the meeting, or update the one with this body and start time, in one statement.
+@dataclass
+class _Prepared:
+    data: dict[str, Any]
+    body_name: str
+    starts_at: dt.datetime
+    status: str
+    imported_from: str
+    checksum: str
 
-    The row is locked until commit either way, so two imports of the same minutes at once
-    wait for each other instead of both inserting. `xmax = 0` tells a fresh insert.
-    """
+
+def _prepare(entry: MeetingEntry, allowed_bodies: set[str] | None) -> _Prepared:
+    data = entry.data
+    body_name = data["body"].strip()
+    if allowed_bodies is not None and body_name.casefold() not in allowed_bodies:
+        raise ExchangeError(
+            f"Du kan kun importere referater for de organer, du er sekretær for "
+            f"(filen er fra {data['body']})."
+        )
+    numbers = [i["number"] for i in data["items"]]
+    if len(set(numbers)) != len(numbers):
+        raise ExchangeError("Et punktnummer optræder to gange i samme møde.")
+    for i in data["items"]:
+        if i.get("decision"):
+            _parse_date(i["decision"].get("decided_on"))
+    source = data.get("source") or {}
+    return _Prepared(
+        data=data,
+        body_name=body_name,
+        starts_at=parse_starts_at(data["starts_at"]),
+        status=STATUS_TO_MODEL[data.get("status", "published")],
+        # A file in the exchange format keeps the provenance it carries (round trips are
+        # identical); otherwise the file being imported is the source.
+        imported_from=(source.get("name") or entry.source_name)[:500],
+        checksum=source.get("checksum") or entry.checksum,
+    )
+
+
+def _upsert_meetings(rows: list[tuple[Body, _Prepared]]) -> list[tuple[Meeting, bool]]:
+    """Insert the meetings, or update those with the same body and start time, in one
+    statement. The rows stay locked until commit, so two imports of the same minutes at once
+    wait for each other instead of both inserting. `xmax = 0` tells a fresh insert."""
+    if not rows:
+        return []
     table = Meeting._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, now(), now())"] * len(rows))
+    params: list[Any] = []
+    for body, p in rows:
+        location = p.data.get("location", "")[:200]
+        params += [body.pk, p.starts_at, location, p.status, p.imported_from, p.checksum]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table}
                 (body_id, starts_at, location, status, imported_from, source_checksum,
                  created_at, updated_at)
-            VALUES (%s, %s, %s, %s, %s, %s, now(), now())
+            VALUES {values}
             ON CONFLICT (body_id, starts_at) DO UPDATE SET
                 location = EXCLUDED.location, status = EXCLUDED.status,
                 imported_from = EXCLUDED.imported_from,
                 source_checksum = EXCLUDED.source_checksum, updated_at = now()
-            RETURNING id, created_at, updated_at, (xmax = 0)
+            RETURNING id, body_id, starts_at, created_at, updated_at, (xmax = 0)
             """,  # noqa: S608 - the table name is ours, every value is a parameter
-            [body.pk, starts_at, location, status, imported_from, source_checksum],
+            params,
         )
-        pk, created_at, updated_at, inserted = cursor.fetchone()
-    meeting = Meeting(
-        pk=pk,
-        body=body,
-        starts_at=starts_at,
-        location=location,
-        status=status,
-        imported_from=imported_from,
-        source_checksum=source_checksum,
-        created_at=created_at,
-        updated_at=updated_at,
-    )
-    meeting._state.adding = False
-    meeting._state.db = "default"
-    return meeting, bool(inserted)
+        returned = {(r[1], r[2]): r for r in cursor.fetchall()}
+    result = []
+    for body, p in rows:
+        pk, _body_id, starts_at, created_at, updated_at, inserted = returned[(body.pk, p.starts_at)]
+        meeting = Meeting(
+            pk=pk,
+            body=body,
+            starts_at=starts_at,
+            location=p.data.get("location", "")[:200],
+            status=p.status,
+            imported_from=p.imported_from,
+            source_checksum=p.checksum,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+        meeting._state.adding = False
+        meeting._state.db = "default"
+        result.append((meeting, bool(inserted)))
+    return result
 
 
 def _recommendation_for(

@@ -16,7 +16,7 @@ from meetings.exchange import meetings_to_exchange
 from meetings.importer.service import import_file
 from meetings.models import AgendaItem, Meeting
 from tests.budget.sample_tables import totals
-from tests.conftest import People
+from tests.conftest import People, remove_all_meetings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "meetings" / "demo_minutes"
 
@@ -100,7 +100,7 @@ class TestTheBudgetTablesOfTheSample:
         tabel_1 = next(t for t in tables if t["caption"] == "Tabel 1: Overføres til ØDC i 2018")
         assert tabel_1["totals"] == ["2812"]
         assert tabel_1["section"] == "sagsfremstilling"
-        Meeting.objects.all().delete()
+        remove_all_meetings()
         again = import_file("export.json", json.dumps(first).encode())
         assert again.ok, again.summary()
         assert meetings_to_exchange(Meeting.objects.all()) == first

@@ -1,5 +1,5 @@
-"""Demo data and imports meet approved, locked minutes: the demo reloads through a reopen, and
-an import over approved minutes is refused in Danish."""
+"""Demo data and imports meet approved, locked minutes: the same file again changes nothing
+approved, and changed minutes over approved ones are refused in Danish until reopened."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -26,20 +26,37 @@ def _approve_demo_minutes() -> Meeting:
     return meeting
 
 
-def test_reloading_the_demo_after_an_approval_reopens_instead_of_failing() -> None:
+def test_reloading_the_demo_after_an_approval_leaves_the_approved_minutes_alone() -> None:
     meeting = _approve_demo_minutes()
+    load_demo(password="demo-pw-1")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.APPROVED
+    assert Decision.objects.filter(item__meeting=meeting, locked=True).exists()
+
+
+def test_a_changed_demo_file_is_let_in_through_a_reopen(monkeypatch, tmp_path) -> None:
+    meeting = _approve_demo_minutes()
+    for path in SAMPLE_DIR.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == meeting.imported_from:
+            text = text.replace("Godkendt.", "Godkendt uden bemærkninger.")
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr("meetings.demo.SAMPLE_DIR", tmp_path)
     load_demo(password="demo-pw-1")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED  # as the sample file says
     assert meeting.transitions.last().reason == "Demodata indlæses igen"
-    assert not Decision.objects.filter(item__meeting=meeting, locked=True).exists()
+    assert Decision.objects.filter(text__contains="Godkendt uden bemærkninger.").exists()
 
 
-def test_importing_approved_minutes_again_is_refused_in_danish() -> None:
+def test_importing_changed_minutes_over_approved_ones_is_refused_in_danish() -> None:
     meeting = _approve_demo_minutes()
     name = meeting.imported_from
-    report = import_file(name, (SAMPLE_DIR / name).read_bytes())
+    changed = (SAMPLE_DIR / name).read_bytes().replace(b"Godkendt.", b"Afvist.")
+    report = import_file(name, changed)
     assert not report.ok
     assert "er godkendt og låst og kan ikke importeres igen" in report.error
     assert "genåbne" in report.error
     assert Decision.objects.filter(item__meeting=meeting, locked=True).exists()
+    same = import_file(name, (SAMPLE_DIR / name).read_bytes())
+    assert same.ok and same.unchanged == 1

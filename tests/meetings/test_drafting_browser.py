@@ -16,12 +16,11 @@ from playwright.sync_api import Page, expect
 
 from meetings import services
 from meetings.models import AgendaItem, Meeting
+from tests.axe import serious_violations
 from tests.conftest import People
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def log_in(page: Page, live_server, user) -> None:
@@ -296,25 +295,6 @@ class TestNothingTypedIsLost:
         log_in(page, live_server, people.secretary)
         page.goto(live_server.url + f"/items/{item.pk}/edit/")
         expect(page.locator("#presence")).to_contain_text("Også åben hos: admin")
-
-
-def serious_violations(page: Page) -> list[str]:
-    # Evaluated through the DevTools protocol: a <script> tag added by the test would be an
-    # inline script, which the page's Content-Security-Policy rightly refuses.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {runOnly: {type: "tag",
-                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
-            return r.violations.map(v => ({id: v.id, impact: v.impact,
-                nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}));
-        }"""
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes']}"
-        for v in result
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 class TestAccessibility:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from playwright.sync_api import Page
 
+from tests.axe import serious_violations
 from tests.conftest import People
 from tests.meetings.samples import import_sample_minutes
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,21 +30,6 @@ def staff_page(page: Page, live_server, people: People) -> Page:
     )
     page.set_default_timeout(15_000)
     return page
-
-
-def serious_violations(page: Page) -> list[str]:
-    # Evaluated through the DevTools protocol: a <script> tag added by the test would be an
-    # inline script, which the page's Content-Security-Policy rightly refuses.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_searching_from_the_navbar_with_the_keyboard(staff_page: Page, live_server) -> None:

@@ -17,7 +17,7 @@ from meetings.models import AgendaItem, Decision, Meeting
 from meetings.pdf import services
 from meetings.pdf.models import PdfJob
 from meetings.services import DomainError
-from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
+from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People, unlock_decisions
 from tests.factories import AgendaItemFactory, MeetingFactory
 from tests.pdf.conftest import CLOSED_TEXTS
 from tests.pdf.pdfread import ReadPdf
@@ -89,6 +89,7 @@ class TestReuseByContent:
         first = services.pdf_request(
             meeting=sample_minutes, variant="public", document="minutes", user=people.staff
         )
+        unlock_decisions(sample_minutes)
         Decision.objects.filter(item__meeting=sample_minutes, item__number=4).update(
             text="<p>Godkendt med en ændring.</p>"
         )
@@ -104,6 +105,7 @@ class TestReuseByContent:
         first = services.pdf_request(
             meeting=sample_minutes, variant="public", document="minutes", user=people.staff
         )
+        unlock_decisions(sample_minutes)
         AgendaItem.objects.filter(meeting=sample_minutes, number=8).update(
             background="<p>Ny fortrolig tekst</p>"
         )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.importer.service import FileReport, import_file
+from meetings.importer.service import FileReport, import_files
 
 SUFFIXES = {".txt", ".pdf", ".json"}
 
@@ -32,12 +32,12 @@ class Command(BaseCommand):
                 files.append(path)
             else:
                 raise CommandError(f"{raw}: filen findes ikke.")
-        reports: list[FileReport] = []
-        for path in files:
-            report = import_file(path.name, path.read_bytes())
-            reports.append(report)
+
+        def show(_index: int, report: FileReport) -> None:
             style = self.style.SUCCESS if report.ok else self.style.ERROR
             self.stdout.write(style(report.summary()))
+
+        reports = import_files(((p.name, p.read_bytes()) for p in files), progress=show)
         failed = [r for r in reports if not r.ok]
         items = sum(r.items for r in reports)
         self.stdout.write(

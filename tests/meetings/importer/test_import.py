@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from meetings.exchange import meetings_to_exchange
-from meetings.importer.service import import_file
+from meetings.importer.service import import_file, import_files
 from meetings.models import AgendaItem, Attendance, Case, Decision, Meeting
+from meetings.workflow import meeting_reopen
+from tests.conftest import People, remove_all_meetings
 
 SAMPLES = Path(__file__).resolve().parents[3] / "meetings" / "demo_minutes"
 
@@ -140,20 +143,65 @@ class TestImportOfTheSamples:
 
 @pytest.mark.django_db
 class TestIdempotence:
-    def test_importing_the_same_minutes_again_updates_and_never_duplicates(self) -> None:
+    def test_importing_the_same_minutes_again_never_duplicates_and_changes_nothing(
+        self,
+    ) -> None:
         first = import_file("x.txt", _sample("2017-06-26"))
+        items_before = set(AgendaItem.objects.values_list("pk", flat=True))
         again = import_file("x.txt", _sample("2017-06-26"))
-        assert first.created == 1 and again.updated == 1
+        assert first.created == 1
+        assert again.ok and again.unchanged == 1
+        assert "(uændret)" in again.summary()
         assert Meeting.objects.count() == 1
-        assert AgendaItem.objects.count() == 11
+        assert set(AgendaItem.objects.values_list("pk", flat=True)) == items_before
         assert Attendance.objects.count() == 5
 
-    def test_a_changed_file_replaces_the_content(self) -> None:
-        import_file("x.txt", _sample("2017-03-20"))
+    def test_imported_minutes_come_with_approved_locked_decisions(self) -> None:
+        import_file("x.txt", _sample("2018-04-23"))
+        decisions = Decision.objects.all()
+        assert decisions.count() == 8
+        assert all(d.locked for d in decisions)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            decisions.update(text="<p>Ændret i smug.</p>")
+
+    def test_a_changed_file_is_refused_until_the_minutes_are_reopened(self, people: People) -> None:
+        assert import_file("x.txt", _sample("2017-03-20")).ok
+        meeting = _meeting_at("2017-03-20T10:00")
+        assert meeting.body == people.body
         changed = _sample("2017-03-20").replace(b"Udskudt.", b"Godkendt.")
-        import_file("x.txt", changed)
+        refused = import_file("x.txt", changed)
+        assert not refused.ok
+        assert "godkendt og låst" in refused.error and "genåbne" in refused.error
+        item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")
+        assert item.decision.outcome == Decision.Outcome.POSTPONED
+
+        meeting_reopen(meeting=meeting, by=people.secretary, reason="Rettet referat fra arkivet")
+        replaced = import_file("x.txt", changed)
+        assert replaced.ok and replaced.updated == 1, replaced.summary()
         item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")
         assert item.decision.outcome == Decision.Outcome.APPROVED
+        assert item.decision.locked
+
+    def test_a_batch_with_one_bad_file_imports_the_others_and_leaves_nothing_of_it(
+        self,
+    ) -> None:
+        # Two versions of the same minutes in one batch: the batch cannot be written in one
+        # go, so its files are written one by one; the second version meets the lock of the
+        # first and is refused, the others are imported.
+        changed = _sample("2018-04-23").replace(b"Godkendt.", b"Afvist.")
+        reports = import_files(
+            [
+                ("a.txt", _sample("2018-04-23")),
+                ("b.txt", changed),
+                ("c.txt", _sample("2017-06-26")),
+            ]
+        )
+        assert [r.ok for r in reports] == [True, False, True], [r.summary() for r in reports]
+        assert "godkendt og låst" in reports[1].error
+        assert Meeting.objects.count() == 2
+        assert not Decision.objects.filter(
+            outcome=Decision.Outcome.REJECTED, text__contains="Afvist."
+        ).exists()
 
 
 @pytest.mark.django_db
@@ -246,8 +294,7 @@ class TestExportAndRoundTrip:
         for sample in ("2017-03-20", "2017-06-26", "2018-04-23"):
             import_file(f"{sample}.txt", _sample(sample))
         first = json.dumps(meetings_to_exchange(Meeting.objects.all()), ensure_ascii=False)
-        Meeting.objects.all().delete()
-        Case.objects.all().delete()
+        remove_all_meetings()
         report = import_file("export.json", first.encode())
         assert report.ok, report.summary()
         again = json.dumps(meetings_to_exchange(Meeting.objects.all()), ensure_ascii=False)
@@ -304,3 +351,18 @@ class TestDemoData:
         assert set(User.objects.values_list("username", flat=True)) >= {
             "sekretaer", "direktoer", "medarbejder"
         }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+class TestParsingAlongside:
+    def test_many_files_parsed_in_a_second_process_import_like_one_by_one(self) -> None:
+        files = [(f"{n}-{s}.txt", _sample(s)) for n, s in enumerate(sorted(EXPECTED))]
+        files.append(("ikke-referat.txt", b"Bare en huskeseddel"))
+        try:
+            reports = import_files(files, parallel=True, batch_files=1)
+            assert [r.ok for r in reports] == [True, True, False]
+            assert reports[2].line == 1
+            assert AgendaItem.objects.count() == sum(len(e["items"]) for e in EXPECTED.values())
+            assert [r.name for r in reports] == [name for name, _ in files]
+        finally:
+            remove_all_meetings()
