@@ -245,11 +245,11 @@ def validate_exchange(data: Any) -> None:
     if error is not None:
         path = "/".join(["budget_tables", *(str(p) for p in error.absolute_path)])
         raise ExchangeError(
-            _("%(path)s: %(problem)s") % {"path": path, "problem": _schema_problem(error)}
+            _("%(path)s: %(problem)s") % {"path": path, "problem": schema_problem(error)}
         )
 
 
-def _schema_problem(exc: jsonschema.ValidationError) -> str:
+def schema_problem(exc: jsonschema.ValidationError) -> str:
     """The schema's complaint in Danish, for the common ones."""
     expected: Any = exc.validator_value
     instance: Any = exc.instance
@@ -265,8 +265,16 @@ def _schema_problem(exc: jsonschema.ValidationError) -> str:
         return _("ukendt felt (%(detail)s)") % {"detail": exc.message}
     if exc.validator == "type":
         return _("forkert type (%(detail)s)") % {"detail": exc.message}
-    if exc.validator in {"maxLength", "maxItems", "minItems"}:
+    if exc.validator in {"maxLength", "maxItems", "minItems", "minLength"}:
         return _("for lang eller for kort (%(detail)s)") % {"detail": exc.message}
+    if exc.validator in {"pattern", "format"}:
+        return _("“%(value)s” har ikke den rigtige form") % {"value": instance}
+    if exc.validator == "const":
+        return _("skal være “%(value)s”") % {"value": expected}
+    if exc.validator in {"minimum", "maximum"}:
+        return _("tallet %(value)s er uden for det tilladte") % {"value": instance}
+    if exc.validator == "oneOf":
+        return _("har ikke en af de tilladte former")
     return exc.message
 
 

@@ -70,6 +70,11 @@ def read_minutes_file(name: str, content: bytes) -> ReadFile:
         parsed = parse_minutes(text)
     except MinutesParseError as exc:
         raise ImportFileError(exc.message, exc.line) from exc
+    if not 1900 <= parsed.starts_at.year <= 2100:
+        raise ImportFileError(
+            f"Mødedatoen {parsed.starts_at:%d-%m-%Y} ligger uden for årene 1900–2100; "
+            f"ret datoen i referatets overskrift."
+        )
     meeting = parsed_to_exchange(parsed, source_name=name, checksum=checksum)
     return ReadFile(name=name, checksum=checksum, meetings=[meeting], warnings=parsed.warnings)
 

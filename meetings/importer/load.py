@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budget.exchange import ExchangeError as BudgetExchangeError
+from budget.exchange import schema_problem
 from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from budget.exchange import validate_exchange as validate_budget_tables
 from meetings.bulk import reserve_ids
@@ -83,7 +84,7 @@ def validate_exchange(data: Any) -> None:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(roden)"
         raise ExchangeError(f"Filen følger ikke udvekslingsformatet referat/1 ved {where}: "
-                            f"{first.message}")  # fmt: skip
+                            f"{schema_problem(first)}")  # fmt: skip
     # Budget tables have a schema of their own; checked here, once, for data from outside.
     for m, meeting in enumerate(data["meetings"]):
         for i, item in enumerate(meeting["items"]):
@@ -102,6 +103,8 @@ def parse_starts_at(raw: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(raw)
     except ValueError as exc:
         raise ExchangeError(f"Mødetidspunktet “{raw}” er ikke en gyldig dato og tid.") from exc
+    if not 1900 <= value.year <= 2100:
+        raise ExchangeError(f"Mødetidspunktet “{raw}” ligger uden for årene 1900–2100.")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

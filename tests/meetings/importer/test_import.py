@@ -366,3 +366,24 @@ class TestParsingAlongside:
             assert [r.name for r in reports] == [name for name, _ in files]
         finally:
             remove_all_meetings()
+
+
+@pytest.mark.django_db
+class TestDanishMessagesForBadExchangeFiles:
+    def test_a_missing_key_is_named_in_danish(self) -> None:
+        data = {
+            "format": "referat/1",
+            "meetings": [{"body": "Direktionen", "starts_at": "2018-04-23T12:30:00+02:00"}],
+        }
+        report = import_file("x.json", json.dumps(data).encode())
+        assert not report.ok
+        assert "feltet “items” mangler" in report.error
+        assert "required property" not in report.error
+
+    def test_a_heading_date_far_in_the_past_is_refused(self) -> None:
+        text = _sample("2017-03-20").decode().replace("d. 20-03-2017", "d. 20-03-1850", 1)
+        text = text.replace("20. marts 2017", "20. marts 1850")
+        report = import_file("gammel.txt", text.encode())
+        assert not report.ok
+        assert "1900–2100" in report.error
+        assert Meeting.objects.count() == 0
