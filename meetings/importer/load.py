@@ -142,14 +142,13 @@ def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
     """
     if not numbers:
         return {}
-    # One statement: new cases are inserted, existing ones come back with their ids (the
-    # no-op update on conflict makes PostgreSQL return the row) and keep their titles.
-    cases = Case.objects.bulk_create(
-        [Case(number=n, title=t[:500]) for n, t in numbers.items()],
-        update_conflicts=True,
-        unique_fields=["number"],
-        update_fields=["number"],
+    # New cases are inserted and existing ones left untouched (an update, even a no-op one,
+    # would fire the search index's case trigger for every item of the case), then all are
+    # read back: two statements however many cases.
+    Case.objects.bulk_create(
+        [Case(number=n, title=t[:500]) for n, t in numbers.items()], ignore_conflicts=True
     )
+    cases = Case.objects.filter(number__in=list(numbers))
     return {c.number: c for c in cases}
 
 
