@@ -19,6 +19,8 @@ tables) of its section's text; without it the table follows the text.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -158,13 +160,14 @@ def tables_to_exchange(item: AgendaItem) -> list[dict[str, Any]]:
     return [_table_to_exchange(table) for table in tables]
 
 
-def _amount_in(raw: Any, where: str) -> CellValue:
+def _amount_in(raw: Any, where: Callable[[], str]) -> CellValue:
+    """The cell's value; `where` names the cell for a message, built only when one is needed."""
     if raw is None:
         return None
     if isinstance(raw, bool | float):
         raise ExchangeError(
             _('%(where)s: beløb skal stå som tekst, fx "2812" – ikke som kommatal.')
-            % {"where": where}
+            % {"where": where()}
         )
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
@@ -179,9 +182,17 @@ def _amount_in(raw: Any, where: str) -> CellValue:
         value = Decimal("NaN")
     if not value.is_finite():
         raise ExchangeError(
-            _("%(where)s: “%(text)s” er ikke et beløb.") % {"where": where, "text": text}
+            _("%(where)s: “%(text)s” er ikke et beløb.") % {"where": where(), "text": text}
         )
     return value
+
+
+def _cell_name(index: int, r: int, columns: list[str], c: int) -> str:
+    return _("Budgettabel %(t)d, række %(r)d, kolonne %(c)s") % {
+        "t": index + 1,
+        "r": r + 1,
+        "c": columns[c] or c + 1,
+    }
 
 
 def table_data_from_exchange(entry: dict[str, Any], index: int) -> TableData:
@@ -192,12 +203,7 @@ def table_data_from_exchange(entry: dict[str, Any], index: int) -> TableData:
         values: list[CellValue] = []
         for c in range(len(columns)):
             raw = row["values"][c] if c < len(row["values"]) else None
-            where = _("Budgettabel %(t)d, række %(r)d, kolonne %(c)s") % {
-                "t": index + 1,
-                "r": r + 1,
-                "c": columns[c] or c + 1,
-            }
-            values.append(_amount_in(raw, where))
+            values.append(_amount_in(raw, functools.partial(_cell_name, index, r, columns, c)))
         kind = row["kind"]
         if kind in SUMMING_KINDS:
             stated = [v if isinstance(v, Decimal) else None for v in values]
