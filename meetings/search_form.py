@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -18,6 +19,22 @@ if TYPE_CHECKING:
     from meetings.models import AnyUser
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
+
+
+class ExistingDateField(forms.DateField):
+    """A date field that tells a date in the right form that does not exist (2024-02-31)
+    from one written in the wrong form."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value or "").strip()
+            if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}", text):
+                raise ValidationError(
+                    _("Datoen “%(date)s” findes ikke.") % {"date": text}, code="invalid"
+                ) from None
+            raise
 
 
 class QueryField(forms.CharField):
@@ -58,13 +75,13 @@ class SearchForm(forms.Form):
         assert isinstance(body_field, forms.ModelChoiceField)
         body_field.queryset = Body.objects.filter(Exists(visible)).order_by("name")
         # "from" and "to" are the public parameter names but not valid Python identifiers.
-        self.fields["from"] = forms.DateField(
+        self.fields["from"] = ExistingDateField(
             label=_("Fra dato"),
             required=False,
             input_formats=DATE_INPUT_FORMATS,
             error_messages={"invalid": _("Fra-datoen skal skrives som ÅÅÅÅ-MM-DD.")},
         )
-        self.fields["to"] = forms.DateField(
+        self.fields["to"] = ExistingDateField(
             label=_("Til dato"),
             required=False,
             input_formats=DATE_INPUT_FORMATS,

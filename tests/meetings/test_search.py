@@ -331,10 +331,20 @@ class TestFilters:
         )
         html = response.content.decode()
         assert response.status_code == 200
-        assert "Fra-datoen skal skrives som ÅÅÅÅ-MM-DD." in html
+        assert "Datoen “32-13-2017” findes ikke." in html
         assert "Sagsnummeret “abc” er ugyldigt" in html
         assert "“måske” er ikke et kendt udfald." in html
         assert 'value="omstilling"' in html and 'value="32-13-2017"' in html
+
+    def test_a_date_in_the_wrong_form_or_that_does_not_exist_is_told_apart(
+        self, people: People
+    ) -> None:
+        client = people.client_for("staff")
+        wrong = client.get("/search/", {"q": "omstilling", "to": "i går"}).content.decode()
+        assert "Til-datoen skal skrives som ÅÅÅÅ-MM-DD." in wrong
+        missing = client.get("/api/search/", {"q": "omstilling", "from": "2024-02-31"})
+        assert missing.status_code == 400
+        assert "Datoen “2024-02-31” findes ikke." in missing.content.decode()
 
     def test_a_reversed_date_range_is_refused(self, people: People) -> None:
         response = people.client_for("staff").get(
