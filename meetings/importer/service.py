@@ -181,10 +181,6 @@ def _write(batch: list[tuple[FileReport, ReadFile]], allowed_bodies: set[str] | 
             # consistency.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                # Long sections are compressed as they are stored (in the tables, their
-                # history and the search index); lz4 does that several times faster than
-                # PostgreSQL's default, and reads back the same.
-                cursor.execute("SET LOCAL default_toast_compression TO 'lz4'")
             saved = save_exchange_meetings(entries, allowed_bodies=allowed_bodies)
     except DecisionLocked as exc:
         raise _WriteFailed(str(exc)) from exc
