@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Body, Decision, Meeting, Membership
+from meetings.models import AgendaItem, Body, Decision, Meeting, bodies_with_access
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
@@ -162,12 +162,7 @@ class PoolQuerySet(models.QuerySet["Pool"]):
         """Pools whose status the user may see: those of the user's bodies (any role), all
         for superusers. A pool's balance reflects its body's closed decisions too, so it is
         never shown outside the body."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        member = Membership.objects.filter(body=OuterRef("body"), user=user)
-        return self.filter(Exists(member))
+        return self.filter(body__in=bodies_with_access(user))
 
 
 class Pool(models.Model):

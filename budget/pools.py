@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from budget.models import Allocation, BudgetRow, Pool, allocation_is_approved
 from budget.tables import ComputedCell, ComputedRow, ComputedTable
-from meetings.models import AgendaItem, Body
+from meetings.models import AgendaItem, Body, bodies_with_access
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
@@ -150,11 +150,7 @@ def statuses_content_key(statuses: list[PoolStatus]) -> str:
 
 def bodies_with_pools_for(user: AnyUser) -> QuerySet[Body]:
     """The bodies whose pools the user may see (as Pool.objects.visible_to)."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    if user.is_superuser:
-        return Body.objects.all()
-    return Body.objects.filter(memberships__user=user).distinct()
+    return bodies_with_access(user)
 
 
 def _describe(

@@ -68,10 +68,14 @@ class Membership(models.Model):
 
 
 def bodies_with_access(user: AnyUser) -> models.QuerySet[Body]:
-    """The bodies whose closed items and unpublished meetings the user may see."""
-    if not user.is_authenticated:
+    """The bodies whose internal content the user may see: closed items, unpublished
+    meetings, pools, reasons for reopening. Any membership of the body, or a superuser; an
+    inactive or anonymous user none. Every body-level access check asks this."""
+    if not user.is_authenticated or not user.is_active:
         return Body.objects.none()
-    return Body.objects.filter(memberships__user=user)
+    if user.is_superuser:
+        return Body.objects.all()
+    return Body.objects.filter(memberships__user=user).distinct()
 
 
 def bodies_editable_by(user: AnyUser) -> models.QuerySet[Body]:

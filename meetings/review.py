@@ -28,6 +28,7 @@ from meetings.models import (
     Meeting,
     Membership,
     Recommendation,
+    bodies_with_access,
 )
 
 if TYPE_CHECKING:
@@ -62,11 +63,7 @@ def user_runs_workflow(user: AnyUser, meeting: Meeting) -> bool:
 def user_has_body_access(user: AnyUser, meeting: Meeting) -> bool:
     """May read what is internal to the body: its closed items, and the reasons given for
     reopening its minutes (free text that may well be about a closed item)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(body_id=meeting.body_id, user=user).exists()
+    return bodies_with_access(user).filter(pk=meeting.body_id).exists()
 
 
 def meeting_reviewers(meeting: Meeting) -> list[User]:

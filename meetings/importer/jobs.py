@@ -17,7 +17,7 @@ from django.utils.text import get_valid_filename
 
 from meetings.importer.legacy import MAX_FILE_BYTES
 from meetings.importer.service import import_file
-from meetings.models import Body, ImportJob, Membership
+from meetings.models import ImportJob, bodies_editable_by
 from meetings.services import DomainError
 
 if TYPE_CHECKING:
@@ -36,10 +36,7 @@ def bodies_user_may_import(user: User) -> set[str] | None:
     """Names (casefolded) of the bodies whose minutes the user may import; None = every body."""
     if user.is_superuser:
         return None
-    names = Body.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.SECRETARY
-    ).values_list("name", flat=True)
-    return {n.casefold() for n in names}
+    return {n.casefold() for n in bodies_editable_by(user).values_list("name", flat=True)}
 
 
 def user_may_import(user: User) -> bool:
