@@ -47,21 +47,13 @@ def _corpus() -> list[tuple[str, bytes]]:
 
 
 def main() -> None:
+    from bench.common import remove_meetings
     from meetings.importer.legacy import read_minutes_file
     from meetings.importer.service import import_files
     from meetings.models import AgendaItem, Body, Meeting
 
     def clean() -> None:
-        # Imported minutes are approved and locked; the benchmark removes its own the way
-        # meeting_reopen unlocks them (inside the trigger's reopening window), then deletes.
-        from django.db import connection, transaction
-
-        from meetings.models import Decision
-
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
-            Decision.objects.filter(item__meeting__body__name=BODY).update(locked=False)
-            Meeting.objects.filter(body__name=BODY).delete()
+        remove_meetings(Meeting.objects.filter(body__name=BODY))
 
     clean()
     files = _corpus()

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from bench.common import remove_meetings
 from meetings.models import Body, Case, Meeting
 from meetings.pdf.content import build_html
 from meetings.pdf.models import PdfJob
@@ -209,7 +210,7 @@ def main() -> None:
         print(f"  peak worker child memory (RSS): {package_peak / mib:.0f} MiB "
               f"(cap per child: {cap:.0f} MiB)")  # fmt: skip
     finally:
-        Meeting.objects.filter(body=body).delete()
+        remove_meetings(Meeting.objects.filter(body=body))
         body.delete()
         Case.objects.exclude(pk__in=cases_before).filter(items__isnull=True).delete()
         user.delete()
