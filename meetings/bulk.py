@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -35,3 +36,40 @@ def copy_rows(
         with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def copy_new(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> int:
+    """Insert new rows of `model` with COPY, as `bulk_create` would store them.
+
+    Each row holds the values of `fields` (attnames: "item_id", not "item") in that order,
+    ready for the database. Every other concrete field gets what Django would give it: its
+    default, the time now for auto_now and auto_now_add, "" or NULL for a blank one. The
+    primary key is left to the table's sequence unless "id" is among `fields`. Returns the
+    number of rows.
+    """
+    now = timezone.now()
+    given = set(fields)
+    rest = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in given and not (f.primary_key and isinstance(f, models.AutoField))
+    ]
+    defaults = tuple(
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in rest
+    )  # fmt: skip
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    columns = [str(f.column) for f in (*(by_attname[name] for name in fields), *rest)]
+    count = 0
+
+    def complete() -> Iterable[tuple[Any, ...]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row + defaults
+
+    copy_rows(model, columns, complete())
+    return count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import pghistory
@@ -11,7 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from meetings.validators import validate_case_number
@@ -383,11 +384,21 @@ class Decision(models.Model):
     @classmethod
     def outcome_from_label(cls, label: str) -> str:
         """Map a Danish outcome label ("Taget til efterretning") to its stored value."""
-        wanted = label.strip().casefold()
-        for value, text in cls.Outcome.choices:
-            if wanted in {value.casefold(), str(text).casefold()}:
-                return str(value)
-        return ""
+        return _outcomes_by_label(translation.get_language() or "").get(
+            label.strip().casefold(), ""
+        )
+
+
+@functools.cache
+def _outcomes_by_label(language: str) -> dict[str, str]:
+    """Outcome values by their casefolded value and label in `language` (an import maps
+    thousands of labels; the choices are the same for the life of the process)."""
+    with translation.override(language or None):
+        return {
+            key: str(value)
+            for value, text in Decision.Outcome.choices
+            for key in (str(value).casefold(), str(text).casefold())
+        }
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:
@@ -643,8 +654,8 @@ HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
 HISTORY_UNTRACKED_FIELDS: dict[type[models.Model], list[str]] = {Attachment: ["extracted_text"]}
 for _tracked in HISTORY_TRACKED_MODELS:
     pghistory.track(
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
+        pghistory.InsertEvent(level=pghistory.Statement),
+        pghistory.UpdateEvent(level=pghistory.Statement),
+        pghistory.DeleteEvent(level=pghistory.Statement),
         exclude=HISTORY_UNTRACKED_FIELDS.get(_tracked, []),
     )(_tracked)

@@ -4,10 +4,10 @@ in a Celery worker (small uploads at once, in the request), reporting per file a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pghistory
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from meetings.importer.legacy import MAX_FILE_BYTES
-from meetings.importer.service import import_file
+from meetings.importer.service import FileReport, import_files
 from meetings.models import ImportJob, bodies_editable_by
 from meetings.services import DomainError
 
@@ -107,10 +107,12 @@ def import_job_enqueue(*, job_id: int) -> bool:
 
 
 def import_job_run(*, job_id: int) -> None:
-    """Import the job's files one by one, recording each report as it goes.
+    """Import the job's files, recording each file's report as it is finished.
 
-    Safe to run twice (a worker crash, a redelivered task): files already reported are
-    skipped, and importing a file again updates rather than duplicates.
+    The files go through import_files, as the command's do: written in batches, with the
+    parsing and the writing side by side for many files. Safe to run twice (a worker crash,
+    a redelivered task): files already reported are skipped, and importing a file again
+    updates rather than duplicates.
     """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -120,16 +122,24 @@ def import_job_run(*, job_id: int) -> None:
         job.save(update_fields=["status"])
     allowed = bodies_user_may_import(job.created_by)
     reports = list(job.reports)
-    # The history of every row the import writes names the user who uploaded the files.
-    history = pghistory.context(user=job.created_by_id, service="import_job_run", job=job_id)
-    try:
+
+    def files() -> Iterator[tuple[str, bytes]]:
         for entry in job.files[len(reports) :]:
             with default_storage.open(entry["path"], "rb") as handle:
-                content = handle.read()
-            with history:
-                report = import_file(entry["name"], content, allowed_bodies=allowed)
-            reports.append(report.as_dict())
-            ImportJob.objects.filter(pk=job_id).update(reports=reports, processed=len(reports))
+                yield entry["name"], handle.read()
+
+    def progress(_n: int, report: FileReport) -> None:
+        reports.append(report.as_dict())
+        ImportJob.objects.filter(pk=job_id).update(reports=reports, processed=len(reports))
+
+    try:
+        import_files(
+            files(),
+            allowed_bodies=allowed,
+            progress=progress,
+            # The history of every row the import writes names the user who uploaded it.
+            history={"user": job.created_by_id, "service": "import_job_run", "job": job_id},
+        )
     except Exception as exc:
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from budget.exchange import ExchangeError as BudgetExchangeError
 from budget.exchange import schema_problem
 from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from budget.exchange import validate_exchange as validate_budget_tables
-from meetings.bulk import reserve_ids
+from meetings.bulk import copy_new, reserve_ids
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -128,6 +129,16 @@ def body_for_name(name: str) -> Body:
     )
     if found:
         return found
+    # Imports written side by side may bring the same new body: the second waits here until
+    # the first has committed (the lock is the transaction's), and then finds it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('referat.body_for_name'))")
+    found = (
+        Body.objects.filter(name__iexact=name).first()
+        or Body.objects.filter(slug=slugify(name)).first()
+    )
+    if found:
+        return found
     slug = slugify(name) or "organ"
     base, n = slug, 2
     while Body.objects.filter(slug=slug).exists():
@@ -144,12 +155,30 @@ def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
         return {}
     # New cases are inserted and existing ones left untouched (an update, even a no-op one,
     # would fire the search index's case trigger for every item of the case), then all are
-    # read back: two statements however many cases.
+    # read back: two statements however many cases. In order of number, so that two imports
+    # bringing the same new cases wait for each other instead of deadlocking.
     Case.objects.bulk_create(
-        [Case(number=n, title=t[:500]) for n, t in numbers.items()], ignore_conflicts=True
+        [Case(number=n, title=numbers[n][:500]) for n in sorted(numbers)], ignore_conflicts=True
     )
     cases = Case.objects.filter(number__in=list(numbers))
     return {c.number: c for c in cases}
+
+
+# The sections of an item (and of its decision) that hold rich text.
+HTML_SECTIONS = ("background", "presentation", "economy", "recommendation", "recommendation_note")
+
+
+def sanitize_exchange_meetings(meetings: list[dict[str, Any]]) -> None:
+    """Sanitise, in place, every rich-text section of exchange-format meetings, exactly as
+    save_exchange_meetings would; its MeetingEntry can then say `sanitized=True`. Lets the
+    process that reads files do this work instead of the one that writes."""
+    for meeting in meetings:
+        for item in meeting["items"]:
+            for key in HTML_SECTIONS:
+                if key in item:
+                    item[key] = sanitize_html(item[key])
+            if item.get("decision"):
+                item["decision"]["text"] = sanitize_html(item["decision"].get("text"))
 
 
 @dataclass
@@ -159,6 +188,9 @@ class MeetingEntry:
     data: dict[str, Any]
     source_name: str = ""
     checksum: str = ""
+    # True when every HTML section of `data` has been through sanitize_html already (the
+    # reading process does it for files, so that the writer need not).
+    sanitized: bool = False
 
 
 @transaction.atomic
@@ -231,16 +263,20 @@ def save_exchange_meetings(
         AgendaItem.objects.filter(meeting_id__in=replaced).delete()
         Attendance.objects.filter(meeting_id__in=replaced).delete()
 
-    Attendance.objects.bulk_create(
-        Attendance(
-            meeting=meeting,
-            name=person["name"][:200],
-            role=person.get("role", "")[:50],
-            present=person.get("present", True),
-            position=position,
-        )
-        for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
-        for position, person in enumerate(p.data.get("participants", []), start=1)
+    copy_new(
+        Attendance,
+        ["meeting_id", "name", "role", "present", "position"],
+        (
+            (
+                meeting.pk,
+                person["name"][:200],
+                person.get("role", "")[:50],
+                person.get("present", True),
+                position,
+            )
+            for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
+            for position, person in enumerate(p.data.get("participants", []), start=1)
+        ),
     )
 
     new_cases: dict[str, str] = {}
@@ -256,59 +292,48 @@ def save_exchange_meetings(
         for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
         for item in p.data["items"]
     ]
-    # The items' ids are taken from their sequence first and the items inserted last, after
-    # everything that belongs to them: the database then builds each item's search document
-    # once, from complete content, instead of once per table (foreign keys are checked at
-    # commit, so the order is free).
+    # Rows go in with COPY, built straight from the exchange data: no model instances, no
+    # per-row SQL. The items' ids are taken from their sequence first and the items inserted
+    # last, after everything that belongs to them: the database then builds each item's
+    # search document once, from complete content, instead of once per table (foreign keys
+    # are checked at commit, so the order is free).
+    clean = (lambda html: html or "") if all(e.sanitized for e in entries) else sanitize_html
     item_ids = reserve_ids(AgendaItem, len(pairs))
-    items = [
-        AgendaItem(
-            pk=item_id,
-            meeting=meeting,
-            number=i["number"],
-            title=i["title"][:500],
-            case=cases[normalise_case_number(i["case_number"])] if i.get("case_number") else None,
-            closed=i.get("closed", False),
-            background=sanitize_html(i.get("background")),
-            presentation=sanitize_html(i.get("presentation")),
-            economy=sanitize_html(i.get("economy")),
-        )
-        for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
+    recommendations = [
+        (item_id, rec)
+        for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
+        if (rec := _recommendation_for(i, clean)) is not None
     ]
-    recommendations: list[Recommendation] = []
-    clause_texts: list[list[str]] = []
-    decisions: list[Decision] = []
-    attachments: list[Attachment] = []
-    for saved_item, (meeting, i) in zip(items, pairs, strict=True):
-        rec = _recommendation_for(saved_item, i)
-        if rec is not None:
-            recommendations.append(rec[0])
-            clause_texts.append(rec[1])
-        if i.get("decision"):
-            d = i["decision"]
-            decisions.append(
-                Decision(
-                    item=saved_item,
-                    text=sanitize_html(d.get("text")),
-                    outcome=Decision.outcome_from_label(d.get("outcome") or ""),
-                    decided_on=_parse_date(d.get("decided_on")),
-                    locked=meeting.status in APPROVED_STATUSES,
-                )
-            )
-        attachments.extend(
-            Attachment(item=saved_item, title=a["title"][:500], position=position)
-            for position, a in enumerate(i.get("attachments", []), start=1)
-        )
-    Recommendation.objects.bulk_create(recommendations)
-    RecommendationClause.objects.bulk_create(
-        RecommendationClause(recommendation=rec, position=position, text=text)
-        for rec, texts in zip(recommendations, clause_texts, strict=True)
-        for position, text in enumerate(texts, start=1)
+    recommendation_ids = reserve_ids(Recommendation, len(recommendations))
+    copy_new(
+        Recommendation,
+        ["id", "item_id", "unit", "lead_in", "numbered", "note"],
+        (
+            (rec_id, item_id, rec.unit, rec.lead_in, rec.numbered, rec.note)
+            for rec_id, (item_id, rec) in zip(recommendation_ids, recommendations, strict=True)
+        ),
     )
-    Attachment.objects.bulk_create(attachments)
+    copy_new(
+        RecommendationClause,
+        ["recommendation_id", "position", "text"],
+        (
+            (rec_id, position, text)
+            for rec_id, (_item_id, rec) in zip(recommendation_ids, recommendations, strict=True)
+            for position, text in enumerate(rec.clauses, start=1)
+        ),
+    )
+    copy_new(
+        Attachment,
+        ["item_id", "title", "position"],
+        (
+            (item_id, a["title"][:500], position)
+            for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
+            for position, a in enumerate(i.get("attachments", []), start=1)
+        ),
+    )
     with_tables = [
-        (saved_item, i["budget_tables"])
-        for saved_item, (_meeting, i) in zip(items, pairs, strict=True)
+        (AgendaItem(pk=item_id, number=i["number"]), i["budget_tables"])
+        for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
         if i.get("budget_tables")
     ]
     try:
@@ -317,8 +342,42 @@ def save_exchange_meetings(
         raise ExchangeError(str(exc)) from exc
     # Decisions after the rest of an item's content: a locked decision makes the database
     # refuse new content for its item. The items themselves come last (see above).
-    Decision.objects.bulk_create(decisions)
-    AgendaItem.objects.bulk_create(items)
+    copy_new(
+        Decision,
+        ["item_id", "text", "outcome", "decided_on", "locked"],
+        (
+            (
+                item_id,
+                clean(d.get("text")),
+                Decision.outcome_from_label(d.get("outcome") or ""),
+                _parse_date(d.get("decided_on")),
+                meeting.status in APPROVED_STATUSES,
+            )
+            for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
+            if (d := i.get("decision"))
+        ),
+    )
+    copy_new(
+        AgendaItem,
+        [
+            "id", "meeting_id", "number", "title", "case_id", "closed",
+            "background", "presentation", "economy",
+        ],
+        (
+            (
+                item_id,
+                meeting.pk,
+                i["number"],
+                i["title"][:500],
+                cases[normalise_case_number(i["case_number"])].pk if i.get("case_number") else None,
+                i.get("closed", False),
+                clean(i.get("background")),
+                clean(i.get("presentation")),
+                clean(i.get("economy")),
+            )
+            for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
+        ),
+    )  # fmt: skip
 
     for (meeting, created), (index, p) in zip(written, to_write, strict=True):
         results[index] = SavedMeeting(meeting=meeting, created=created, items=len(p.data["items"]))
@@ -371,7 +430,8 @@ def _upsert_meetings(rows: list[tuple[Body, _Prepared]]) -> list[tuple[Meeting, 
     table = Meeting._meta.db_table
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, now(), now())"] * len(rows))
     params: list[Any] = []
-    for body, p in rows:
+    # In a fixed order, so that two imports holding the same meetings wait, not deadlock.
+    for body, p in sorted(rows, key=lambda row: (row[0].pk, row[1].starts_at)):
         location = p.data.get("location", "")[:200]
         params += [body.pk, p.starts_at, location, p.status, p.imported_from, p.checksum]
     with connection.cursor() as cursor:
@@ -410,9 +470,18 @@ def _upsert_meetings(rows: list[tuple[Body, _Prepared]]) -> list[tuple[Meeting, 
     return result
 
 
+@dataclass
+class _NewRecommendation:
+    unit: str
+    lead_in: str
+    numbered: bool
+    note: str
+    clauses: list[str]
+
+
 def _recommendation_for(
-    item: AgendaItem, data: dict[str, Any]
-) -> tuple[Recommendation, list[str]] | None:
+    data: dict[str, Any], clean: Callable[[str | None], str]
+) -> _NewRecommendation | None:
     clauses = [c for c in data.get("recommendation_clauses", []) if c.strip()]
     lead_in = data.get("recommendation_lead_in", "")
     unit = data.get("recommendation_unit", "")
@@ -423,11 +492,10 @@ def _recommendation_for(
         note = html
     if not (clauses or lead_in or unit or note):
         return None
-    rec = Recommendation(
-        item=item,
+    return _NewRecommendation(
         unit=unit[:200],
         lead_in=lead_in,
         numbered=data.get("recommendation_numbered", True),
-        note=sanitize_html(note),
+        note=clean(note),
+        clauses=clauses,
     )
-    return rec, clauses

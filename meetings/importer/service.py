@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import itertools
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from meetings.importer.legacy import ReadFile
 from meetings.importer.load import ExchangeError, MeetingEntry, save_exchange_meetings
-from meetings.importer.parsing_process import Read, read_one
+from meetings.importer.parsing_process import Read, read_many, read_one
 from meetings.locks import locked_edits_refused
 from meetings.services import DecisionLocked
 
@@ -73,6 +78,14 @@ def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = 
 # How many files' meetings are written together: large enough that a statement's fixed cost
 # is spread over many meetings, small enough that a fallback after an error is cheap.
 BATCH_FILES = 50
+# Parsing moves to a separate process, and the writing to this many connections at once, from
+# this many files on; below it the start-up of the process costs more than it saves.
+PARALLEL_FROM_FILES = 24
+WRITERS = 2
+# Files handed to the parsing process per task, and tasks kept ahead of the writing: enough
+# that the parsing never waits for the writers, so few that a huge import is not all in memory.
+PARSE_CHUNK = 4
+PARSE_AHEAD = 50
 
 
 def import_files(
@@ -82,71 +95,145 @@ def import_files(
     progress: Callable[[int, FileReport], None] | None = None,
     batch_files: int = BATCH_FILES,
     parallel: bool | None = None,
+    history: dict[str, Any] | None = None,
 ) -> list[FileReport]:
     """Import files, each one all or nothing; a bad file is reported and the others go on.
 
-    Files are read and parsed one by one, then written in batches, all of a batch's meetings
-    in a few bulk statements inside one savepoint. If the batch fails, its files are written
-    again one at a time, so only the file at fault is refused (with its message) and nothing
-    of it is left behind. `progress(n, report)` is called as each file is finished.
+    Files are read and parsed, then written in batches, all of a batch's meetings in a few
+    bulk statements inside one transaction (a savepoint when the caller has one open). If the
+    batch fails, its files are written again one at a time, so only the file at fault is
+    refused (with its message) and nothing of it is left behind. `progress(n, report)` is
+    called as each file is finished, in the order the files came. `history` is the metadata
+    (e.g. `user`) that every history row the import writes carries.
 
-    With many files (or `parallel=True`) the parsing runs in a separate process, one file
-    ahead of the writing, so that parsing and the database work use both cores.
+    With many files (or `parallel=True`), unless the caller has a transaction open, the
+    parsing runs in a separate process ahead of the writing (in this one if it may not start
+    processes), and batches are written by WRITERS connections at once, so that parsing,
+    Python and the database's own work (the search index above all) use every core. Each
+    batch is still its own transaction, two batches holding the same meeting wait for each
+    other, and the reports come out in the files' order all the same.
     """
+    if parallel is None:
+        files = list(files)
+        parallel = len(files) >= PARALLEL_FROM_FILES and (os.cpu_count() or 1) > 1
+    if connection.in_atomic_block:
+        # Other connections would write outside the caller's transaction.
+        parallel = False
     reports: list[FileReport] = []
-    batch: list[tuple[FileReport, ReadFile]] = []
 
     def finish(report: FileReport) -> None:
         reports.append(report)
         if progress is not None:
             progress(len(reports), report)
 
-    def flush() -> None:
-        if not batch:
-            return
-        try:
-            _write(batch, allowed_bodies)
-        except _WriteFailed:
-            for report, read in batch:
-                try:
-                    _write([(report, read)], allowed_bodies)
-                except _WriteFailed as exc:
-                    report.ok, report.error = False, exc.message
-                    report.meetings, report.items = [], 0
-                    report.created = report.updated = report.unchanged = 0
-        for report, _read in batch:
-            finish(report)
-        batch.clear()
+    def steps() -> Iterator[list[tuple[FileReport, ReadFile | None]]]:
+        """The files in batches to write; a file that could not be read is a step alone."""
+        batch: list[tuple[FileReport, ReadFile | None]] = []
+        for name, read, error, line in _read_all(files, parallel=parallel):
+            report = FileReport(name=name, ok=False)
+            if read is None:
+                report.error, report.line = error, line
+                if batch:
+                    yield batch
+                    batch = []
+                yield [(report, None)]
+                continue
+            report.warnings = read.warnings
+            batch.append((report, read))
+            if len(batch) >= batch_files:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
-    for name, read, error, line in _read_all(files, parallel=parallel):
-        report = FileReport(name=name, ok=False)
-        if read is None:
-            report.error, report.line = error, line
-            flush()
-            finish(report)
-            continue
-        report.warnings = read.warnings
-        batch.append((report, read))
-        if len(batch) >= batch_files:
-            flush()
-    flush()
+    if not parallel:
+        with pghistory.context(**history) if history else contextlib.nullcontext():
+            for step in steps():
+                _write_step(step, allowed_bodies)
+                for report, _read in step:
+                    finish(report)
+        return reports
+
+    with _Writers(WRITERS, allowed_bodies, history) as writers:
+        pending: collections.deque[tuple[Future[None], list[Any]]] = collections.deque()
+        for step in steps():
+            while len(pending) > WRITERS:
+                done, written = pending.popleft()
+                done.result()
+                for report, _read in written:
+                    finish(report)
+            pending.append((writers.submit(step), step))
+        while pending:
+            done, written = pending.popleft()
+            done.result()
+            for report, _read in written:
+                finish(report)
     return reports
 
 
-# Parsing moves to a separate process from this many files on; below it the start-up of the
-# process costs more than it saves.
-PARALLEL_FROM_FILES = 24
-# Files handed to the parsing process at a time, so that a huge import is not all in memory.
-PARALLEL_WINDOW = 200
+def _write_step(
+    step: list[tuple[FileReport, ReadFile | None]], allowed_bodies: set[str] | None
+) -> None:
+    """Write one step of import_files, filling in its reports; never raises _WriteFailed."""
+    batch = [(report, read) for report, read in step if read is not None]
+    if not batch:
+        return
+    try:
+        _write(batch, allowed_bodies)
+    except _WriteFailed:
+        for report, read in batch:
+            try:
+                _write([(report, read)], allowed_bodies)
+            except _WriteFailed as exc:
+                report.ok, report.error = False, exc.message
+                report.meetings, report.items = [], 0
+                report.created = report.updated = report.unchanged = 0
 
 
-def _read_all(files: Iterable[tuple[str, bytes]], *, parallel: bool | None) -> Iterator[Read]:
+class _Writers:
+    """Threads that each write steps on a database connection of their own (Django's
+    connections are per thread), closed when the import is over. The database does the
+    heavy work, so the threads mostly wait on their sockets, not on each other."""
+
+    def __init__(
+        self, count: int, allowed_bodies: set[str] | None, history: dict[str, Any] | None
+    ) -> None:
+        self.allowed_bodies = allowed_bodies
+        self.history = history
+        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="import-writer")
+        self.count = count
+
+    def submit(self, step: list[tuple[FileReport, ReadFile | None]]) -> Future[None]:
+        return self.pool.submit(self._run, step)
+
+    def _run(self, step: list[tuple[FileReport, ReadFile | None]]) -> None:
+        # pghistory's context is per thread: each writer has its own, with the same metadata.
+        with pghistory.context(**self.history) if self.history else contextlib.nullcontext():
+            _write_step(step, self.allowed_bodies)
+
+    def __enter__(self) -> _Writers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Each thread closes its connection, then the pool ends.
+        barrier = threading.Barrier(self.count)
+
+        def close() -> None:
+            connection.close()
+            barrier.wait(timeout=60)
+
+        closing = [self.pool.submit(close) for _ in range(self.count)]
+        for future in closing:
+            future.exception()
+        self.pool.shutdown(wait=True)
+
+
+def _read_all(files: Iterable[tuple[str, bytes]], *, parallel: bool) -> Iterator[Read]:
     """Each file read and parsed, in order: in this process, or in a helper process that
     works ahead while the caller writes what it has."""
-    if parallel is None:
-        files = list(files)
-        parallel = len(files) >= PARALLEL_FROM_FILES and (os.cpu_count() or 1) > 1
-    if not parallel:
+    if not parallel or multiprocessing.current_process().daemon:
+        # A daemonic process (a Celery worker's child) may not start processes of its own:
+        # it parses here, while its writer threads wait on the database.
         yield from map(read_one, files)
         return
     # A forked process starts with Django set up, and never re-runs the caller's script as a
@@ -154,9 +241,20 @@ def _read_all(files: Iterable[tuple[str, bytes]], *, parallel: bool | None) -> I
     # inherits, and leaves without closing it.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        iterator = iter(files)
-        while window := list(itertools.islice(iterator, PARALLEL_WINDOW)):
-            yield from pool.map(read_one, window, chunksize=4)
+        chunks = _chunks(iter(files), PARSE_CHUNK)
+        ahead: collections.deque[Future[list[Read]]] = collections.deque(
+            pool.submit(read_many, chunk) for chunk in itertools.islice(chunks, PARSE_AHEAD)
+        )
+        while ahead:
+            results = ahead.popleft().result()
+            for chunk in itertools.islice(chunks, 1):
+                ahead.append(pool.submit(read_many, chunk))
+            yield from results
+
+
+def _chunks(iterator: Iterator[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 class _WriteFailed(Exception):
@@ -169,8 +267,9 @@ def _write(batch: list[tuple[FileReport, ReadFile]], allowed_bodies: set[str] | 
     """Write the batch's meetings in one transaction (a savepoint when nested), filling in
     the reports; raise _WriteFailed with a Danish message, having written nothing, if any
     meeting of the batch cannot be written."""
+    # Every file came through read_one, which sanitised its rich text.
     entries = [
-        MeetingEntry(data, read.name, read.checksum)
+        MeetingEntry(data, read.name, read.checksum, sanitized=True)
         for _report, read in batch
         for data in read.meetings
     ]

@@ -26,6 +26,25 @@ def _sample(name: str) -> bytes:
     return (SAMPLES / f"direktionen-{name}.txt").read_bytes()
 
 
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+          "september", "oktober", "november", "december"]  # fmt: skip
+
+
+def _sample_held(name: str, day: dt.date, body: str = "Direktionen") -> bytes:
+    """A sample's minutes as if held by `body` on `day`: another meeting, the same items."""
+    text = _sample(name).decode()
+    old = f"{dt.date.fromisoformat(name):%d-%m-%Y}"
+    text = text.replace(f"REFERAT Direktionen d. {old}", f"REFERAT {body} d. {day:%d-%m-%Y}", 1)
+    text = text.replace("Beslutning Direktionen den", f"Beslutning {body} den")
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Mødedato"):
+            clock = line.rsplit("kl.", 1)[1].strip()
+            lines[i] = f"Mødedato d. {day.day}. {MONTHS[day.month - 1]} {day.year} kl. {clock}"
+            break
+    return "\n".join(lines).encode()
+
+
 EXPECTED = {
     "2017-03-20": {
         "starts_at": "2017-03-20T10:00",
@@ -364,6 +383,64 @@ class TestParsingAlongside:
             assert reports[2].line == 1
             assert AgendaItem.objects.count() == sum(len(e["items"]) for e in EXPECTED.values())
             assert [r.name for r in reports] == [name for name, _ in files]
+        finally:
+            remove_all_meetings()
+
+    def test_batches_written_side_by_side_share_a_new_body_and_new_cases(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # Small batches on two connections at once, all of a body that does not exist yet and
+        # with the same case numbers: one body, one row per case, no deadlock, and the
+        # reports in the order of the files.
+        names = sorted(EXPECTED)
+        held = [
+            (names[n % len(names)], dt.date(2019, 1, 7) + dt.timedelta(weeks=n)) for n in range(12)
+        ]
+        files = [
+            (f"ku-{n:02d}.txt", _sample_held(name, day, body="Kulturudvalget"))
+            for n, (name, day) in enumerate(held)
+        ]
+        files.insert(5, ("noter.txt", b"Ikke et referat"))
+        try:
+            reports = import_files(files, parallel=True, batch_files=2)
+            assert [r.name for r in reports] == [name for name, _ in files]
+            assert [r.ok for r in reports] == [n != 5 for n in range(13)], [
+                r.summary() for r in reports if not r.ok
+            ]
+            meetings = Meeting.objects.filter(body__name="Kulturudvalget")
+            assert meetings.count() == 12
+            assert Meeting.objects.values("body").distinct().count() == 1
+            assert AgendaItem.objects.count() == sum(
+                len(EXPECTED[name]["items"]) for name, _day in held
+            )
+            numbers = {i[2] for e in EXPECTED.values() for i in e["items"]}
+            assert sorted(Case.objects.values_list("number", flat=True)) == sorted(numbers)
+            # No batch had to be written again file by file (a deadlock or a duplicate body
+            # would have failed it in the database first).
+            assert not [r for r in caplog.records if "failed in the database" in r.getMessage()]
+        finally:
+            remove_all_meetings()
+
+    def test_two_versions_of_the_same_minutes_written_side_by_side_never_mix(self) -> None:
+        changed = _sample("2018-04-23").replace(b"Godkendt.", b"Afvist.")
+        files = [("a.txt", _sample("2018-04-23")), ("b.txt", changed)]
+        files += [
+            (f"{n}.txt", _sample_held("2017-03-20", dt.date(2016, 1, 4) + dt.timedelta(weeks=n)))
+            for n in range(4)
+        ]
+        try:
+            reports = import_files(files, parallel=True, batch_files=1)
+            # Whichever was written first wins; the other meets its lock and is refused.
+            assert sorted(r.ok for r in reports[:2]) == [False, True]
+            refused = next(r for r in reports[:2] if not r.ok)
+            assert "godkendt og låst" in refused.error
+            assert all(r.ok for r in reports[2:])
+            meeting = Meeting.objects.get(starts_at__date=dt.date(2018, 4, 23))
+            assert meeting.items.count() == len(EXPECTED["2018-04-23"]["items"])
+            winner = next(r for r in reports[:2] if r.ok)
+            assert meeting.imported_from == winner.name
+            rejected = Decision.objects.filter(item__meeting=meeting, text__contains="Afvist.")
+            assert rejected.exists() == (winner.name == "b.txt")
         finally:
             remove_all_meetings()
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meetings.models import AgendaItem, ImportJob, Meeting
 from tests.conftest import People
+from tests.meetings.importer.test_import import _sample_held
 
 SAMPLES = Path(__file__).resolve().parents[3] / "meetings" / "demo_minutes"
 
@@ -116,3 +119,38 @@ class TestLargeUploadInTheWorker:
         assert "Direktionen 23-04-2018 12:30 – 10 punkter" in fragment
         assert Meeting.objects.count() == 3
         assert AgendaItem.objects.count() == 29
+
+    def test_many_files_are_parsed_and_written_side_by_side_with_the_uploader_in_history(
+        self, people: People, celery_worker_process: subprocess.Popen[bytes]
+    ) -> None:
+        # Enough files for the worker to parse in a second process and write on two
+        # connections; one bad file among them.
+        names = ["2017-03-20", "2017-06-26", "2018-04-23"]
+        uploads = [
+            _upload(
+                f"ref-{n:02d}.txt",
+                _sample_held(names[n % 3], dt.date(2012, 1, 2) + dt.timedelta(weeks=n)),
+            )
+            for n in range(30)
+        ]
+        uploads.insert(7, _upload("noter.txt", b"Bare en huskeseddel"))
+        client = people.client_for("secretary")
+        client.post("/import/", {"uploads": uploads})
+        job = ImportJob.objects.get()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
+                break
+            time.sleep(0.2)
+        assert job.status == ImportJob.Status.DONE, job.error
+        assert job.processed == 31
+        assert [r["name"] for r in job.reports] == [u.name for u in uploads]
+        assert [r["ok"] for r in job.reports] == [n != 7 for n in range(31)]
+        assert job.reports[7]["line"] == 1
+        assert Meeting.objects.count() == 30
+        assert AgendaItem.objects.count() == 10 * (8 + 11 + 10)
+        # Every history row of the import names the secretary who uploaded the files.
+        events = apps.get_model("meetings", "AgendaItemEvent").objects.filter(pgh_label="insert")
+        assert events.count() == AgendaItem.objects.count()
+        assert {e.pgh_context.metadata["user"] for e in events} == {people.secretary.pk}
