@@ -146,29 +146,68 @@ def import_files(
         if batch:
             yield batch
 
+    statistics = _Statistics()
     if not parallel:
         with pghistory.context(**history) if history else contextlib.nullcontext():
             for step in steps():
                 _write_step(step, allowed_bodies)
                 for report, _read in step:
                     finish(report)
+                statistics.written(step)
         return reports
 
     with _Writers(WRITERS, allowed_bodies, history) as writers:
         pending: collections.deque[tuple[Future[None], list[Any]]] = collections.deque()
-        for step in steps():
-            while len(pending) > WRITERS:
-                done, written = pending.popleft()
-                done.result()
-                for report, _read in written:
-                    finish(report)
-            pending.append((writers.submit(step), step))
-        while pending:
+
+        def finish_oldest() -> None:
             done, written = pending.popleft()
             done.result()
             for report, _read in written:
                 finish(report)
+            statistics.written(written)
+
+        for step in steps():
+            while len(pending) > WRITERS:
+                finish_oldest()
+            pending.append((writers.submit(step), step))
+        while pending:
+            finish_oldest()
     return reports
+
+
+class _Statistics:
+    """Keeps the planner's statistics of the tables an import fills from saying "empty".
+
+    Every row an import inserts has its foreign keys checked, and the triggers look up its
+    item's decision: one small query per row, whose plan a connection makes once and keeps.
+    If the tables were last analysed while (nearly) empty, that plan reads the whole table,
+    which grows with every batch, and a large import slows to a crawl. Autovacuum analyses
+    them again in time (if it runs at all); once the first batch is in, the import does it at
+    once, and every connection plans anew for tables of their real size.
+    """
+
+    TABLES = (
+        "meetings_meeting", "meetings_attendance", "meetings_case", "meetings_agendaitem",
+        "meetings_recommendation", "meetings_recommendationclause", "meetings_decision",
+        "meetings_attachment", "meetings_searchdocument", "budget_budgettable",
+        "budget_budgetcolumn", "budget_budgetrow", "budget_budgetcell",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.checked = False
+
+    def written(self, step: list[tuple[FileReport, ReadFile | None]]) -> None:
+        items = sum(report.items for report, _read in step if report.created or report.updated)
+        if self.checked or not items:
+            return
+        self.checked = True
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'meetings_agendaitem'::regclass"
+            )
+            (known,) = cursor.fetchone() or (0,)
+            if 0 <= known < items:
+                cursor.execute(f"ANALYZE {', '.join(self.TABLES)}")
 
 
 def _write_step(

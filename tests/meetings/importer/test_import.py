@@ -444,6 +444,31 @@ class TestParsingAlongside:
         finally:
             remove_all_meetings()
 
+    def test_tables_last_analysed_empty_are_analysed_again_after_the_first_batch(self) -> None:
+        # Statistics saying "empty" would have every foreign-key check of a large import
+        # read whole tables; the import refreshes them once its first batch is in.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE meetings_agendaitem, meetings_decision")
+        files = [
+            (f"{n}.txt", _sample_held("2017-03-20", dt.date(2015, 1, 5) + dt.timedelta(weeks=n)))
+            for n in range(6)
+        ]
+        try:
+            reports = import_files(files, parallel=True, batch_files=2)
+            assert all(r.ok for r in reports)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT relname, reltuples FROM pg_class"
+                    " WHERE relname IN ('meetings_agendaitem', 'meetings_decision')"
+                )
+                known = dict(cursor.fetchall())
+            assert known["meetings_agendaitem"] >= 2 * 8
+            assert known["meetings_decision"] > 0
+        finally:
+            remove_all_meetings()
+
 
 @pytest.mark.django_db
 class TestDanishMessagesForBadExchangeFiles:
