@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from meetings.importer.legacy import MAX_FILE_BYTES
-from meetings.importer.service import FileReport, import_files
+from meetings.importer.service import PARALLEL_FROM_FILES, FileReport, import_files
 from meetings.models import ImportJob, bodies_editable_by
 from meetings.services import DomainError
 
@@ -137,6 +137,7 @@ def import_job_run(*, job_id: int) -> None:
             files(),
             allowed_bodies=allowed,
             progress=progress,
+            parallel=len(job.files) - len(reports) >= PARALLEL_FROM_FILES,
             # The history of every row the import writes names the user who uploaded it.
             history={"user": job.created_by_id, "service": "import_job_run", "job": job_id},
         )

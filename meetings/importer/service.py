@@ -115,9 +115,10 @@ def import_files(
     """
     if parallel is None:
         files = list(files)
-        parallel = len(files) >= PARALLEL_FROM_FILES and (os.cpu_count() or 1) > 1
-    if connection.in_atomic_block:
-        # Other connections would write outside the caller's transaction.
+        parallel = len(files) >= PARALLEL_FROM_FILES
+    if connection.in_atomic_block or (os.cpu_count() or 1) < 2:
+        # Other connections would write outside the caller's transaction; and one core has
+        # nothing to share the work with.
         parallel = False
     reports: list[FileReport] = []
 

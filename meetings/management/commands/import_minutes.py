@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.importer.service import FileReport, import_files
+from meetings.importer.service import PARALLEL_FROM_FILES, FileReport, import_files
 
 SUFFIXES = {".txt", ".pdf", ".json"}
 
@@ -37,7 +37,12 @@ class Command(BaseCommand):
             style = self.style.SUCCESS if report.ok else self.style.ERROR
             self.stdout.write(style(report.summary()))
 
-        reports = import_files(((p.name, p.read_bytes()) for p in files), progress=show)
+        # The files are read as the import gets to them, not all at once.
+        reports = import_files(
+            ((p.name, p.read_bytes()) for p in files),
+            progress=show,
+            parallel=len(files) >= PARALLEL_FROM_FILES,
+        )
         failed = [r for r in reports if not r.ok]
         items = sum(r.items for r in reports)
         self.stdout.write(
