@@ -11,6 +11,7 @@ stated totals: the last is the table's total, earlier ones subtotals. A row star
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -58,9 +59,14 @@ _UNIT_LABEL = re.compile(
 _MAX_SIGN_SEARCH = 6
 
 
+# Pure functions of one cell's text, asked again and again for the same cells while a table's
+# layout is inferred (and for the same few strings in every table): cached.
+@functools.lru_cache(maxsize=8192)
 def clean_cell(text: str) -> str:
     """A cell as text: tags a converter left (<i>…</i>) and entities gone, spaces collapsed."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", text))).strip()
+    if "<" in text:
+        text = _TAG.sub("", text)
+    return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
 def unit_in_text(text: str) -> str | None:
@@ -73,30 +79,56 @@ def unit_in_text(text: str) -> str | None:
 
 # A unit stated as such in running text: "1.000 kr." opening a line, "(1.000 kr.)",
 # "i 1.000 kr.", "beløb i mio. kr." — not an amount such as "2,8 mio. kr.".
+_UNIT_WORDS = r"1\.000\s*kr|t\.\s*kr|mio\.\s*kr"
 _UNIT_IN_CONTEXT = re.compile(
-    r"(?:^|\(|\bi\s|\bbeløb\s)\s*(?P<unit>1\.000\s*kr|t\.\s*kr|mio\.\s*kr)",
-    re.IGNORECASE | re.MULTILINE,
+    rf"(?:^|\(|\bi\s|\bbeløb\s)\s*(?P<unit>{_UNIT_WORDS})", re.IGNORECASE | re.MULTILINE
 )
+# The units alone, wherever they stand: see unit_in_context.
+_UNIT_NAMED = re.compile(_UNIT_WORDS, re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)
 def unit_in_context(text: str) -> str | None:
-    """The unit the text around a table states for its amounts, if it states one."""
-    match = _UNIT_IN_CONTEXT.search(text)
-    if not match:
-        return None
-    return unit_in_text(match.group("unit") + ".")
+    """The unit the text around a table states for its amounts, if it states one.
+
+    Cached: every table of an item without a unit of its own asks about the same text.
+    """
+    # Searching the whole text for _UNIT_IN_CONTEXT tries its four openings at every
+    # position of a long text. Instead, find the few units the text names, in order, and try
+    # the pattern only just before each: a match ends with the unit, and begins with at most
+    # "beløb" (five characters) before the spaces in front of it. `search` with a start
+    # position still sees the text before it, for `^` and `\b`. The first unit with a match
+    # is the one a search of the whole text finds.
+    for named in _UNIT_NAMED.finditer(text):
+        start = named.start()
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+        match = _UNIT_IN_CONTEXT.search(text, max(0, start - len("beløb")), named.end())
+        if match:
+            return unit_in_text(match.group("unit") + ".")
+    return None
 
 
 def is_total_text(text: str) -> bool:
     return bool(_TOTAL.match(text.strip()))
 
 
+# A letter no amount holds: besides digits an amount may only carry "kr." (in any case; the
+# Kelvin sign is a "K" to a case-insensitive pattern).
+_NO_AMOUNT_LETTER = re.compile(r"[^\W\d_kKrR\u212a]")
+
+
+@functools.lru_cache(maxsize=8192)
 def _cell_kind(text: str) -> str:
     """'empty', 'number' (an amount or "?"), 'year' or 'text'."""
     if not text:
         return "empty"
     if is_year(text):
         return "year"
+    if _NO_AMOUNT_LETTER.search(text):
+        # Most text cells say so at once; parse_danish_number would only find out by
+        # building (and translating) an error message.
+        return "text"
     try:
         parse_danish_number(text)
     except NumberError:
@@ -200,7 +232,7 @@ def infer_grid(rows: list[list[str]], *, strict: bool) -> InferredTable:
             ref, text = labels[0], " ".join(t for t in labels[1:] if t)
         else:
             ref, text = "", " ".join(t for t in labels if t)
-        grid_rows.append(GridRow(ref=ref, text=text, cells=list(row[n_labels:])))
+        grid_rows.append(GridRow(ref=ref, text=text, cells=row[n_labels:]))
 
     _assign_kinds(grid_rows)
     columns = list(header[n_labels:])
@@ -221,15 +253,15 @@ def infer_grid(rows: list[list[str]], *, strict: bool) -> InferredTable:
 
 def _assign_kinds(rows: list[GridRow]) -> None:
     totals = [i for i, row in enumerate(rows) if is_total_text(row.text) and not row.ref]
+    last_total = totals[-1] if totals else None
     previous = ""
     for i, row in enumerate(rows):
-        has_values = any(c.strip() for c in row.cells)
         if i in totals:
-            row.kind = Kind.TOTAL if i == totals[-1] else Kind.SUBTOTAL
+            row.kind = Kind.TOTAL if i == last_total else Kind.SUBTOTAL
             row.stated, row.cells = row.cells, [""] * len(row.cells)
         elif _NOTE.match(row.text):
             row.kind = Kind.NOTE
-        elif has_values or row.ref or previous == Kind.HEADING:
+        elif row.ref or previous == Kind.HEADING or any(c.strip() for c in row.cells):
             row.kind = Kind.LINE
         else:
             row.kind = Kind.HEADING

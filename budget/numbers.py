@@ -6,6 +6,7 @@ holds an amount. A cell is either a number, blank, or "?" (an amount not yet kno
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Final
@@ -58,6 +59,15 @@ def parse_danish_number(text: str) -> CellValue:
     minus), "1 100" → 1100, "kr. 1.100,00" → 1100.00; "" and a lone dash → None (blank);
     "?" → UNKNOWN. Anything else raises NumberError with a Danish explanation.
     """
+    return _parse_danish_number(text)
+
+
+# A table's cells are parsed several times over (inferring the layout, settling the stated
+# totals, exporting), and the same few strings ("", "-", "2018", "1.000") fill most cells.
+# What the function returns is immutable, so a result can be shared; an exception is not
+# cached (lru_cache never does), so its message is translated when it is raised.
+@functools.lru_cache(maxsize=8192)
+def _parse_danish_number(text: str) -> CellValue:
     raw = text
     text = text.strip(_SPACES + "\t\r\n")
     if text in _BLANKS:

@@ -32,6 +32,20 @@ from budget.numbers import (
 Kind = BudgetRow.Kind
 SUMMING_KINDS = {Kind.SUBTOTAL, Kind.TOTAL}
 VALUE_KINDS = {Kind.LINE, Kind.NOTE}
+# The choices' values, read once: `TextChoices.values` builds a new list on every access, and
+# parsing a grid asks for them per row (thousands of times in one import).
+_KINDS = frozenset(Kind.values)
+_UNITS = frozenset(Unit.values)
+_SECTIONS = frozenset(BudgetTable.Section.values)
+# The members as plain module constants: an enum member looked up on its class goes through a
+# descriptor, which `compute` would pay for on every row.
+_LINE, _SUBTOTAL, _TOTAL, _NOTE, _HEADING = (
+    Kind.LINE,
+    Kind.SUBTOTAL,
+    Kind.TOTAL,
+    Kind.NOTE,
+    Kind.HEADING,
+)
 
 MAX_COLUMNS = 30
 MAX_ROWS = 500
@@ -152,9 +166,9 @@ def table_data_from_grid(grid: Grid) -> TableData:
         errors.append(CellError(None, None, _("Overskriften må højst være 500 tegn.")))
     if len(grid.ref_heading.strip()) > 100 or len(grid.text_heading.strip()) > 200:
         errors.append(CellError(None, None, _("Kolonneoverskrifterne er for lange.")))
-    if grid.unit not in Unit.values:
+    if grid.unit not in _UNITS:
         errors.append(CellError(None, None, _("Vælg en enhed: kr., 1.000 kr. eller mio. kr.")))
-    if grid.section not in BudgetTable.Section.values:
+    if grid.section not in _SECTIONS:
         errors.append(CellError(None, None, _("Vælg afsnittet Økonomi eller Sagsfremstilling.")))
     for index, label in enumerate(columns):
         if len(label) > 100:
@@ -167,27 +181,28 @@ def table_data_from_grid(grid: Grid) -> TableData:
             )
     rows: list[RowData] = []
     for r, row in enumerate(grid.rows):
-        kind = row.kind if row.kind in Kind.values else ""
+        kind = row.kind if row.kind in _KINDS else ""
         if not kind:
             errors.append(CellError(r, None, _("Række %(row)d: ukendt type.") % {"row": r + 1}))
-            kind = Kind.LINE
-        if len(row.ref.strip()) > 20:
+            kind = _LINE
+        ref, text = row.ref.strip(), row.text.strip()
+        if len(ref) > 20:
             errors.append(
                 CellError(
                     r, None, _("Række %(row)d: punktet må højst være 20 tegn.") % {"row": r + 1}
                 )
             )
-        if len(row.text.strip()) > 1000:
+        if len(text) > 1000:
             errors.append(
                 CellError(
                     r, None, _("Række %(row)d: teksten må højst være 1000 tegn.") % {"row": r + 1}
                 )
             )
         values: list[CellValue] = []
-        stated: list[Decimal | None] = []
+        takes_values, sums = kind in VALUE_KINDS, kind in SUMMING_KINDS
         for c, raw in enumerate(row.cells):
             value: CellValue = None
-            if kind in VALUE_KINDS:
+            if takes_values:
                 try:
                     value = parse_danish_number(raw)
                 except NumberError as exc:
@@ -195,7 +210,7 @@ def table_data_from_grid(grid: Grid) -> TableData:
             elif raw.strip():
                 problem = (
                     _("en overskrift har ingen beløb (“%(text)s”); gør rækken til en linje.")
-                    if kind == Kind.HEADING
+                    if kind == _HEADING
                     else _("en total beregnes og kan ikke skrives (“%(text)s”).")
                 )
                 errors.append(
@@ -204,23 +219,23 @@ def table_data_from_grid(grid: Grid) -> TableData:
                     )
                 )
             values.append(value)
-        for c, raw in enumerate(row.stated):
-            figure: Decimal | None = None
-            if kind in SUMMING_KINDS and raw.strip():
-                try:
-                    parsed = parse_danish_number(raw)
-                except NumberError as exc:
-                    errors.append(CellError(r, c, cell_error_message(columns, r, c, str(exc))))
-                else:
-                    figure = parsed if isinstance(parsed, Decimal) else None
-            stated.append(figure)
+        stated: list[Decimal | None] = [None] * len(row.stated)  # only a sum states a figure
+        for c, raw in enumerate(row.stated if sums else ()):
+            if not raw.strip():
+                continue
+            try:
+                parsed = parse_danish_number(raw)
+            except NumberError as exc:
+                errors.append(CellError(r, c, cell_error_message(columns, r, c, str(exc))))
+            else:
+                stated[c] = parsed if isinstance(parsed, Decimal) else None
         rows.append(
             RowData(
                 kind=kind,
-                ref=row.ref.strip(),
-                text=row.text.strip(),
+                ref=ref,
+                text=text,
                 values=values,
-                subtract=bool(row.subtract and kind == Kind.SUBTOTAL),
+                subtract=bool(row.subtract and kind == _SUBTOTAL),
                 stated=stated,
             )
         )
@@ -377,7 +392,7 @@ class ComputedTable:
         found = []
         for r, row in enumerate(self.rows):
             for c, cell in enumerate(row.cells):
-                if cell.mismatch:
+                if cell.stated is not None and cell.mismatch:  # most cells state nothing
                     assert cell.stated is not None
                     found.append(
                         Mismatch(r, row.text, column_name(self.columns, c), cell.stated, cell.value)
@@ -426,44 +441,41 @@ class _Sum:
 
 def compute(data: TableData) -> ComputedTable:
     width = len(data.columns)
+    padding: list[None] = [None] * width
     block = [_Sum() for _ in range(width)]  # lines since the last subtotal or total
     running = [_Sum() for _ in range(width)]  # closed subtotal blocks since the last total
     last_total: list[ComputedCell] | None = None
     rows: list[ComputedRow] = []
     for row in data.rows:
-        values = (list(row.values) + [None] * width)[:width]
-        stated = (list(row.stated) + [None] * width)[:width]
-        if row.kind == Kind.LINE:
-            for c in range(width):
-                block[c].add(values[c])
+        kind = row.kind
+        if kind in (_LINE, _NOTE):
+            # A note shows its amounts, and only a line adds them up.
+            values = row.values if len(row.values) == width else [*row.values, *padding][:width]
+            if kind == _LINE:
+                for column, value in zip(block, values, strict=True):
+                    column.add(value)
             cells = [
-                ComputedCell(
-                    value=v if isinstance(v, Decimal) else None,
-                    unknown=v is UNKNOWN,
-                )
+                ComputedCell(value=v if isinstance(v, Decimal) else None, unknown=v is UNKNOWN)
                 for v in values
             ]
-        elif row.kind == Kind.SUBTOTAL:
+        elif kind == _SUBTOTAL:
+            stated = [*row.stated, *padding][:width]
             cells = [block[c].cell(stated[c]) for c in range(width)]
             sign = -1 if row.subtract else 1
             for c in range(width):
                 running[c].merge(block[c], sign)
             block = [_Sum() for _ in range(width)]
-        elif row.kind == Kind.TOTAL:
+        elif kind == _TOTAL:
+            stated = [*row.stated, *padding][:width]
             for c in range(width):
                 running[c].merge(block[c])
             cells = [running[c].cell(stated[c]) for c in range(width)]
             last_total = cells
             block = [_Sum() for _ in range(width)]
             running = [_Sum() for _ in range(width)]
-        elif row.kind == Kind.NOTE:
-            cells = [
-                ComputedCell(value=v if isinstance(v, Decimal) else None, unknown=v is UNKNOWN)
-                for v in values
-            ]
         else:
             cells = [ComputedCell() for _ in range(width)]
-        rows.append(ComputedRow(row.kind, row.ref, row.text, cells, row.subtract))
+        rows.append(ComputedRow(kind, row.ref, row.text, cells, row.subtract))
     return ComputedTable(
         caption=data.caption,
         unit=data.unit,

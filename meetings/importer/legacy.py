@@ -135,7 +135,10 @@ def parsed_to_exchange(parsed: ParsedMinutes, *, source_name: str, checksum: str
 def _item_to_exchange(item: ParsedItem, warnings: list[str]) -> dict[str, Any]:
     # Tables of amounts become budget tables with computed totals; a total the minutes state
     # that disagrees is kept on the table, flagged for the secretary, and reported here.
-    context = blocks_context([*item.presentation, *item.economy])
+    blocks = [*item.presentation, *item.economy]
+    # The text a table without a unit of its own is read in; most items have no table at all.
+    has_tables = any(getattr(block, "rows", None) is not None for block in blocks)
+    context = blocks_context(blocks) if has_tables else ""
     presentation, presentation_tables = take_budget_tables(
         item.presentation, section=BudgetTable.Section.PRESENTATION, context=context
     )

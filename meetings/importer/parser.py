@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import html
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -224,6 +225,7 @@ _SECTION_WORDS = {
     "økonomiske konsekvenser": "economy",
     "bilag": "attachments",
 }
+_SECTION_WORD_MAX_LENGTH = max(len(word) for word in _SECTION_WORDS)
 _DECISION_RE = re.compile(
     r"^beslutning(?:\s+(?:i|på|for|af))?(?:\s+(?P<body>.+?))?"
     r"(?:,?\s+(?:den|d\.)\s*(?P<date>\S.*?))?\s*:?$",
@@ -255,7 +257,6 @@ _INVISIBLE_MAP = {
     "\ufb01": "fi",
     "\ufb02": "fl",
 }
-_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE_MAP) + "]")
 
 _TERMINAL = (".", "!", "?", ":", ";")
 # A line ending in one of these words is a sentence cut short, never a heading.
@@ -277,20 +278,36 @@ _HEADING_MAX_LENGTH = 120
 
 def _split_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # str.translate with a mapping is slow on long non-ASCII text; a regex pass is not.
-    text = _INVISIBLE_RE.sub(lambda m: _INVISIBLE_MAP[m.group()], text)
+    # str.translate with a mapping is slow on long non-ASCII text, and so is a regex pass (a
+    # character-set test at every position); `in` and str.replace are fast scans, and most
+    # texts hold none of these characters. No replacement holds one of them, so replacing
+    # them one after the other is the same as replacing all at once.
+    for invisible, replacement in _INVISIBLE_MAP.items():
+        if invisible in text:
+            text = text.replace(invisible, replacement)
     # Only spaces are trimmed: leading and trailing tabs are empty table cells.
     return [line.strip(" ") for line in text.split("\n")]
 
 
 def _clean_markup(text: str) -> str:
-    text = _ENCLOSURE_MARK_RE.sub("", text)
-    text = _BOLD_RE.sub(r"\1", text)
-    text = text.replace("**", "")
-    return _INLINE_TAG_RE.sub("", text)
+    # Every line passes through here and few carry markup: each substitution runs only on a
+    # line holding the text its pattern needs, which a plain `in` finds much faster.
+    if "./.." in text:
+        text = _ENCLOSURE_MARK_RE.sub("", text)
+    if "**" in text:
+        text = _BOLD_RE.sub(r"\1", text)
+        text = text.replace("**", "")
+    if "<" in text:
+        text = _INLINE_TAG_RE.sub("", text)
+    return text
 
 
 def _squash(text: str) -> str:
+    # Most lines have nothing to squash, and a quick look says so. In a printable string the
+    # only whitespace is " " (every other whitespace character is unprintable), so one without
+    # two spaces in a row or a space at either end is its own result.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -368,7 +385,17 @@ def _find_time(text: str, line: int | None) -> datetime.time | None:
 
 
 def _section_word(text: str) -> str | None:
-    return _SECTION_WORDS.get(_squash(text).rstrip(":").strip().casefold())
+    return _squashed_section_word(_squash(text))
+
+
+def _squashed_section_word(text: str) -> str | None:
+    """:func:`_section_word` of a line already squashed (see :func:`_squash`)."""
+    word = text.rstrip(":").strip()
+    # casefold() never makes a string shorter, so a longer line (most are) is no section word
+    # and need not be case-folded.
+    if len(word) > _SECTION_WORD_MAX_LENGTH:
+        return None
+    return _SECTION_WORDS.get(word.casefold())
 
 
 @dataclass
@@ -390,6 +417,12 @@ def _decision_heading(text: str, line: int, meeting_body: str) -> _DecisionHeadi
     if written and found is None and not re.search(r"\d", written):
         return None
     return _DecisionHeading(_tidy_name(body), found[0] if found else None, written)
+
+
+def _may_be_item_heading(text: str) -> bool:
+    """False for a line that cannot match _ITEM_RE: it does not open with "p" or "P" (the
+    pattern opens with "punkt", in any case). Cheaper than trying the pattern on every line."""
+    return text[:1] in ("p", "P")
 
 
 def _is_item_heading(line: str) -> re.Match[str] | None:
@@ -420,31 +453,38 @@ def _noise_line_indexes(lines: Sequence[str]) -> set[int]:
     stripped = [line.strip() for line in lines]
     noise = {i for i, text in enumerate(stripped) if _PAGE_NOISE_RE.match(text)}
     counts = Counter(text for text in stripped if text and "\t" not in text)
-    titles = {
-        _norm_title(match["title"])
-        for text in stripped
-        if (match := _ITEM_RE.match(text)) and match["title"]
-    }
+    titles: set[str] | None = None
 
     def removable(text: str) -> bool:
-        return (
-            bool(text)
-            and "\t" not in text
-            and not _is_structural(text)
-            and _norm_title(text) not in titles
-            and not text.endswith(_TERMINAL)
-        )
+        nonlocal titles
+        if not text or "\t" in text or _is_structural(text) or text.endswith(_TERMINAL):
+            return False
+        if titles is None:
+            # Wanted only for the few lines that may be a running header or footer.
+            titles = {
+                _norm_title(match["title"])
+                for line in stripped
+                if _may_be_item_heading(line) and (match := _ITEM_RE.match(line)) and match["title"]
+            }
+        return _norm_title(text) not in titles
 
+    # Both kinds of running header are lines that come back (blank lines and table rows are
+    # not counted), so only the texts that occur more than once are tried, each once.
+    repeated = [text for text, count in counts.items() if count >= 2]
+    headers = {text for text in repeated if _HEADER_RE.match(text)}
+    running = {
+        text
+        for text in repeated
+        if text not in headers and _RUNNING_HEADER_RE.match(text) and removable(text)
+    }
     header_seen = False
     for i, text in enumerate(stripped):
-        if not text:
-            continue
-        if _HEADER_RE.match(text) and counts[text] > 1:
+        if text in headers:
             # The first page's header stays; the same line on later pages is a running header.
             if header_seen:
                 noise.add(i)
             header_seen = True
-        elif counts[text] >= 2 and _RUNNING_HEADER_RE.match(text) and removable(text):
+        elif text in running:
             noise.add(i)
     # A repeated line right next to a page number is that page's header or footer.
     for i in sorted(noise):
@@ -468,13 +508,17 @@ def _noise_line_indexes(lines: Sequence[str]) -> set[int]:
 class _Line:
     number: int
     text: str
+    # `text` through _squash, done once per line for everyone who reads the line's words.
+    squashed: str
     subheading: bool = False
 
 
+_AMOUNT_RE = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+
+
 def _is_amount(cell: str) -> bool:
-    return bool(re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?", cell)) and not (
-        re.fullmatch(r"(?:19|20)\d{2}", cell)
-    )
+    return bool(_AMOUNT_RE.fullmatch(cell)) and not _YEAR_RE.fullmatch(cell)
 
 
 def _header_rows(rows: list[list[str]]) -> int:
@@ -497,18 +541,17 @@ class _BlockBuilder:
         self.joined: set[int] = set()
 
     def add(self, line: _Line) -> None:
-        raw = line.text
+        text = line.squashed
         if line.subheading:
-            self._append(Heading(_squash(raw).rstrip(":")))
+            self._append(Heading(text.rstrip(":")))
             return
-        if _is_blank(raw):
-            self.gap = True
+        if not text:
+            self.gap = True  # a blank line
             return
         last = self.blocks[-1] if self.blocks else None
-        if "\t" in raw:
-            self._add_row([_squash(cell) for cell in raw.split("\t")], last)
+        if "\t" in line.text:
+            self._add_row([_squash(cell) for cell in line.text.split("\t")], last)
             return
-        text = _squash(raw)
         if self._add_list_item(text, last):
             return
         self._add_text(text, last)
@@ -635,18 +678,22 @@ def _number_bullets(block: ListBlock) -> None:
     block.items = [m[2] for m in matches if m]
 
 
+_LETTERED_RE = re.compile(r"^[a-zæøå]\)\s+")
+_HEADING_NEVER_ENDS = (*_TERMINAL, ",")
+
+
 def _is_heading(text: str, following: Block) -> bool:
     """A short line without closing punctuation, followed by body text, a list or a table."""
+    # The cheap tests first: most paragraphs are long or end a sentence.
+    if len(text) > _HEADING_MAX_LENGTH or text.endswith(_HEADING_NEVER_ENDS):
+        return False
     words = text.split()
-    # "a) Helpdesk" is a lettered heading, not a line starting in lower case.
-    unlettered = re.sub(r"^[a-zæøå]\)\s+", "", text)
     if (
-        len(text) > _HEADING_MAX_LENGTH
-        or not words
-        or unlettered[:1].islower()
-        or text.endswith((*_TERMINAL, ","))
-        or _CLAUSE_START_RE.match(text)
+        not words
         or words[-1].casefold() in _FUNCTION_WORDS
+        # "a) Helpdesk" is a lettered heading, not a line starting in lower case.
+        or _LETTERED_RE.sub("", text)[:1].islower()
+        or _CLAUSE_START_RE.match(text)
         or not any(ch.isalnum() for ch in text)
     ):
         return False
@@ -757,13 +804,16 @@ _OUTCOME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
+
+
 def infer_outcome(text: str) -> str:
     """The outcome word a decision opens with; the earliest match in its first sentence wins,
     so "Direktionen ser positivt på indsatsen, men vælger at sige nej" is Afvist."""
     text = _squash(text)
     if not text:
         return ""
-    first_sentence = re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])", text, maxsplit=1)[0]
+    first_sentence = _SENTENCE_END_RE.split(text, maxsplit=1)[0]
     best: tuple[int, int, str] | None = None
     for rank, (outcome, pattern) in enumerate(_OUTCOME_PATTERNS):
         match = pattern.search(first_sentence)
@@ -794,12 +844,13 @@ class _Header:
     date: datetime.date | None
 
 
-def _find_header(lines: Sequence[str]) -> _Header:
-    non_blank = [i for i, line in enumerate(lines) if not _is_blank(line)]
+def _find_header(squashed: Sequence[str]) -> _Header:
+    """The header among the first non-blank lines; ``squashed`` holds the lines squashed."""
+    non_blank = list(itertools.islice((i for i, text in enumerate(squashed) if text), 15))
     if not non_blank:
         raise MinutesParseError("Teksten er tom.", 1)
-    for index in non_blank[:15]:
-        text = _squash(lines[index])
+    for index in non_blank:
+        text = squashed[index]
         if _is_item_heading(text):
             break
         match = _HEADER_RE.match(text)
@@ -975,8 +1026,14 @@ def _is_closed(title: str) -> bool:
 
 
 def _parse_item(
-    lines: Sequence[str], start: int, end: int, meeting_body: str, warnings: list[str]
+    lines: Sequence[str],
+    squashed: Sequence[str],
+    start: int,
+    end: int,
+    meeting_body: str,
+    warnings: list[str],
 ) -> tuple[ParsedItem, list[_Section]]:
+    """The item whose heading is ``lines[start]``; ``squashed`` holds the lines squashed."""
     heading = _is_item_heading(lines[start])
     assert heading is not None
     number = int(heading["number"])
@@ -985,14 +1042,14 @@ def _parse_item(
     # A long title wraps onto the next lines of the PDF.
     while (
         index < end
-        and not _is_blank(lines[index])
+        and squashed[index]
         and not _CASE_LIKE_RE.match(lines[index].strip())
-        and not _section_word(lines[index])
+        and not _squashed_section_word(squashed[index])
         and "\t" not in lines[index]
     ):
-        title = _join(title, _squash(lines[index])) if title else _squash(lines[index])
+        title = _join(title, squashed[index]) if title else squashed[index]
         index += 1
-    while index < end and _is_blank(lines[index]):
+    while index < end and not squashed[index]:
         index += 1
     case_number = ""
     candidate = lines[index].strip() if index < end else ""
@@ -1009,7 +1066,7 @@ def _parse_item(
     else:
         warnings.append(f"Punkt {number} har intet sagsnummer.")
 
-    sections = _collect_sections(lines, index, end, number, title, meeting_body, warnings)
+    sections = _collect_sections(lines, squashed, index, end, number, title, meeting_body, warnings)
     item = ParsedItem(number, title, case_number, _is_closed(title), line=start + 1)
     background: list[_Line] = []
     for section in sections:
@@ -1030,7 +1087,7 @@ def _parse_item(
 def _attachments(lines: Sequence[_Line]) -> list[str]:
     titles = []
     for line in lines:
-        text = _squash(line.text.replace("\t", " "))
+        text = line.squashed  # tabs are whitespace to _squash too
         bullet = _BULLET_RE.match(text)
         text = bullet[1] if bullet else text
         if text:
@@ -1040,6 +1097,7 @@ def _attachments(lines: Sequence[_Line]) -> list[str]:
 
 def _collect_sections(
     lines: Sequence[str],
+    squashed: Sequence[str],
     start: int,
     end: int,
     number: int,
@@ -1064,16 +1122,19 @@ def _collect_sections(
     def is_repeated_title(index: int) -> bool:
         """The title after a leading Bilag list; an attachment named like the item (2018 item
         9) is the same text, so only the last such line before more content is the title."""
-        following = [j for j in range(index + 1, end) if not _is_blank(lines[j])]
-        if not following:
+        following = next((j for j in range(index + 1, end) if squashed[j]), None)
+        if following is None:
             return False
-        return _norm_title(lines[following[0]]) != title_norm
+        return _norm_title(lines[following]) != title_norm
 
     for index in range(start, end):
         raw = lines[index]
-        text = _squash(raw)
-        line = _Line(index + 1, raw)
-        kind = _section_word(text) if "\t" not in raw else None
+        text = squashed[index]
+        if not text:
+            # A blank line is never a heading nor the title: it goes with the section.
+            current.lines.append(_Line(index + 1, raw, text))
+            continue
+        kind = _squashed_section_word(text) if "\t" not in raw else None
         decision = None
         if kind is None and "\t" not in raw and text[:10].casefold().startswith("beslutning"):
             decision = _decision_heading(text, index + 1, meeting_body)
@@ -1081,7 +1142,7 @@ def _collect_sections(
         if decision is not None:
             key = (decision.body.casefold(), decision.decided_on)
             if key in decisions_seen and in_presentation:
-                current.lines.append(_Line(index + 1, text, subheading=True))
+                current.lines.append(_Line(index + 1, text, text, subheading=True))
                 continue
             decisions_seen.add(key)
             if decision.written_date and decision.decided_on is None:
@@ -1094,7 +1155,7 @@ def _collect_sections(
             continue
         if kind is not None:
             if kind in by_kind and in_presentation:
-                current.lines.append(_Line(index + 1, text, subheading=True))
+                current.lines.append(_Line(index + 1, text, text, subheading=True))
             elif kind in by_kind:
                 warnings.append(
                     f"Punkt {number}: afsnittet “{text}” forekommer to gange; teksten er lagt "
@@ -1108,14 +1169,13 @@ def _collect_sections(
             continue
         if (
             current.kind in ("preamble", "attachments")
-            and text
             and _norm_title(text) == title_norm
             and (current.kind == "preamble" or is_repeated_title(index))
         ):
             # The item's title repeated after a leading Bilag list closes that list.
             current = preamble
             continue
-        current.lines.append(line)
+        current.lines.append(_Line(index + 1, raw, text))
     return sections
 
 
@@ -1144,21 +1204,24 @@ def _decisions(
         return
 
     def own_body(decision: Decision) -> bool:
-        ratio = difflib.SequenceMatcher(
-            None, decision.body.casefold(), meeting_body.casefold()
-        ).ratio()
-        return not decision.body or ratio >= 0.85
+        body, meeting = decision.body.casefold(), meeting_body.casefold()
+        if not body or body == meeting:
+            return True  # the usual case; difflib would only confirm it, slowly
+        # The cheap upper bounds of the ratio first, as difflib.get_close_matches does.
+        matcher = difflib.SequenceMatcher(None, body, meeting)
+        return (
+            matcher.real_quick_ratio() >= 0.85
+            and matcher.quick_ratio() >= 0.85
+            and matcher.ratio() >= 0.85
+        )
 
+    own = [own_body(decision) for decision in decisions]
     ranked = sorted(
         range(len(decisions)),
-        key=lambda i: (
-            own_body(decisions[i]),
-            decisions[i].decided_on == meeting_day,
-            i,
-        ),
+        key=lambda i: (own[i], decisions[i].decided_on == meeting_day, i),
     )
     chosen = decisions[ranked[-1]]
-    if not own_body(chosen) and chosen.decided_on != meeting_day:
+    if not own[ranked[-1]] and chosen.decided_on != meeting_day:
         # Only other bodies' or earlier decisions: history, not this meeting's decision.
         item.other_decisions = decisions
         return
@@ -1181,6 +1244,8 @@ def _toc_warnings(toc: list[TocEntry], items: list[ParsedItem]) -> list[str]:
         )
     toc_titles = [_norm_title(entry.title) for entry in toc]
     item_titles = [_norm_title(item.title) for item in items]
+    if toc_titles == item_titles:
+        return warnings  # the usual case: nothing for difflib to find
     matcher = difflib.SequenceMatcher(None, toc_titles, item_titles, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -1222,8 +1287,13 @@ def parse_minutes(text: str) -> ParsedMinutes:
     raw_lines = _split_lines(text)
     noise = _noise_line_indexes(raw_lines)
     lines = ["" if i in noise else _clean_markup(line) for i, line in enumerate(raw_lines)]
-    header = _find_header(lines)
-    starts = [i for i in range(header.index + 1, len(lines)) if _is_item_heading(lines[i])]
+    squashed = [_squash(line) for line in lines]
+    header = _find_header(squashed)
+    starts = [
+        i
+        for i in range(header.index + 1, len(lines))
+        if _may_be_item_heading(squashed[i]) and _is_item_heading(lines[i])
+    ]
     if not starts:
         raise MinutesParseError(
             "Teksten har ingen punkter: der er ingen linjer som “Punkt 1: …”.", header.index + 1
@@ -1233,7 +1303,7 @@ def parse_minutes(text: str) -> ParsedMinutes:
     items: list[ParsedItem] = []
     for position, start in enumerate(starts):
         end = starts[position + 1] if position + 1 < len(starts) else len(lines)
-        item, sections = _parse_item(lines, start, end, header.body, warnings)
+        item, sections = _parse_item(lines, squashed, start, end, header.body, warnings)
         _decisions(item, sections, header.body, meta.starts_at.date(), warnings)
         items.append(item)
     for position, item in enumerate(items, start=1):
