@@ -71,7 +71,10 @@ class BudgetTable(models.Model):
 class BudgetColumn(models.Model):
     """A column of amounts: a year ("2018") or a name ("Beløb")."""
 
-    table = models.ForeignKey(BudgetTable, on_delete=models.CASCADE, related_name="columns")
+    # Indexed by the unique (table, position) constraint, which leads with it.
+    table = models.ForeignKey(
+        BudgetTable, on_delete=models.CASCADE, related_name="columns", db_index=False
+    )
     position = models.PositiveIntegerField(_("rækkefølge"))
     label = models.CharField(_("kolonne"), max_length=100, blank=True)
 
@@ -101,7 +104,10 @@ class BudgetRow(models.Model):
         TOTAL = "total", _("Total")
         NOTE = "note", _("Note")
 
-    table = models.ForeignKey(BudgetTable, on_delete=models.CASCADE, related_name="rows")
+    # Indexed by the unique (table, position) constraint, which leads with it.
+    table = models.ForeignKey(
+        BudgetTable, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     position = models.PositiveIntegerField(_("rækkefølge"))
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.LINE)
     ref = models.CharField(_("punkt"), max_length=20, blank=True)
@@ -134,7 +140,10 @@ class BudgetCell(models.Model):
     document gave that disagrees with the computed one, so the secretary can see both.
     """
 
-    row = models.ForeignKey(BudgetRow, on_delete=models.CASCADE, related_name="cells")
+    # Indexed by the unique (row, column) constraint, which leads with it.
+    row = models.ForeignKey(
+        BudgetRow, on_delete=models.CASCADE, related_name="cells", db_index=False
+    )
     column = models.ForeignKey(BudgetColumn, on_delete=models.CASCADE, related_name="cells")
     value = models.DecimalField(_("beløb"), null=True, blank=True, max_digits=18, decimal_places=4)
     unknown = models.BooleanField(_("ukendt beløb"), default=False)

@@ -247,7 +247,10 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
 class AgendaItem(models.Model):
     """A numbered item of a meeting. Its number is its position in the meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    # Indexed by the unique (meeting, number) constraint, which leads with it.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     number = models.PositiveIntegerField(_("punkt"))
     title = models.CharField(_("titel"), max_length=500)
     case = models.ForeignKey(
@@ -325,8 +328,9 @@ class Recommendation(models.Model):
 class RecommendationClause(models.Model):
     """One "at …" clause of a recommendation, in order."""
 
+    # Indexed by the unique (recommendation, position) constraint, which leads with it.
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="clauses"
+        Recommendation, on_delete=models.CASCADE, related_name="clauses", db_index=False
     )
     position = models.PositiveIntegerField(_("rækkefølge"))
     text = models.TextField(_("tekst"))

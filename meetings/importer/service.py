@@ -128,10 +128,19 @@ def import_files(
             progress(len(reports), report)
 
     def steps() -> Iterator[list[tuple[FileReport, ReadFile | None]]]:
-        """The files in batches to write; a file that could not be read is a step alone."""
+        """The files in batches to write; a file that could not be read is a step alone.
+
+        Side by side, the first batch is small, so that the writing starts soon after the
+        parsing, and the last is halved, so that both writers finish together."""
+        size = max(1, batch_files // 5) if parallel else batch_files
+        # A full batch is held until the next file is read: then it is known not to be last.
+        held: list[tuple[FileReport, ReadFile | None]] = []
         batch: list[tuple[FileReport, ReadFile | None]] = []
         for name, read, error, line in _read_all(files, parallel=parallel):
             report = FileReport(name=name, ok=False)
+            if held:
+                yield held
+                held = []
             if read is None:
                 report.error, report.line = error, line
                 if batch:
@@ -141,11 +150,15 @@ def import_files(
                 continue
             report.warnings = read.warnings
             batch.append((report, read))
-            if len(batch) >= batch_files:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+            if len(batch) >= size:
+                held, batch, size = batch, [], batch_files
+        tail = held + batch
+        if parallel and len(tail) > 1:
+            half = (len(tail) + 1) // 2
+            yield tail[:half]
+            yield tail[half:]
+        elif tail:
+            yield tail
 
     statistics = _Statistics()
     if not parallel:
