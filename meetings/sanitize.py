@@ -23,16 +23,19 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# Built once: nh3.clean would build the same configuration again on every call, which costs
+# more than cleaning a short section (an import cleans tens of thousands).
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
 def sanitize_html(html: str | None) -> str:
     """Return the HTML with only the editor's tags and attributes; links get rel=noopener."""
     if not html:
         return ""
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return cleaned.strip()
+    return _CLEANER.clean(html).strip()
