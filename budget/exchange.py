@@ -19,8 +19,6 @@ tables) of its section's text; without it the table follows the text.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -160,31 +158,35 @@ def tables_to_exchange(item: AgendaItem) -> list[dict[str, Any]]:
     return [_table_to_exchange(table) for table in tables]
 
 
-def _amount_in(raw: Any, where: Callable[[], str]) -> CellValue:
-    """The cell's value; `where` names the cell for a message, built only when one is needed."""
+def _amount_in(raw: Any, where: tuple[int, int, list[str], int]) -> CellValue:
+    """The cell's value; `where` (table index, row, columns, column) names the cell in a
+    message, built only when there is one."""
     if raw is None:
         return None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None
+        if text == UNKNOWN_TEXT:
+            return UNKNOWN
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite():
+            raise ExchangeError(
+                _("%(where)s: “%(text)s” er ikke et beløb.")
+                % {"where": _cell_name(*where), "text": text}
+            )
+        return value
     if isinstance(raw, bool | float):
         raise ExchangeError(
             _('%(where)s: beløb skal stå som tekst, fx "2812" – ikke som kommatal.')
-            % {"where": where()}
+            % {"where": _cell_name(*where)}
         )
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
-    text = str(raw).strip()
-    if text == UNKNOWN_TEXT:
-        return UNKNOWN
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise ExchangeError(
-            _("%(where)s: “%(text)s” er ikke et beløb.") % {"where": where(), "text": text}
-        )
-    return value
+    return _amount_in(str(raw), where)
 
 
 def _cell_name(index: int, r: int, columns: list[str], c: int) -> str:
@@ -203,7 +205,7 @@ def table_data_from_exchange(entry: dict[str, Any], index: int) -> TableData:
         values: list[CellValue] = []
         for c in range(len(columns)):
             raw = row["values"][c] if c < len(row["values"]) else None
-            values.append(_amount_in(raw, functools.partial(_cell_name, index, r, columns, c)))
+            values.append(_amount_in(raw, (index, r, columns, c)))
         kind = row["kind"]
         if kind in SUMMING_KINDS:
             stated = [v if isinstance(v, Decimal) else None for v in values]
