@@ -167,7 +167,7 @@ class PoolListView(APIView):
     def get(self, request: Request) -> Response:
         pools = Pool.objects.visible_to(request.user).select_related("body")
         year = request.query_params.get("year", "")
-        if year.isdigit():
+        if year.isdecimal():
             pools = pools.filter(year=int(year))
         return Response(
             PoolOutSerializer(

@@ -28,7 +28,7 @@ def _get(post: QueryDict, name: str) -> str:
 
 def _count(post: QueryDict, name: str, limit: int) -> int:
     raw = post.get(name, "0")
-    return min(int(raw), limit) if raw.isdigit() else 0
+    return min(int(raw), limit) if raw.isdecimal() else 0
 
 
 def grid_from_post(post: QueryDict) -> Grid:
@@ -67,7 +67,7 @@ class ActionResult:
 
 
 def _index(arg: str, length: int) -> int | None:
-    if not arg.isdigit():
+    if not arg.isdecimal():
         return None
     index = int(arg)
     return index if 0 <= index < length else None
@@ -133,6 +133,6 @@ def apply_action(grid: Grid, action: str, *, paste: str = "", new_kind: str = ""
 
 def _next_label(columns: list[str]) -> str:
     """After "2018", "2019": the next year; otherwise an empty name to fill in."""
-    if columns and columns[-1].strip().isdigit() and len(columns[-1].strip()) == 4:
+    if columns and columns[-1].strip().isdecimal() and len(columns[-1].strip()) == 4:
         return str(int(columns[-1].strip()) + 1)
     return ""

@@ -165,4 +165,4 @@ def format_cell(value: CellValue) -> str:
 def is_year(text: str) -> bool:
     """A column heading such as "2018" (a budget year, not an amount)."""
     text = text.strip()
-    return len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2199
+    return len(text) == 4 and text.isdecimal() and 1900 <= int(text) <= 2199

@@ -284,7 +284,7 @@ def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase
     item = _get_item_to_edit(request, pk)
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     version_raw = request.POST.get("version", "")
-    version = int(version_raw) if version_raw.isdigit() else 0
+    version = int(version_raw) if version_raw.isdecimal() else 0
     action = request.POST.get("action", "save")
     result = apply_action(
         grid_from_post(request.POST),
@@ -381,7 +381,7 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     }
     errors = []
     pool = None
-    if form["pool"].isdigit():
+    if form["pool"].isdecimal():
         pool = Pool.objects.filter(body=item.meeting.body_id, pk=int(form["pool"])).first()
     if pool is None:
         errors.append(_("Vælg en af organets puljer."))
@@ -474,7 +474,7 @@ def pool_add(request: HttpRequest) -> HttpResponseBase:
     body = bodies_with_pools_for(request.user).filter(slug=form["body"]).first()
     if body is None:
         errors.append(_("Vælg et organ."))
-    year = int(form["year"]) if form["year"].strip().isdigit() else None
+    year = int(form["year"]) if form["year"].strip().isdecimal() else None
     if year is None:
         errors.append(_("År: skriv et årstal, fx 2018."))
     amount = None

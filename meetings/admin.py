@@ -138,7 +138,7 @@ class AgendaItemAdmin(LockedEditsRefusedMixin, admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        item = AgendaItem.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        item = AgendaItem.objects.filter(pk=object_id).first() if object_id.isdecimal() else None
         if request.method == "GET" and item is not None and item_is_locked(item):
             self.message_user(request, locked_message(), level=messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)

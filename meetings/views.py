@@ -74,7 +74,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     year_raw = request.GET.get("year", "")
     selected_year: int | None = None
     if year_raw:
-        if year_raw.isdigit() and 1900 <= int(year_raw) <= 2999:
+        if year_raw.isdecimal() and 1900 <= int(year_raw) <= 2999:
             selected_year = int(year_raw)
             meetings = meetings.filter(starts_at__year=selected_year)
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import itertools
 import logging
 import multiprocessing
 import os
@@ -16,12 +15,12 @@ from typing import Any
 
 import pghistory
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from meetings.importer.legacy import ReadFile
 from meetings.importer.load import ExchangeError, MeetingEntry, save_exchange_meetings
-from meetings.importer.parsing_process import Read, read_many, read_one
+from meetings.importer.parsing_process import Read, read_one
 from meetings.locks import locked_edits_refused
 from meetings.services import DecisionLocked
 
@@ -78,14 +77,17 @@ def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = 
 # How many files' meetings are written together: large enough that a statement's fixed cost
 # is spread over many meetings, small enough that a fallback after an error is cheap.
 BATCH_FILES = 50
-# Parsing moves to a separate process, and the writing to this many connections at once, from
-# this many files on; below it the start-up of the process costs more than it saves.
+# From this many files on, the import works on every core (below it, starting the helpers
+# costs more than it saves), with this many helpers: processes that each read, parse and
+# write their batches on a connection of their own, or, in a process that may not start
+# processes (a Celery worker's child), threads that write while this one parses.
 PARALLEL_FROM_FILES = 24
-WRITERS = 2
-# Files handed to the parsing process per task, and tasks kept ahead of the writing: enough
-# that the parsing never waits for the writers, so few that a huge import is not all in memory.
-PARSE_CHUNK = 4
-PARSE_AHEAD = 50
+WORKERS = 2
+# A batch handed to a helper process holds at most this many bytes of files, so that an
+# import of large PDFs is not all in memory at once.
+CHUNK_BYTES = 64 * 1024 * 1024
+
+Step = list[tuple[FileReport, ReadFile | None]]
 
 
 def import_files(
@@ -106,12 +108,11 @@ def import_files(
     called as each file is finished, in the order the files came. `history` is the metadata
     (e.g. `user`) that every history row the import writes carries.
 
-    With many files (or `parallel=True`), unless the caller has a transaction open, the
-    parsing runs in a separate process ahead of the writing (in this one if it may not start
-    processes), and batches are written by WRITERS connections at once, so that parsing,
-    Python and the database's own work (the search index above all) use every core. Each
-    batch is still its own transaction, two batches holding the same meeting wait for each
-    other, and the reports come out in the files' order all the same.
+    With many files (or `parallel=True`), unless the caller has a transaction open, WORKERS
+    helpers work side by side (see PARALLEL_FROM_FILES), so that parsing, Python and the
+    database's own work (the search index above all) use every core. Each batch is still its
+    own transaction, two batches holding the same meeting wait for each other, and the
+    reports come out in the files' order all the same.
     """
     if parallel is None:
         files = list(files)
@@ -121,72 +122,155 @@ def import_files(
         # nothing to share the work with.
         parallel = False
     reports: list[FileReport] = []
-
-    def finish(report: FileReport) -> None:
-        reports.append(report)
-        if progress is not None:
-            progress(len(reports), report)
-
-    def steps() -> Iterator[list[tuple[FileReport, ReadFile | None]]]:
-        """The files in batches to write; a file that could not be read is a step alone.
-
-        Side by side, the first batch is small, so that the writing starts soon after the
-        parsing, and the last is halved, so that both writers finish together."""
-        size = max(1, batch_files // 5) if parallel else batch_files
-        # A full batch is held until the next file is read: then it is known not to be last.
-        held: list[tuple[FileReport, ReadFile | None]] = []
-        batch: list[tuple[FileReport, ReadFile | None]] = []
-        for name, read, error, line in _read_all(files, parallel=parallel):
-            report = FileReport(name=name, ok=False)
-            if held:
-                yield held
-                held = []
-            if read is None:
-                report.error, report.line = error, line
-                if batch:
-                    yield batch
-                    batch = []
-                yield [(report, None)]
-                continue
-            report.warnings = read.warnings
-            batch.append((report, read))
-            if len(batch) >= size:
-                held, batch, size = batch, [], batch_files
-        tail = held + batch
-        if parallel and len(tail) > 1:
-            half = (len(tail) + 1) // 2
-            yield tail[:half]
-            yield tail[half:]
-        elif tail:
-            yield tail
-
     statistics = _Statistics()
-    if not parallel:
-        with pghistory.context(**history) if history else contextlib.nullcontext():
-            for step in steps():
-                _write_step(step, allowed_bodies)
-                for report, _read in step:
-                    finish(report)
-                statistics.written(step)
-        return reports
 
-    with _Writers(WRITERS, allowed_bodies, history) as writers:
-        pending: collections.deque[tuple[Future[None], list[Any]]] = collections.deque()
+    def finish(finished: list[FileReport]) -> None:
+        for report in finished:
+            reports.append(report)
+            if progress is not None:
+                progress(len(reports), report)
+        statistics.written(finished)
+
+    if not parallel:
+        with _history(history):
+            for step in _steps(map(read_one, files), batch_files, side_by_side=False):
+                _write_step(step, allowed_bodies)
+                finish([report for report, _read in step])
+    elif _may_start_processes():
+        _import_in_processes(files, batch_files, allowed_bodies, history, finish)
+    else:
+        _import_with_writer_threads(files, batch_files, allowed_bodies, history, finish)
+    return reports
+
+
+def _may_start_processes() -> bool:
+    """False in a daemonic process (a Celery worker's child), which may not have children."""
+    return not multiprocessing.current_process().daemon
+
+
+def _history(history: dict[str, Any] | None) -> contextlib.AbstractContextManager[Any]:
+    return pghistory.context(**history) if history else contextlib.nullcontext()
+
+
+def _steps(reads: Iterable[Read], batch_files: int, *, side_by_side: bool) -> Iterator[Step]:
+    """The files in batches to write; a file that could not be read is a step alone.
+
+    Side by side, the last batch is halved, so that both writers finish together."""
+    # A full batch is held until the next file is read: then it is known not to be last.
+    held: Step = []
+    batch: Step = []
+    for name, read, error, line in reads:
+        report = FileReport(name=name, ok=False)
+        if held:
+            yield held
+            held = []
+        if read is None:
+            report.error, report.line = error, line
+            if batch:
+                yield batch
+                batch = []
+            yield [(report, None)]
+            continue
+        report.warnings = read.warnings
+        batch.append((report, read))
+        if len(batch) >= batch_files:
+            held, batch = batch, []
+    tail = held + batch
+    if side_by_side and len(tail) > 1:
+        half = (len(tail) + 1) // 2
+        yield tail[:half]
+        yield tail[half:]
+    elif tail:
+        yield tail
+
+
+def _import_in_processes(
+    files: Iterable[tuple[str, bytes]],
+    batch_files: int,
+    allowed_bodies: set[str] | None,
+    history: dict[str, Any] | None,
+    finish: Callable[[list[FileReport]], None],
+) -> None:
+    """Batches of files handed to WORKERS forked processes, each of which reads, parses and
+    writes its batch on a connection of its own; the reports come back in order."""
+    # Forked children must not share this process's connection; it reopens when next used.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+        pending: collections.deque[Future[list[FileReport]]] = collections.deque()
+        for chunk in _file_chunks(iter(files), batch_files):
+            while len(pending) > WORKERS:
+                finish(pending.popleft().result())
+            pending.append(pool.submit(_import_chunk, chunk, allowed_bodies, history))
+        while pending:
+            finish(pending.popleft().result())
+
+
+def _file_chunks(
+    files: Iterator[tuple[str, bytes]], batch_files: int
+) -> Iterator[list[tuple[str, bytes]]]:
+    """Files in batches for the helper processes: at most `batch_files` files or CHUNK_BYTES
+    bytes each, and the last halved so that both helpers finish together."""
+    held: list[tuple[str, bytes]] = []
+    chunk: list[tuple[str, bytes]] = []
+    size = 0
+    for name_content in files:
+        if held:
+            yield held
+            held = []
+        chunk.append(name_content)
+        size += len(name_content[1])
+        if len(chunk) >= batch_files or size >= CHUNK_BYTES:
+            held, chunk, size = chunk, [], 0
+    tail = held + chunk
+    if len(tail) > 1:
+        half = (len(tail) + 1) // 2
+        yield tail[:half]
+        yield tail[half:]
+    elif tail:
+        yield tail
+
+
+def _import_chunk(
+    chunk: list[tuple[str, bytes]],
+    allowed_bodies: set[str] | None,
+    history: dict[str, Any] | None,
+) -> list[FileReport]:
+    """In a helper process: read, parse and write a batch of files; their reports."""
+    try:
+        finished: list[FileReport] = []
+        with _history(history):
+            for step in _steps(map(read_one, chunk), len(chunk), side_by_side=False):
+                _write_step(step, allowed_bodies)
+                finished.extend(report for report, _read in step)
+        return finished
+    finally:
+        connection.close()
+
+
+def _import_with_writer_threads(
+    files: Iterable[tuple[str, bytes]],
+    batch_files: int,
+    allowed_bodies: set[str] | None,
+    history: dict[str, Any] | None,
+    finish: Callable[[list[FileReport]], None],
+) -> None:
+    """This thread reads and parses; WORKERS threads write the batches, each on a connection
+    of its own, mostly waiting on the database while the parsing goes on."""
+    with _Writers(WORKERS, allowed_bodies, history) as writers:
+        pending: collections.deque[tuple[Future[None], Step]] = collections.deque()
 
         def finish_oldest() -> None:
             done, written = pending.popleft()
             done.result()
-            for report, _read in written:
-                finish(report)
-            statistics.written(written)
+            finish([report for report, _read in written])
 
-        for step in steps():
-            while len(pending) > WRITERS:
+        for step in _steps(map(read_one, files), batch_files, side_by_side=True):
+            while len(pending) > WORKERS:
                 finish_oldest()
             pending.append((writers.submit(step), step))
         while pending:
             finish_oldest()
-    return reports
 
 
 class _Statistics:
@@ -210,8 +294,8 @@ class _Statistics:
     def __init__(self) -> None:
         self.checked = False
 
-    def written(self, step: list[tuple[FileReport, ReadFile | None]]) -> None:
-        items = sum(report.items for report, _read in step if report.created or report.updated)
+    def written(self, finished: list[FileReport]) -> None:
+        items = sum(report.items for report in finished if report.created or report.updated)
         if self.checked or not items:
             return
         self.checked = True
@@ -224,9 +308,7 @@ class _Statistics:
                 cursor.execute(f"ANALYZE {', '.join(self.TABLES)}")
 
 
-def _write_step(
-    step: list[tuple[FileReport, ReadFile | None]], allowed_bodies: set[str] | None
-) -> None:
+def _write_step(step: Step, allowed_bodies: set[str] | None) -> None:
     """Write one step of import_files, filling in its reports; never raises _WriteFailed."""
     batch = [(report, read) for report, read in step if read is not None]
     if not batch:
@@ -256,12 +338,12 @@ class _Writers:
         self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="import-writer")
         self.count = count
 
-    def submit(self, step: list[tuple[FileReport, ReadFile | None]]) -> Future[None]:
+    def submit(self, step: Step) -> Future[None]:
         return self.pool.submit(self._run, step)
 
-    def _run(self, step: list[tuple[FileReport, ReadFile | None]]) -> None:
+    def _run(self, step: Step) -> None:
         # pghistory's context is per thread: each writer has its own, with the same metadata.
-        with pghistory.context(**self.history) if self.history else contextlib.nullcontext():
+        with _history(self.history):
             _write_step(step, self.allowed_bodies)
 
     def __enter__(self) -> _Writers:
@@ -279,35 +361,6 @@ class _Writers:
         for future in closing:
             future.exception()
         self.pool.shutdown(wait=True)
-
-
-def _read_all(files: Iterable[tuple[str, bytes]], *, parallel: bool) -> Iterator[Read]:
-    """Each file read and parsed, in order: in this process, or in a helper process that
-    works ahead while the caller writes what it has."""
-    if not parallel or multiprocessing.current_process().daemon:
-        # A daemonic process (a Celery worker's child) may not start processes of its own:
-        # it parses here, while its writer threads wait on the database.
-        yield from map(read_one, files)
-        return
-    # A forked process starts with Django set up, and never re-runs the caller's script as a
-    # fresh ("spawn") one would. It parses only: it never touches the database connection it
-    # inherits, and leaves without closing it.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        chunks = _chunks(iter(files), PARSE_CHUNK)
-        ahead: collections.deque[Future[list[Read]]] = collections.deque(
-            pool.submit(read_many, chunk) for chunk in itertools.islice(chunks, PARSE_AHEAD)
-        )
-        while ahead:
-            results = ahead.popleft().result()
-            for chunk in itertools.islice(chunks, 1):
-                ahead.append(pool.submit(read_many, chunk))
-            yield from results
-
-
-def _chunks(iterator: Iterator[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 class _WriteFailed(Exception):

@@ -12,6 +12,7 @@ from budget.numbers import (
     format_amount,
     format_cell,
     format_danish_number,
+    is_year,
     parse_danish_number,
 )
 
@@ -112,3 +113,14 @@ class TestFormatAmount:
     )
     def test_an_amount_reads_with_its_unit(self, value: Decimal, unit: str, text: str) -> None:
         assert format_amount(value, unit) == text
+
+
+class TestYearHeadings:
+    @pytest.mark.parametrize("text", ["2018", " 2019 ", "1900", "2199"])
+    def test_a_four_digit_budget_year_is_a_year(self, text: str) -> None:
+        assert is_year(text)
+
+    @pytest.mark.parametrize("text", ["²100", "2O18", "18", "1899", "2200", "٢٠١٨x"])
+    def test_anything_else_is_not_and_never_breaks_the_table(self, text: str) -> None:
+        # Superscript digits count as digits to str.isdigit but not to int().
+        assert not is_year(text)

@@ -372,9 +372,20 @@ class TestDemoData:
         }  # fmt: skip
 
 
+@pytest.fixture(params=["processes", "threads"])
+def side_by_side(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of importing on every core: helper processes that parse and write, and (as
+    in a Celery worker's child, which may not start processes) writer threads."""
+    if request.param == "threads":
+        monkeypatch.setattr("meetings.importer.service._may_start_processes", lambda: False)
+    return str(request.param)
+
+
 @pytest.mark.django_db(transaction=True)
 class TestParsingAlongside:
-    def test_many_files_parsed_in_a_second_process_import_like_one_by_one(self) -> None:
+    def test_many_files_parsed_in_a_second_process_import_like_one_by_one(
+        self, side_by_side: str
+    ) -> None:
         files = [(f"{n}-{s}.txt", _sample(s)) for n, s in enumerate(sorted(EXPECTED))]
         files.append(("ikke-referat.txt", b"Bare en huskeseddel"))
         try:
@@ -386,8 +397,38 @@ class TestParsingAlongside:
         finally:
             remove_all_meetings()
 
+    def test_a_file_that_trips_the_parser_up_is_refused_and_the_others_go_on(
+        self, side_by_side: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import meetings.importer.legacy as legacy
+
+        parse = legacy.parse_minutes
+
+        def parse_or_trip(text: str) -> object:
+            if "Kulturudvalget" in text:
+                raise ValueError("zip() argument 2 is shorter than argument 1")
+            return parse(text)
+
+        monkeypatch.setattr(legacy, "parse_minutes", parse_or_trip)
+        files = [
+            (f"{n}.txt", _sample_held("2017-03-20", dt.date(2014, 1, 6) + dt.timedelta(weeks=n)))
+            for n in range(30)
+        ]
+        files[12] = (
+            "snublet.txt",
+            _sample_held("2017-03-20", dt.date(2013, 1, 7), "Kulturudvalget"),
+        )
+        try:
+            reports = import_files(files, parallel=True, batch_files=5)
+            assert [r.ok for r in reports] == [n != 12 for n in range(30)]
+            assert "uventet fejl (ValueError)" in reports[12].summary()
+            assert Meeting.objects.count() == 29
+            assert not Meeting.objects.filter(body__name="Kulturudvalget").exists()
+        finally:
+            remove_all_meetings()
+
     def test_batches_written_side_by_side_share_a_new_body_and_new_cases(
-        self, caplog: pytest.LogCaptureFixture
+        self, side_by_side: str, caplog: pytest.LogCaptureFixture
     ) -> None:
         # Small batches on two connections at once, all of a body that does not exist yet and
         # with the same case numbers: one body, one row per case, no deadlock, and the
@@ -416,12 +457,14 @@ class TestParsingAlongside:
             numbers = {i[2] for e in EXPECTED.values() for i in e["items"]}
             assert sorted(Case.objects.values_list("number", flat=True)) == sorted(numbers)
             # No batch had to be written again file by file (a deadlock or a duplicate body
-            # would have failed it in the database first).
+            # would have failed it in the database first); threads log where the test sees.
             assert not [r for r in caplog.records if "failed in the database" in r.getMessage()]
         finally:
             remove_all_meetings()
 
-    def test_two_versions_of_the_same_minutes_written_side_by_side_never_mix(self) -> None:
+    def test_two_versions_of_the_same_minutes_written_side_by_side_never_mix(
+        self, side_by_side: str
+    ) -> None:
         changed = _sample("2018-04-23").replace(b"Godkendt.", b"Afvist.")
         files = [("a.txt", _sample("2018-04-23")), ("b.txt", changed)]
         files += [
