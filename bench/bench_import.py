@@ -2,9 +2,10 @@
 
 Builds N distinct meetings from the three sample minutes (each with its own date, so each is
 a new meeting), imports them through the same path as `import_minutes`, and reports items per
-second: for the parser alone; for the whole import as the command runs it (parsing in a second
-process, two writer connections) and as a Celery worker's child runs it (parsing in-process);
-parse then write on one connection; an unchanged re-import; and files one transaction each.
+second: for the parser alone; for the whole import as the command runs it (two helper
+processes that each parse and write their batches) and as a Celery worker's child runs it
+(parsing in-process, two writer threads); parse then write on one connection; an unchanged
+re-import; and files one transaction each.
 The meetings are written under a separate body and removed afterwards.
 """
 
@@ -134,17 +135,17 @@ def main() -> None:
     def runs(label: str, seconds: list[float]) -> None:
         median, best = statistics.median(seconds), min(seconds)
         print(
-            f"{label:<31} {median:6.2f} s {items / median:7.0f} items/s"
+            f"{label:<32} {median:6.2f} s {items / median:7.0f} items/s"
             f"  (best of {len(seconds)}: {items / best:.0f} items/s)"
         )
 
     def once(label: str, seconds: float, count: int = items) -> None:
-        print(f"{label:<31} {seconds:6.2f} s {count / seconds:7.0f} items/s")
+        print(f"{label:<32} {seconds:6.2f} s {count / seconds:7.0f} items/s")
 
     print(f"meetings: {len(files)}, items: {items}; medians of {REPEAT} runs where shown")
     print(f"stored: {stored}; after an unchanged re-import: {again_count}")
     runs("parse only:", parse_runs)
-    runs("import (parsing alongside):", total_runs)
+    runs("import (two helper processes):", total_runs)
     runs("import in a worker's child:", worker_runs)
     once("import (parse, then write):", serial_s)
     once("re-import, unchanged:", again_s)

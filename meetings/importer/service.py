@@ -196,7 +196,9 @@ def _import_in_processes(
     # Forked children must not share this process's connection; it reopens when next used.
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=WORKERS, mp_context=context, initializer=_forget_inherited_connections
+    ) as pool:
         pending: collections.deque[Future[list[FileReport]]] = collections.deque()
         for chunk in _file_chunks(iter(files), batch_files):
             while len(pending) > WORKERS:
@@ -204,6 +206,14 @@ def _import_in_processes(
             pending.append(pool.submit(_import_chunk, chunk, allowed_bodies, history))
         while pending:
             finish(pending.popleft().result())
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked helper: drop, without closing, any connection it inherited (another
+    thread's, say, or one opened since); using or closing it would talk on the parent's
+    socket. The helper opens its own when it first needs one."""
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
 
 
 def _file_chunks(
