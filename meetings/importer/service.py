@@ -196,8 +196,9 @@ def _import_in_processes(
     # Forked children must not share this process's connection; it reopens when next used.
     connections.close_all()
     context = multiprocessing.get_context("fork")
+    closing = context.Barrier(WORKERS)
     with ProcessPoolExecutor(
-        max_workers=WORKERS, mp_context=context, initializer=_forget_inherited_connections
+        max_workers=WORKERS, mp_context=context, initializer=_helper_start, initargs=(closing,)
     ) as pool:
         pending: collections.deque[Future[list[FileReport]]] = collections.deque()
         for chunk in _file_chunks(iter(files), batch_files):
@@ -206,14 +207,28 @@ def _import_in_processes(
             pending.append(pool.submit(_import_chunk, chunk, allowed_bodies, history))
         while pending:
             finish(pending.popleft().result())
+        # Each helper closes its connection (kept open from batch to batch, as a connection
+        # warms up its plans); the barrier keeps any one helper from taking two of these.
+        for done in [pool.submit(_helper_close) for _ in range(WORKERS)]:
+            done.result()
 
 
-def _forget_inherited_connections() -> None:
-    """In a forked helper: drop, without closing, any connection it inherited (another
-    thread's, say, or one opened since); using or closing it would talk on the parent's
-    socket. The helper opens its own when it first needs one."""
+_helper_closing: Any = None
+
+
+def _helper_start(closing: Any) -> None:
+    """In a forked helper, first: drop, without closing, any connection it inherited (another
+    thread's, say); using or closing it would talk on the parent's socket. The helper opens
+    its own when it first needs one."""
+    global _helper_closing
+    _helper_closing = closing
     for wrapper in connections.all(initialized_only=True):
         wrapper.connection = None
+
+
+def _helper_close() -> None:
+    connection.close()
+    _helper_closing.wait(timeout=60)
 
 
 def _file_chunks(
@@ -254,8 +269,10 @@ def _import_chunk(
                 _write_step(step, allowed_bodies)
                 finished.extend(report for report, _read in step)
         return finished
-    finally:
+    except BaseException:
+        # A connection left in a broken state is not kept for the next batch.
         connection.close()
+        raise
 
 
 def _import_with_writer_threads(
