@@ -382,8 +382,8 @@ def side_by_side(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.django_db(transaction=True)
-class TestParsingAlongside:
-    def test_many_files_parsed_in_a_second_process_import_like_one_by_one(
+class TestImportSideBySide:
+    def test_many_files_imported_side_by_side_import_like_one_by_one(
         self, side_by_side: str
     ) -> None:
         files = [(f"{n}-{s}.txt", _sample(s)) for n, s in enumerate(sorted(EXPECTED))]
