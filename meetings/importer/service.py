@@ -176,12 +176,21 @@ def _steps(reads: Iterable[Read], batch_files: int, *, side_by_side: bool) -> It
         if len(batch) >= batch_files:
             held, batch = batch, []
     tail = held + batch
-    if side_by_side and len(tail) > 1:
-        half = (len(tail) + 1) // 2
-        yield tail[:half]
-        yield tail[half:]
+    if side_by_side:
+        yield from _halved(tail)
     elif tail:
         yield tail
+
+
+def _halved(last: list[Any]) -> Iterator[list[Any]]:
+    """The last batch of an import side by side in two, so that both helpers finish
+    together instead of one waiting for the other."""
+    if len(last) > 1:
+        half = (len(last) + 1) // 2
+        yield last[:half]
+        yield last[half:]
+    elif last:
+        yield last
 
 
 def _import_in_processes(
@@ -247,13 +256,7 @@ def _file_chunks(
         size += len(name_content[1])
         if len(chunk) >= batch_files or size >= CHUNK_BYTES:
             held, chunk, size = chunk, [], 0
-    tail = held + chunk
-    if len(tail) > 1:
-        half = (len(tail) + 1) // 2
-        yield tail[:half]
-        yield tail[half:]
-    elif tail:
-        yield tail
+    yield from _halved(held + chunk)
 
 
 def _import_chunk(

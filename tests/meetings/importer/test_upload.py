@@ -23,6 +23,17 @@ def _upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/plain")
 
 
+def _finished_job(job: ImportJob, *, seconds: float) -> ImportJob:
+    """The job once the worker has finished it (or as it is when the time is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
+            break
+        time.sleep(0.2)
+    return job
+
+
 @pytest.mark.django_db
 class TestImportPage:
     def test_a_secretary_imports_small_files_at_once_and_sees_the_report(
@@ -104,13 +115,7 @@ class TestLargeUploadInTheWorker:
             )
         )
         response = client.post("/import/", {"uploads": uploads})
-        job = ImportJob.objects.get()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
-                break
-            time.sleep(0.2)
+        job = _finished_job(ImportJob.objects.get(), seconds=60)
         assert job.status == ImportJob.Status.DONE, job.error
         assert job.processed == 4
         fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
@@ -136,13 +141,7 @@ class TestLargeUploadInTheWorker:
         uploads.insert(7, _upload("noter.txt", b"Bare en huskeseddel"))
         client = people.client_for("secretary")
         client.post("/import/", {"uploads": uploads})
-        job = ImportJob.objects.get()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED}:
-                break
-            time.sleep(0.2)
+        job = _finished_job(ImportJob.objects.get(), seconds=120)
         assert job.status == ImportJob.Status.DONE, job.error
         assert job.processed == 31
         assert [r["name"] for r in job.reports] == [u.name for u in uploads]
