@@ -56,6 +56,10 @@ def copy_new(
         for f in model._meta.concrete_fields
         if f.attname not in given and not (f.primary_key and isinstance(f, models.AutoField))
     ]
+    varying = [f.name for f in rest if f.has_default() and callable(f.default)]
+    if varying:
+        # A callable default (a uuid, say) must differ per row: the caller gives it.
+        raise ValueError(f"copy_new: give {', '.join(varying)} for {model.__name__}")
     defaults = tuple(
         now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         else f.get_default()

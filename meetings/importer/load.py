@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -164,23 +163,6 @@ def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
     return {c.number: c for c in cases}
 
 
-# The sections of an item (and of its decision) that hold rich text.
-HTML_SECTIONS = ("background", "presentation", "economy", "recommendation", "recommendation_note")
-
-
-def sanitize_exchange_meetings(meetings: list[dict[str, Any]]) -> None:
-    """Sanitise, in place, every rich-text section of exchange-format meetings, exactly as
-    save_exchange_meetings would; its MeetingEntry can then say `sanitized=True`. Lets the
-    process that reads files do this work instead of the one that writes."""
-    for meeting in meetings:
-        for item in meeting["items"]:
-            for key in HTML_SECTIONS:
-                if key in item:
-                    item[key] = sanitize_html(item[key])
-            if item.get("decision"):
-                item["decision"]["text"] = sanitize_html(item["decision"].get("text"))
-
-
 @dataclass
 class MeetingEntry:
     """One meeting to write: its exchange-format dict and the file it came from."""
@@ -188,9 +170,6 @@ class MeetingEntry:
     data: dict[str, Any]
     source_name: str = ""
     checksum: str = ""
-    # True when every HTML section of `data` has been through sanitize_html already (the
-    # reading process does it for files, so that the writer need not).
-    sanitized: bool = False
 
 
 @transaction.atomic
@@ -297,12 +276,11 @@ def save_exchange_meetings(
     # last, after everything that belongs to them: the database then builds each item's
     # search document once, from complete content, instead of once per table (foreign keys
     # are checked at commit, so the order is free).
-    clean = (lambda html: html or "") if all(e.sanitized for e in entries) else sanitize_html
     item_ids = reserve_ids(AgendaItem, len(pairs))
     recommendations = [
         (item_id, rec)
         for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
-        if (rec := _recommendation_for(i, clean)) is not None
+        if (rec := _recommendation_for(i)) is not None
     ]
     recommendation_ids = reserve_ids(Recommendation, len(recommendations))
     copy_new(
@@ -348,7 +326,7 @@ def save_exchange_meetings(
         (
             (
                 item_id,
-                clean(d.get("text")),
+                sanitize_html(d.get("text")),
                 Decision.outcome_from_label(d.get("outcome") or ""),
                 _parse_date(d.get("decided_on")),
                 meeting.status in APPROVED_STATUSES,
@@ -371,9 +349,9 @@ def save_exchange_meetings(
                 i["title"][:500],
                 cases[normalise_case_number(i["case_number"])].pk if i.get("case_number") else None,
                 i.get("closed", False),
-                clean(i.get("background")),
-                clean(i.get("presentation")),
-                clean(i.get("economy")),
+                sanitize_html(i.get("background")),
+                sanitize_html(i.get("presentation")),
+                sanitize_html(i.get("economy")),
             )
             for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
         ),
@@ -479,9 +457,7 @@ class _NewRecommendation:
     clauses: list[str]
 
 
-def _recommendation_for(
-    data: dict[str, Any], clean: Callable[[str | None], str]
-) -> _NewRecommendation | None:
+def _recommendation_for(data: dict[str, Any]) -> _NewRecommendation | None:
     clauses = [c for c in data.get("recommendation_clauses", []) if c.strip()]
     lead_in = data.get("recommendation_lead_in", "")
     unit = data.get("recommendation_unit", "")
@@ -496,6 +472,6 @@ def _recommendation_for(
         unit=unit[:200],
         lead_in=lead_in,
         numbered=data.get("recommendation_numbered", True),
-        note=clean(note),
+        note=sanitize_html(note),
         clauses=clauses,
     )

@@ -14,19 +14,16 @@ Read = tuple[str, "ReadFile | None", str, "int | None"]
 
 
 def read_one(name_content: tuple[str, bytes]) -> Read:
-    """Read and parse one file, its rich text sanitised (see sanitize_exchange_meetings); a
-    file that cannot be imported comes back as its message.
+    """Read and parse one file; a file that cannot be imported comes back as its message.
 
     Minutes vary more than any parser foresees: a file that trips the parser up in a way it
     does not know to report is refused like any other bad file (and logged for us), so that
     the other files of the import go on."""
     from meetings.importer.legacy import ImportFileError, read_minutes_file
-    from meetings.importer.load import sanitize_exchange_meetings
 
     name, content = name_content
     try:
         read = read_minutes_file(name, content)
-        sanitize_exchange_meetings(read.meetings)
     except ImportFileError as exc:
         return name, None, exc.message, exc.line
     except Exception as exc:  # the parser's own bug, not the file's: see the docstring

@@ -403,9 +403,8 @@ def _write(batch: list[tuple[FileReport, ReadFile]], allowed_bodies: set[str] | 
     """Write the batch's meetings in one transaction (a savepoint when nested), filling in
     the reports; raise _WriteFailed with a Danish message, having written nothing, if any
     meeting of the batch cannot be written."""
-    # Every file came through read_one, which sanitised its rich text.
     entries = [
-        MeetingEntry(data, read.name, read.checksum, sanitized=True)
+        MeetingEntry(data, read.name, read.checksum)
         for _report, read in batch
         for data in read.meetings
     ]

@@ -514,6 +514,33 @@ class TestImportSideBySide:
 
 
 @pytest.mark.django_db
+class TestHostileHtmlInExchangeFiles:
+    def test_scripts_and_handlers_are_removed_and_the_text_kept(self) -> None:
+        hostile = '<p onclick="steal()">Godkendt<script>steal()</script> af direktionen.</p>'
+        item = {
+            "number": 1, "title": "Punkt med fælder", "case_number": "18/3650",
+            "closed": False, "background": hostile, "presentation": hostile,
+            "economy": hostile, "recommendation": hostile, "attachments": [],
+            "decision": {"text": hostile, "outcome": "Godkendt", "decided_on": "2018-04-23"},
+        }  # fmt: skip
+        data = {
+            "format": "referat/1",
+            "meetings": [{"body": "Direktionen", "starts_at": "2018-04-23T12:30:00+02:00",
+                          "location": "B105", "participants": [], "items": [item]}],
+        }  # fmt: skip
+        report = import_file("fælder.json", json.dumps(data).encode())
+        assert report.ok, report.summary()
+        stored = AgendaItem.objects.get(title="Punkt med fælder")
+        sections = [
+            stored.background, stored.presentation, stored.economy,
+            stored.decision.text, stored.recommendation.note,
+        ]  # fmt: skip
+        for html in sections:
+            assert "Godkendt af direktionen." in html
+            assert "script" not in html and "steal" not in html and "onclick" not in html
+
+
+@pytest.mark.django_db
 class TestDanishMessagesForBadExchangeFiles:
     def test_a_missing_key_is_named_in_danish(self) -> None:
         data = {
