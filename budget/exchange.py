@@ -19,6 +19,7 @@ tables) of its section's text; without it the table follows the text.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -34,6 +35,7 @@ from budget.services import budget_tables_store_new
 from budget.tables import (
     SUMMING_KINDS,
     ComputedCell,
+    ComputedTable,
     RowData,
     TableData,
     compute,
@@ -107,8 +109,9 @@ def _table_to_exchange(table: BudgetTable) -> dict[str, Any]:
     return _data_to_exchange(table_data_from_model(table))
 
 
-def _data_to_exchange(data: TableData) -> dict[str, Any]:
-    computed = compute(data)
+def _data_to_exchange(data: TableData, computed: ComputedTable | None = None) -> dict[str, Any]:
+    if computed is None:
+        computed = compute(data)
     rows = []
     for row, result in zip(data.rows, computed.rows, strict=True):
         if row.kind in SUMMING_KINDS:
@@ -142,8 +145,20 @@ def legacy_tables_to_exchange(tables: list[LegacyBudgetTable]) -> list[dict[str,
     """Budget tables read from legacy minutes, in the exchange format (for the importer)."""
     out = []
     for legacy in tables:
-        data = table_data_from_grid(legacy.grid)
-        out.append(_data_to_exchange(data))
+        grid = legacy.grid
+        if legacy.settled is None:
+            out.append(_data_to_exchange(table_data_from_grid(grid)))
+            continue
+        # The rows were parsed and computed when their totals were settled; the table's own
+        # fields are the grid's as they are now.
+        data = dataclasses.replace(
+            legacy.settled.data,
+            caption=grid.caption,
+            unit=grid.unit,
+            section=grid.section,
+            anchor=grid.anchor,
+        )
+        out.append(_data_to_exchange(data, legacy.settled.computed))
     return out
 
 
@@ -300,11 +315,11 @@ def tables_from_exchange(item: AgendaItem, data: Any) -> list[BudgetTable]:
     import: the caller checks who may import into the item."""
     parsed = _parse_all(data)
     item.budget_tables.all().delete()
-    budget_tables_store_new([(item, parsed)])
+    budget_tables_store_new([(item.pk, parsed)])
     return list(item.budget_tables.all())
 
 
-def tables_from_exchange_for_new_items(items: list[tuple[AgendaItem, Any]]) -> None:
+def tables_from_exchange_for_new_items(items: list[tuple[int, int, Any]]) -> None:
     """The budget tables of a meeting's freshly created items, stored in a few inserts.
 
     The data must already be valid: the importer checks a file from outside against the
@@ -312,11 +327,11 @@ def tables_from_exchange_for_new_items(items: list[tuple[AgendaItem, Any]]) -> N
     tables by our own code. Raises ExchangeError (naming the item) on a table that does not
     add up to a valid table all the same."""
     parsed = []
-    for item, data in items:
+    for item_id, number, data in items:
         try:
-            parsed.append((item, _parse_all(data, validate=False)))
+            parsed.append((item_id, _parse_all(data, validate=False)))
         except ExchangeError as exc:
             raise ExchangeError(
-                _("Punkt %(n)d: %(problem)s") % {"n": item.number, "problem": exc}
+                _("Punkt %(n)d: %(problem)s") % {"n": number, "problem": exc}
             ) from exc
     budget_tables_store_new(parsed)

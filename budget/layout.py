@@ -34,6 +34,7 @@ from budget.tables import (
     GridError,
     GridRow,
     Mismatch,
+    TableData,
     compute,
     table_data_from_grid,
 )
@@ -143,6 +144,9 @@ class InferredTable:
     unit: str | None  # the unit the header names, if it names one
     mismatches: list[Mismatch] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    # The rows as parsed and computed when the stated totals were settled (none when the grid
+    # has errors): what the legacy importer writes, so that it need not parse them again.
+    settled: Settled | None = None
 
 
 class NotABudgetTable(Exception):
@@ -244,11 +248,14 @@ def infer_grid(rows: list[list[str]], *, strict: bool) -> InferredTable:
         rows=grid_rows,
     ).normalised()
     try:
-        mismatches = settle_stated_totals(grid)
+        settled = settle(grid)
     except GridError as exc:
-        # Only when not strict: the grid goes back to the editor with every bad cell named.
+        # Not strict, the grid goes back to the editor with every bad cell named; strict, the
+        # legacy reader keeps it as an ordinary table.
         return InferredTable(grid, has_header, unit, errors=exc.errors)
-    return InferredTable(grid, has_header, unit, mismatches=mismatches)
+    return InferredTable(
+        grid, has_header, unit, mismatches=settled.computed.mismatches, settled=settled
+    )
 
 
 def _assign_kinds(rows: list[GridRow]) -> None:
@@ -268,6 +275,17 @@ def _assign_kinds(rows: list[GridRow]) -> None:
         previous = row.kind
 
 
+@dataclass
+class Settled:
+    """A grid's rows parsed, with their stated totals settled, and computed.
+
+    `data` holds the rows as the grid now has them (signs included); its caption, unit,
+    section and anchor are the grid's when it was settled, and the grid's own count after."""
+
+    data: TableData
+    computed: ComputedTable
+
+
 def settle_stated_totals(grid: Grid) -> list[Mismatch]:
     """Compare the totals a source states with the computed ones.
 
@@ -276,6 +294,12 @@ def settle_stated_totals(grid: Grid) -> list[Mismatch]:
     gains), those subtotals are marked `subtract`. What still disagrees is kept on the row and
     returned, for the secretary to see.
     """
+    return settle(grid).computed.mismatches
+
+
+def settle(grid: Grid) -> Settled:
+    """settle_stated_totals, giving the parsed and computed rows as well; raises GridError
+    (every bad cell named) when the grid does not parse."""
     data = table_data_from_grid(grid)
     result = compute(data)
     subtotals = [i for i, row in enumerate(data.rows) if row.kind == Kind.SUBTOTAL]
@@ -307,10 +331,12 @@ def settle_stated_totals(grid: Grid) -> list[Mismatch]:
             if deviation(trial) < best:
                 best, best_pattern, result = deviation(trial), pattern, trial
         for i, subtract in zip(subtotals, (False, *(best_pattern or ())), strict=True):
-            grid.rows[i].subtract = bool(best_pattern) and subtract
-    for row, computed in zip(grid.rows, result.rows, strict=True):
+            grid.rows[i].subtract = data.rows[i].subtract = bool(best_pattern) and subtract
+    for row, row_data, computed in zip(grid.rows, data.rows, result.rows, strict=True):
         row.stated = [
             format_danish_number(cell.stated) if cell.stated is not None else ""
             for cell in computed.cells
         ]
-    return result.mismatches
+        # As the grid now states them: only the figures that disagree.
+        row_data.stated = [cell.stated for cell in computed.cells]
+    return Settled(data, result)

@@ -15,6 +15,7 @@ from typing import Any
 
 from budget.layout import (
     NotABudgetTable,
+    Settled,
     clean_cell,
     infer_grid,
     is_header_row,
@@ -34,6 +35,9 @@ class LegacyBudgetTable:
 
     grid: Grid
     mismatches: list[Mismatch] = field(default_factory=list)
+    # Its rows parsed and computed (see budget.layout.Settled); only the caption, unit,
+    # section and anchor of the grid are set after.
+    settled: Settled | None = None
 
     @property
     def flagged(self) -> bool:
@@ -119,13 +123,17 @@ def budget_table_from_rows(
         inferred = infer_grid(rows, strict=True)
     except NotABudgetTable:
         return None
+    if inferred.errors:
+        # Amounts, but not a table this system can hold (a column heading of a paragraph's
+        # length, say): it stays an ordinary table rather than one the export would refuse.
+        return None
     grid = inferred.grid
     grid.caption = clean_cell(caption)[:500]
     grid.section = section
     grid.unit = (
         unit or inferred.unit or unit_in_text(caption) or unit_in_context(context) or Unit.KR
     )
-    return LegacyBudgetTable(grid=grid, mismatches=inferred.mismatches)
+    return LegacyBudgetTable(grid=grid, mismatches=inferred.mismatches, settled=inferred.settled)
 
 
 _CAPTION = re.compile(r"^tabel\s+\d+\b", re.IGNORECASE)

@@ -39,13 +39,14 @@ from budget.pdf import html_to_pdf, pool_status_html
 from budget.pools import bodies_with_pools_for, body_pool_statuses, statuses_content_key
 from budget.tables import (
     SUMMING_KINDS,
+    ComputedRow,
     Grid,
     GridRow,
     TableData,
     compute,
     table_data_from_grid,
 )
-from meetings.bulk import copy_rows, reserve_ids
+from meetings.bulk import copy_new, copy_rows, reserve_ids
 from meetings.locks import item_is_locked
 from meetings.models import AgendaItem, Body, bodies_editable_by
 from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
@@ -121,7 +122,12 @@ def _write_rows(table: BudgetTable, data: TableData) -> None:
 
 
 def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
-    """Insert the columns, rows and cells of stored tables that have none, with three COPYs.
+    """Insert the columns, rows and cells of stored tables that have none, with three COPYs."""
+    _insert_rows_of([(table.pk, data) for table, data in tables])
+
+
+def _insert_rows_of(tables: list[tuple[int, TableData]]) -> None:
+    """_insert_rows, for tables given by their ids.
 
     A stated total that agrees with the computed one is dropped: the computed total is the one
     truth, and only a disagreement is worth keeping."""
@@ -131,24 +137,30 @@ def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
     rows: list[tuple[Any, ...]] = []
     cells: list[tuple[Any, ...]] = []
     column_at, row_at = 0, 0
-    for table, data in tables:
+    for table_id, data in tables:
         table_columns = column_ids[column_at : column_at + len(data.columns)]
         table_rows = row_ids[row_at : row_at + len(data.rows)]
         column_at += len(data.columns)
         row_at += len(data.rows)
         columns.extend(
-            (pk, table.pk, i, label)
+            (pk, table_id, i, label)
             for i, (pk, label) in enumerate(zip(table_columns, data.columns, strict=True))
         )
         rows.extend(
-            (pk, table.pk, i, row.kind, row.ref, row.text, row.subtract)
+            (pk, table_id, i, row.kind, row.ref, row.text, row.subtract)
             for i, (pk, row) in enumerate(zip(table_rows, data.rows, strict=True))
         )
-        computed = compute(data)
-        for row, row_id, result in zip(data.rows, table_rows, computed.rows, strict=True):
+        # Totals are computed only to compare the figures a source states for them.
+        states = any(
+            v is not None for row in data.rows if row.kind in SUMMING_KINDS for v in row.stated
+        )
+        computed: list[ComputedRow | None] = (
+            list(compute(data).rows) if states else [None] * len(data.rows)
+        )
+        for row, row_id, result in zip(data.rows, table_rows, computed, strict=True):
             for c, column_id in enumerate(table_columns):
                 if row.kind in SUMMING_KINDS:
-                    stated = result.cells[c].stated
+                    stated = result.cells[c].stated if result is not None else None
                     if stated is not None:
                         cells.append((row_id, column_id, None, False, stated))
                     continue
@@ -162,25 +174,35 @@ def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
     copy_rows(BudgetCell, ["row_id", "column_id", "value", "unknown", "stated"], cells)
 
 
-def budget_tables_store_new(items: list[tuple[AgendaItem, list[TableData]]]) -> None:
-    """Store the tables of items that have none yet (a meeting being imported) in four
-    inserts, whatever their number. No permission or lock check: for the importers."""
-    pairs = [(item, data) for item, tables in items for data in tables]
-    stored = BudgetTable.objects.bulk_create(
-        BudgetTable(
-            item=item,
-            section=data.section,
-            position=position,
-            caption=data.caption,
-            unit=data.unit,
-            ref_heading=data.ref_heading,
-            text_heading=data.text_heading,
-            anchor=data.anchor,
-        )
-        for item, tables in items
-        for position, data in enumerate(tables)
+def budget_tables_store_new(items: list[tuple[int, list[TableData]]]) -> None:
+    """Store the tables of items (by id) that have none yet (a meeting being imported) in
+    four COPYs, whatever their number. No permission or lock check: for the importers."""
+    tables = [
+        (item_id, position, data)
+        for item_id, item_tables in items
+        for position, data in enumerate(item_tables)
+    ]
+    table_ids = reserve_ids(BudgetTable, len(tables))
+    copy_new(
+        BudgetTable,
+        [
+            "id", "item_id", "section", "position", "caption", "unit",
+            "ref_heading", "text_heading", "anchor",
+        ],
+        (
+            (
+                table_id, item_id, data.section, position, data.caption, data.unit,
+                data.ref_heading, data.text_heading, data.anchor,
+            )
+            for table_id, (item_id, position, data) in zip(table_ids, tables, strict=True)
+        ),
+    )  # fmt: skip
+    _insert_rows_of(
+        [
+            (table_id, data)
+            for table_id, (_item, _position, data) in zip(table_ids, tables, strict=True)
+        ]
     )
-    _insert_rows([(table, data) for table, (_item, data) in zip(stored, pairs, strict=True)])
 
 
 @transaction.atomic

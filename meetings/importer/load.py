@@ -310,7 +310,7 @@ def save_exchange_meetings(
         ),
     )
     with_tables = [
-        (AgendaItem(pk=item_id, number=i["number"]), i["budget_tables"])
+        (item_id, i["number"], i["budget_tables"])
         for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
         if i.get("budget_tables")
     ]

@@ -104,3 +104,36 @@ class TestTheBudgetTablesOfTheSample:
         again = import_file("export.json", json.dumps(first).encode())
         assert again.ok, again.summary()
         assert meetings_to_exchange(Meeting.objects.all()) == first
+
+
+@pytest.mark.django_db
+class TestATableOfAmountsTheSystemCannotHold:
+    """A table of amounts whose column heading runs to a paragraph (over the 100 characters a
+    budget column may have) stays an ordinary table: imported, shown and exported."""
+
+    HEADING = "Punkt\tDisponering af it-promillepulje\t2018"
+    LONG = "Beløb i 2018 efter den seneste opgørelse fra økonomiafdelingen, " * 3
+
+    @pytest.fixture
+    def report(self, people: People):
+        text = (SAMPLE / "direktionen-2018-04-23.txt").read_text(encoding="utf-8")
+        assert text.count(self.HEADING) == 2  # Tabel 1 and its repeated header on page 2
+        text = text.replace(self.HEADING, self.HEADING.replace("2018", self.LONG.strip()))
+        result = import_file("april.txt", text.encode("utf-8"))
+        assert result.ok, result.summary()
+        return result
+
+    def test_it_is_kept_as_a_table_with_its_heading(self, report) -> None:
+        status = item(5)
+        captions = [t.caption for t in status.budget_tables.all()]
+        assert "Tabel 1: Overføres til ØDC i 2018" not in captions
+        assert "Tabel 2: ØDCs forventninger til træk på puljen i 2019" in captions
+        assert "<table>" in status.presentation
+        assert "efter den seneste opgørelse fra økonomiafdelingen" in status.presentation
+
+    def test_the_minutes_export_and_import_again(self, report) -> None:
+        first = meetings_to_exchange(Meeting.objects.all())
+        remove_all_meetings()
+        again = import_file("export.json", json.dumps(first).encode())
+        assert again.ok, again.summary()
+        assert meetings_to_exchange(Meeting.objects.all()) == first
