@@ -3,8 +3,8 @@
 Builds N distinct meetings from the three sample minutes (each with its own date, so each is
 a new meeting), imports them through the same path as `import_minutes`, and reports items per
 second: for the parser alone; for the whole import as the command runs it (two helper
-processes that each parse and write their batches) and as a Celery worker's child runs it
-(parsing in-process, two writer threads); parse then write on one connection; an unchanged
+processes that each parse and write their batches) and as a Celery worker's child runs it (the
+same two helpers, started by billiard); parse then write on one connection; an unchanged
 re-import; and files one transaction each.
 The meetings are written under a separate body and removed afterwards.
 """
@@ -63,8 +63,8 @@ def _import_and_report(files: list[tuple[str, bytes]], results: Any) -> None:
 
 
 def _in_a_daemonic_process(files: list[tuple[str, bytes]]) -> float:
-    """The import as a Celery worker's child runs it: a daemonic process, which may not
-    start a parsing process of its own (it parses in-process beside its writer threads)."""
+    """The import as a Celery worker's child runs it: in a daemonic process, which the
+    standard library lets have no children (its helpers are billiard's)."""
     connections.close_all()  # the child opens its own
     context = multiprocessing.get_context("fork")
     results = context.Queue()

@@ -7,9 +7,8 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,8 +78,7 @@ def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = 
 BATCH_FILES = 50
 # From this many files on, the import works on every core (below it, starting the helpers
 # costs more than it saves), with this many helpers: processes that each read, parse and
-# write their batches on a connection of their own, or, in a process that may not start
-# processes (a Celery worker's child), threads that write while this one parses.
+# write their batches on a connection of their own (in a Celery worker's child too).
 PARALLEL_FROM_FILES = 24
 WORKERS = 2
 # A batch handed to a helper process holds at most this many bytes of files, so that an
@@ -133,37 +131,39 @@ def import_files(
 
     if not parallel:
         with _history(history):
-            for step in _steps(map(read_one, files), batch_files, side_by_side=False):
+            for step in _steps(map(read_one, files), batch_files):
                 _write_step(step, allowed_bodies)
                 finish([report for report, _read in step])
-    elif _may_start_processes():
-        _import_in_processes(files, batch_files, allowed_bodies, history, finish)
     else:
-        _import_with_writer_threads(files, batch_files, allowed_bodies, history, finish)
+        _import_in_processes(files, batch_files, allowed_bodies, history, finish)
     return reports
 
 
-def _may_start_processes() -> bool:
-    """False in a daemonic process (a Celery worker's child), which may not have children."""
-    return not multiprocessing.current_process().daemon
+def _in_daemonic_process() -> bool:
+    """True in a Celery worker's child (a daemonic process)."""
+    return bool(multiprocessing.current_process().daemon)
+
+
+def _helper_context() -> Any:
+    """Where the helper processes come from: forked by the standard library, or, in a
+    daemonic process (a Celery worker's child), which the standard library lets have no
+    children, by billiard, Celery's own multiprocessing, which does."""
+    if _in_daemonic_process():
+        import billiard
+
+        return billiard.get_context("fork")
+    return multiprocessing.get_context("fork")
 
 
 def _history(history: dict[str, Any] | None) -> contextlib.AbstractContextManager[Any]:
     return pghistory.context(**history) if history else contextlib.nullcontext()
 
 
-def _steps(reads: Iterable[Read], batch_files: int, *, side_by_side: bool) -> Iterator[Step]:
-    """The files in batches to write; a file that could not be read is a step alone.
-
-    Side by side, the last batch is halved, so that both writers finish together."""
-    # A full batch is held until the next file is read: then it is known not to be last.
-    held: Step = []
+def _steps(reads: Iterable[Read], batch_files: int) -> Iterator[Step]:
+    """The files in batches to write; a file that could not be read is a step alone."""
     batch: Step = []
     for name, read, error, line in reads:
         report = FileReport(name=name, ok=False)
-        if held:
-            yield held
-            held = []
         if read is None:
             report.error, report.line = error, line
             if batch:
@@ -174,12 +174,10 @@ def _steps(reads: Iterable[Read], batch_files: int, *, side_by_side: bool) -> It
         report.warnings = read.warnings
         batch.append((report, read))
         if len(batch) >= batch_files:
-            held, batch = batch, []
-    tail = held + batch
-    if side_by_side:
-        yield from _halved(tail)
-    elif tail:
-        yield tail
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _halved(last: list[Any]) -> Iterator[list[Any]]:
@@ -204,7 +202,7 @@ def _import_in_processes(
     writes its batch on a connection of its own; the reports come back in order."""
     # Forked children must not share this process's connection; it reopens when next used.
     connections.close_all()
-    context = multiprocessing.get_context("fork")
+    context = _helper_context()
     closing = context.Barrier(WORKERS)
     with ProcessPoolExecutor(
         max_workers=WORKERS, mp_context=context, initializer=_helper_start, initargs=(closing,)
@@ -268,7 +266,7 @@ def _import_chunk(
     try:
         finished: list[FileReport] = []
         with _history(history):
-            for step in _steps(map(read_one, chunk), len(chunk), side_by_side=False):
+            for step in _steps(map(read_one, chunk), len(chunk)):
                 _write_step(step, allowed_bodies)
                 finished.extend(report for report, _read in step)
         return finished
@@ -276,31 +274,6 @@ def _import_chunk(
         # A connection left in a broken state is not kept for the next batch.
         connection.close()
         raise
-
-
-def _import_with_writer_threads(
-    files: Iterable[tuple[str, bytes]],
-    batch_files: int,
-    allowed_bodies: set[str] | None,
-    history: dict[str, Any] | None,
-    finish: Callable[[list[FileReport]], None],
-) -> None:
-    """This thread reads and parses; WORKERS threads write the batches, each on a connection
-    of its own, mostly waiting on the database while the parsing goes on."""
-    with _Writers(WORKERS, allowed_bodies, history) as writers:
-        pending: collections.deque[tuple[Future[None], Step]] = collections.deque()
-
-        def finish_oldest() -> None:
-            done, written = pending.popleft()
-            done.result()
-            finish([report for report, _read in written])
-
-        for step in _steps(map(read_one, files), batch_files, side_by_side=True):
-            while len(pending) > WORKERS:
-                finish_oldest()
-            pending.append((writers.submit(step), step))
-        while pending:
-            finish_oldest()
 
 
 class _Statistics:
@@ -353,44 +326,6 @@ def _write_step(step: Step, allowed_bodies: set[str] | None) -> None:
                 report.ok, report.error = False, exc.message
                 report.meetings, report.items = [], 0
                 report.created = report.updated = report.unchanged = 0
-
-
-class _Writers:
-    """Threads that each write steps on a database connection of their own (Django's
-    connections are per thread), closed when the import is over. The database does the
-    heavy work, so the threads mostly wait on their sockets, not on each other."""
-
-    def __init__(
-        self, count: int, allowed_bodies: set[str] | None, history: dict[str, Any] | None
-    ) -> None:
-        self.allowed_bodies = allowed_bodies
-        self.history = history
-        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="import-writer")
-        self.count = count
-
-    def submit(self, step: Step) -> Future[None]:
-        return self.pool.submit(self._run, step)
-
-    def _run(self, step: Step) -> None:
-        # pghistory's context is per thread: each writer has its own, with the same metadata.
-        with _history(self.history):
-            _write_step(step, self.allowed_bodies)
-
-    def __enter__(self) -> _Writers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # Each thread closes its connection, then the pool ends.
-        barrier = threading.Barrier(self.count)
-
-        def close() -> None:
-            connection.close()
-            barrier.wait(timeout=60)
-
-        closing = [self.pool.submit(close) for _ in range(self.count)]
-        for future in closing:
-            future.exception()
-        self.pool.shutdown(wait=True)
 
 
 class _WriteFailed(Exception):

@@ -128,8 +128,8 @@ class TestLargeUploadInTheWorker:
     def test_many_files_are_parsed_and_written_side_by_side_with_the_uploader_in_history(
         self, people: People, celery_worker_process: subprocess.Popen[bytes]
     ) -> None:
-        # Enough files for the worker to work on both cores (its child parses while two
-        # threads write); one bad file among them.
+        # Enough files for the worker's child to import them with two helper processes of its
+        # own; one bad file among them.
         names = ["2017-03-20", "2017-06-26", "2018-04-23"]
         uploads = [
             _upload(
