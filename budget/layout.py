@@ -40,6 +40,15 @@ from budget.tables import (
 )
 
 Kind = BudgetRow.Kind
+# The members as plain module constants: an enum member looked up on its class goes through a
+# descriptor, and the layout asks for them once per row.
+_KIND_LINE, _KIND_SUBTOTAL, _KIND_TOTAL, _KIND_NOTE, _KIND_HEADING = (
+    Kind.LINE,
+    Kind.SUBTOTAL,
+    Kind.TOTAL,
+    Kind.NOTE,
+    Kind.HEADING,
+)
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SPACE = re.compile(r"\s+")
@@ -154,13 +163,17 @@ class NotABudgetTable(Exception):
 
 
 def _normalise(rows: list[list[str]]) -> list[list[str]]:
-    cleaned = [[clean_cell(c) for c in row] for row in rows]
+    """The rows cleaned (new lists), without blank rows and blank columns, all as wide."""
+    cleaned = [list(map(clean_cell, row)) for row in rows]  # map calls the cache from C
     cleaned = [row for row in cleaned if any(row)]
     if not cleaned:
         return []
-    width = max(len(row) for row in cleaned)
-    cleaned = [row + [""] * (width - len(row)) for row in cleaned]
-    keep = [c for c in range(width) if any(row[c] for row in cleaned)]
+    width = max(map(len, cleaned))
+    # The parser's rows are all as wide already.
+    cleaned = [row if len(row) == width else row + [""] * (width - len(row)) for row in cleaned]
+    keep = [c for c, column in enumerate(zip(*cleaned, strict=True)) if any(column)]
+    if len(keep) == width:
+        return cleaned  # no blank column; the rows are this function's own lists
     return [[row[c] for c in keep] for row in cleaned]
 
 
@@ -194,8 +207,8 @@ def infer_grid(rows: list[list[str]], *, strict: bool) -> InferredTable:
 
     def value_column(c: int) -> bool:
         kinds = [_cell_kind(row[c]) for row in data]
-        numbers = sum(k in {"number", "year"} for k in kinds)
-        texts = sum(k == "text" for k in kinds)
+        numbers = kinds.count("number") + kinds.count("year")
+        texts = kinds.count("text")
         if is_year(header[c]) and (not strict or texts == 0):
             return True
         if numbers == 0:
@@ -223,20 +236,24 @@ def infer_grid(rows: list[list[str]], *, strict: bool) -> InferredTable:
     unit = unit_in_text(header[0]) if has_header else None
     label_heading = _UNIT_LABEL.sub("", header[0]).strip() if unit else header[0]
     ref_heading, text_heading = "", ""
+    # str.join makes a list of a generator first: the lists below are made directly.
     if ref_column:
         ref_heading = label_heading
-        text_heading = " ".join(h for h in header[1:n_labels] if h)
+        text_heading = " ".join([h for h in header[1:n_labels] if h])
     else:
-        text_heading = " ".join(h for h in [label_heading, *header[1:n_labels]] if h)
+        text_heading = " ".join([h for h in [label_heading, *header[1:n_labels]] if h])
 
     grid_rows: list[GridRow] = []
     for row in data:
-        labels = row[:n_labels]
-        if ref_column and _REF.match(labels[0]):
-            ref, text = labels[0], " ".join(t for t in labels[1:] if t)
+        if n_labels == 1:
+            ref, text = "", row[0]  # the one label, as the join below would give it
+        elif ref_column and _REF.match(row[0]):
+            ref, text = row[0], " ".join([t for t in row[1:n_labels] if t])
         else:
-            ref, text = "", " ".join(t for t in labels if t)
-        grid_rows.append(GridRow(ref=ref, text=text, cells=row[n_labels:]))
+            ref, text = "", " ".join([t for t in row[:n_labels] if t])
+        # GridRow(kind, ref, text, cells), positional: faster than by keyword, once per row;
+        # the kind is set by _assign_kinds.
+        grid_rows.append(GridRow(_KIND_LINE, ref, text, row[n_labels:]))
 
     _assign_kinds(grid_rows)
     columns = list(header[n_labels:])
@@ -259,19 +276,19 @@ def infer_grid(rows: list[list[str]], *, strict: bool) -> InferredTable:
 
 
 def _assign_kinds(rows: list[GridRow]) -> None:
-    totals = [i for i, row in enumerate(rows) if is_total_text(row.text) and not row.ref]
-    last_total = totals[-1] if totals else None
+    totals = {i for i, row in enumerate(rows) if not row.ref and is_total_text(row.text)}
+    last_total = max(totals) if totals else None
     previous = ""
     for i, row in enumerate(rows):
         if i in totals:
-            row.kind = Kind.TOTAL if i == last_total else Kind.SUBTOTAL
+            row.kind = _KIND_TOTAL if i == last_total else _KIND_SUBTOTAL
             row.stated, row.cells = row.cells, [""] * len(row.cells)
         elif _NOTE.match(row.text):
-            row.kind = Kind.NOTE
-        elif row.ref or previous == Kind.HEADING or any(c.strip() for c in row.cells):
-            row.kind = Kind.LINE
+            row.kind = _KIND_NOTE
+        elif row.ref or previous == _KIND_HEADING or any(map(str.strip, row.cells)):
+            row.kind = _KIND_LINE
         else:
-            row.kind = Kind.HEADING
+            row.kind = _KIND_HEADING
         previous = row.kind
 
 
@@ -302,8 +319,8 @@ def settle(grid: Grid) -> Settled:
     (every bad cell named) when the grid does not parse."""
     data = table_data_from_grid(grid)
     result = compute(data)
-    subtotals = [i for i, row in enumerate(data.rows) if row.kind == Kind.SUBTOTAL]
-    total_rows = [i for i, row in enumerate(data.rows) if row.kind == Kind.TOTAL]
+    subtotals = [i for i, row in enumerate(data.rows) if row.kind == _KIND_SUBTOTAL]
+    total_rows = [i for i, row in enumerate(data.rows) if row.kind == _KIND_TOTAL]
 
     def deviation(table: ComputedTable) -> Decimal:
         """How far the stated totals are from the computed ones, all columns together."""
@@ -330,13 +347,13 @@ def settle(grid: Grid) -> Settled:
             trial = compute(data)
             if deviation(trial) < best:
                 best, best_pattern, result = deviation(trial), pattern, trial
-        for i, subtract in zip(subtotals, (False, *(best_pattern or ())), strict=True):
-            grid.rows[i].subtract = data.rows[i].subtract = bool(best_pattern) and subtract
+        # No pattern closer than none: every block counts positively, as the grid had it.
+        signs = (False, *best_pattern) if best_pattern else (False,) * len(subtotals)
+        for i, subtract in zip(subtotals, signs, strict=True):
+            grid.rows[i].subtract = data.rows[i].subtract = subtract
     for row, row_data, computed in zip(grid.rows, data.rows, result.rows, strict=True):
-        row.stated = [
-            format_danish_number(cell.stated) if cell.stated is not None else ""
-            for cell in computed.cells
-        ]
         # As the grid now states them: only the figures that disagree.
-        row_data.stated = [cell.stated for cell in computed.cells]
+        stated = [cell.stated for cell in computed.cells]
+        row_data.stated = stated
+        row.stated = [format_danish_number(s) if s is not None else "" for s in stated]
     return Settled(data, result)

@@ -84,8 +84,12 @@ class Grid:
         """Every row as wide as the column list."""
         width = len(self.columns)
         for row in self.rows:
-            row.cells = (row.cells + [""] * width)[:width]
-            row.stated = (row.stated + [""] * width)[:width]
+            # New lists, as wide as the columns: padded with blanks or cut (one list made, where
+            # `(cells + [""] * width)[:width]` makes three).
+            missing = width - len(row.cells)
+            row.cells = row.cells + [""] * missing if missing > 0 else row.cells[:width]
+            missing = width - len(row.stated)
+            row.stated = row.stated + [""] * missing if missing > 0 else row.stated[:width]
         return self
 
 
@@ -198,27 +202,38 @@ def table_data_from_grid(grid: Grid) -> TableData:
                     r, None, _("Række %(row)d: teksten må højst være 1000 tegn.") % {"row": r + 1}
                 )
             )
-        values: list[CellValue] = []
+        values: list[CellValue]
         takes_values, sums = kind in VALUE_KINDS, kind in SUMMING_KINDS
-        for c, raw in enumerate(row.cells):
-            value: CellValue = None
-            if takes_values:
-                try:
-                    value = parse_danish_number(raw)
-                except NumberError as exc:
-                    errors.append(CellError(r, c, cell_error_message(columns, r, c, str(exc))))
-            elif raw.strip():
-                problem = (
-                    _("en overskrift har ingen beløb (“%(text)s”); gør rækken til en linje.")
-                    if kind == _HEADING
-                    else _("en total beregnes og kan ikke skrives (“%(text)s”).")
-                )
-                errors.append(
-                    CellError(
-                        r, c, cell_error_message(columns, r, c, problem % {"text": raw.strip()})
+        if takes_values:
+            try:
+                # Most rows parse: the whole row at once, and cell by cell only to name every
+                # cell that does not (parsing is pure, so the second time gives the same).
+                values = [parse_danish_number(raw) for raw in row.cells]
+            except NumberError:
+                values = []
+                for c, raw in enumerate(row.cells):
+                    value: CellValue = None
+                    try:
+                        value = parse_danish_number(raw)
+                    except NumberError as exc:
+                        errors.append(CellError(r, c, cell_error_message(columns, r, c, str(exc))))
+                    values.append(value)
+        else:
+            values = [None] * len(row.cells)
+            for c, raw in enumerate(row.cells):
+                if raw.strip():
+                    problem = (
+                        _("en overskrift har ingen beløb (“%(text)s”); gør rækken til en linje.")
+                        if kind == _HEADING
+                        else _("en total beregnes og kan ikke skrives (“%(text)s”).")
                     )
-                )
-            values.append(value)
+                    errors.append(
+                        CellError(
+                            r,
+                            c,
+                            cell_error_message(columns, r, c, problem % {"text": raw.strip()}),
+                        )
+                    )
         stated: list[Decimal | None] = [None] * len(row.stated)  # only a sum states a figure
         for c, raw in enumerate(row.stated if sums else ()):
             if not raw.strip():
@@ -229,15 +244,10 @@ def table_data_from_grid(grid: Grid) -> TableData:
                 errors.append(CellError(r, c, cell_error_message(columns, r, c, str(exc))))
             else:
                 stated[c] = parsed if isinstance(parsed, Decimal) else None
+        # Positional: a dataclass takes them faster than by keyword, once per row.
+        # (kind, ref, text, values, subtract, stated)
         rows.append(
-            RowData(
-                kind=kind,
-                ref=ref,
-                text=text,
-                values=values,
-                subtract=bool(row.subtract and kind == _SUBTOTAL),
-                stated=stated,
-            )
+            RowData(kind, ref, text, values, bool(row.subtract and kind == _SUBTOTAL), stated)
         )
     if errors:
         raise GridError(errors)
@@ -453,10 +463,17 @@ def compute(data: TableData) -> ComputedTable:
             values = row.values if len(row.values) == width else [*row.values, *padding][:width]
             if kind == _LINE:
                 for column, value in zip(block, values, strict=True):
-                    column.add(value)
+                    # _Sum.add(value) without the call, once per cell of every line. (Its
+                    # `sign * value` with sign 1 is the value itself: an amount has far fewer
+                    # digits than the decimal context's precision.)
+                    if value is UNKNOWN:
+                        column.incomplete = True
+                    elif isinstance(value, Decimal):
+                        column.total += value
+                        column.has = True
+            # ComputedCell(value=…, unknown=…), positional: faster, once per cell.
             cells = [
-                ComputedCell(value=v if isinstance(v, Decimal) else None, unknown=v is UNKNOWN)
-                for v in values
+                ComputedCell(v if isinstance(v, Decimal) else None, v is UNKNOWN) for v in values
             ]
         elif kind == _SUBTOTAL:
             stated = [*row.stated, *padding][:width]

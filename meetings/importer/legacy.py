@@ -11,13 +11,15 @@ from typing import Any
 from django.utils import timezone
 
 from budget.exchange import legacy_tables_to_exchange
-from budget.legacy import blocks_context, take_budget_tables
+from budget.legacy import LegacyBudgetTable, blocks_context, take_budget_tables
 from budget.models import BudgetTable
 from meetings.importer.load import FORMAT, ExchangeError, validate_exchange
 from meetings.importer.parser import (
+    Block,
     MinutesParseError,
     ParsedItem,
     ParsedMinutes,
+    Table,
     blocks_to_html,
     normalise_pdf_text,
     parse_minutes,
@@ -132,19 +134,34 @@ def parsed_to_exchange(parsed: ParsedMinutes, *, source_name: str, checksum: str
     }
 
 
+def _has_tables(blocks: list[Block]) -> bool:
+    # A parser block with rows (what take_budget_tables takes for a table) is a Table; the
+    # types are compared in C.
+    return Table in map(type, blocks)
+
+
 def _item_to_exchange(item: ParsedItem, warnings: list[str]) -> dict[str, Any]:
     # Tables of amounts become budget tables with computed totals; a total the minutes state
     # that disagrees is kept on the table, flagged for the secretary, and reported here.
-    blocks = [*item.presentation, *item.economy]
+    presentation_has_tables = _has_tables(item.presentation)
+    economy_has_tables = _has_tables(item.economy)
     # The text a table without a unit of its own is read in; most items have no table at all.
-    has_tables = any(getattr(block, "rows", None) is not None for block in blocks)
-    context = blocks_context(blocks) if has_tables else ""
-    presentation, presentation_tables = take_budget_tables(
-        item.presentation, section=BudgetTable.Section.PRESENTATION, context=context
-    )
-    economy, economy_tables = take_budget_tables(
-        item.economy, section=BudgetTable.Section.ECONOMY, context=context
-    )
+    context = ""
+    if presentation_has_tables or economy_has_tables:
+        context = blocks_context([*item.presentation, *item.economy])
+    # A section without a table is left as it is, as take_budget_tables would leave it.
+    presentation: list[Any] = item.presentation
+    presentation_tables: list[LegacyBudgetTable] = []
+    if presentation_has_tables:
+        presentation, presentation_tables = take_budget_tables(
+            item.presentation, section=BudgetTable.Section.PRESENTATION, context=context
+        )
+    economy: list[Any] = item.economy
+    economy_tables: list[LegacyBudgetTable] = []
+    if economy_has_tables:
+        economy, economy_tables = take_budget_tables(
+            item.economy, section=BudgetTable.Section.ECONOMY, context=context
+        )
     budget_tables = presentation_tables + economy_tables
     for table in budget_tables:
         for mismatch in table.mismatches:

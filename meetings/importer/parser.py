@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import html
 import itertools
+import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -180,6 +180,7 @@ _MONTHS = {
 }
 _MONTH_ALTERNATIVES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+_WEEKDAY_RES = {day: re.compile(rf"\b{day}\b", re.IGNORECASE) for day in _WEEKDAYS}
 
 _NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
 _TEXT_DATE_RE = re.compile(
@@ -276,8 +277,12 @@ _HEADING_MAX_LENGTH = 120
 # --------------------------------------------------------------------------------------------
 
 
-def _split_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+def _visible_text(text: str) -> str:
+    """The text with "\n" ending every line and the invisible characters replaced."""
+    # Replacing a text of two characters scans slowly even where it is absent, and most texts
+    # have no "\r": a look for that one character is a fast scan.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     # str.translate with a mapping is slow on long non-ASCII text, and so is a regex pass (a
     # character-set test at every position); `in` and str.replace are fast scans, and most
     # texts hold none of these characters. No replacement holds one of them, so replacing
@@ -285,8 +290,43 @@ def _split_lines(text: str) -> list[str]:
     for invisible, replacement in _INVISIBLE_MAP.items():
         if invisible in text:
             text = text.replace(invisible, replacement)
+    return text
+
+
+def _split_visible_text(text: str) -> list[str]:
+    """The lines of a text :func:`_visible_text` gave."""
     # Only spaces are trimmed: leading and trailing tabs are empty table cells.
     return [line.strip(" ") for line in text.split("\n")]
+
+
+def _split_lines(text: str) -> list[str]:
+    return _split_visible_text(_visible_text(text))
+
+
+# What each substitution of _clean_markup needs in a line to change it, each with the place
+# in it of a character that texts seldom hold (see _lines_holding).
+_MARKUP_MARKS = (("./..", 1), ("**", 0), ("<", 0))
+
+
+def _lines_holding(text: str, mark: str, rare: int) -> Iterator[int]:
+    """The indexes of the lines of ``text`` (split at "\\n") that hold ``mark``, which holds
+    no "\\n", in order; a line that holds it more than once comes more than once.
+
+    ``mark[rare]`` is a character few texts hold often. Searching a text for one character
+    is much faster than for several (even where they are absent), so the mark is looked for
+    only where that character is.
+    """
+    char = mark[rare]
+    line, counted = 0, 0
+    found = text.find(char)
+    while found != -1:
+        start = found - rare
+        if start >= 0 and text.startswith(mark, start):
+            # The line breaks since the last find: each part of the text is counted once.
+            line += text.count("\n", counted, start)
+            counted = start
+            yield line
+        found = text.find(char, found + 1)
 
 
 def _clean_markup(text: str) -> str:
@@ -373,6 +413,14 @@ def _find_date(text: str, line: int | None) -> tuple[datetime.date, int, int] | 
         raise MinutesParseError(f"Datoen “{written}” findes ikke.", line) from None
 
 
+def _day_month_year(day: datetime.date) -> str:
+    """``f"{day:%d-%m-%Y}"`` without strftime, which is slow (a decision dated another day
+    than its meeting is reported with two dates)."""
+    if day.year < 1000:
+        return f"{day:%d-%m-%Y}"  # how %Y writes a short year depends on the C library
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"
+
+
 def _find_time(text: str, line: int | None) -> datetime.time | None:
     match = _TIME_RE.search(text)
     if not match:
@@ -425,6 +473,14 @@ def _may_be_item_heading(text: str) -> bool:
     return text[:1] in ("p", "P")
 
 
+def _indexes_of_possible_item_headings(squashed: Sequence[str]) -> Iterator[int]:
+    """The indexes of the squashed lines that _may_be_item_heading, in order."""
+    # The same test as str.startswith, run over every line by map and compress in C: few
+    # lines pass, and a loop in Python would spend its time on those that do not.
+    opens_with_p = map(str.startswith, squashed, itertools.repeat(("p", "P")))
+    return itertools.compress(itertools.count(), opens_with_p)
+
+
 def _is_item_heading(line: str) -> re.Match[str] | None:
     if "\t" in line or (".." in line and _TOC_LINE_RE.match(line.strip())):
         return None
@@ -450,9 +506,14 @@ def _is_structural(text: str) -> bool:
 
 def _noise_line_indexes(lines: Sequence[str]) -> set[int]:
     """Indexes of lines a PDF adds to every page: page numbers, running headers and footers."""
-    stripped = [line.strip() for line in lines]
-    noise = {i for i, text in enumerate(stripped) if _PAGE_NOISE_RE.match(text)}
-    counts = Counter(text for text in stripped if text and "\t" not in text)
+    stripped = list(map(str.strip, lines))
+    # The pattern tried on every line by map and compress, in C: a loop in Python would spend
+    # its time on the lines (nearly all) that are no page number.
+    noise = set(itertools.compress(itertools.count(), map(_PAGE_NOISE_RE.match, stripped)))
+    # Blank lines and table rows are counted too (Counter counts a list in one go), but
+    # neither is ever a running header or footer: `repeated` leaves them out, and
+    # `removable` refuses them.
+    counts = Counter(stripped)
     titles: set[str] | None = None
 
     def removable(text: str) -> bool:
@@ -468,24 +529,28 @@ def _noise_line_indexes(lines: Sequence[str]) -> set[int]:
             }
         return _norm_title(text) not in titles
 
-    # Both kinds of running header are lines that come back (blank lines and table rows are
-    # not counted), so only the texts that occur more than once are tried, each once.
-    repeated = [text for text, count in counts.items() if count >= 2]
+    # Both kinds of running header are lines that come back (blank lines and table rows
+    # aside), so only the texts that occur more than once are tried, each once. They are
+    # picked by compress in C: most lines are there once.
+    twice = itertools.compress(counts, map(operator.ge, counts.values(), itertools.repeat(2)))
+    repeated = [text for text in twice if text and "\t" not in text]
     headers = {text for text in repeated if _HEADER_RE.match(text)}
     running = {
         text
         for text in repeated
         if text not in headers and _RUNNING_HEADER_RE.match(text) and removable(text)
     }
-    header_seen = False
-    for i, text in enumerate(stripped):
-        if text in headers:
-            # The first page's header stays; the same line on later pages is a running header.
-            if header_seen:
+    if headers or running:  # most texts have neither: no need to look at every line
+        header_seen = False
+        for i, text in enumerate(stripped):
+            if text in headers:
+                # The first page's header stays; the same line on later pages is a running
+                # header.
+                if header_seen:
+                    noise.add(i)
+                header_seen = True
+            elif text in running:
                 noise.add(i)
-            header_seen = True
-        elif text in running:
-            noise.add(i)
     # A repeated line right next to a page number is that page's header or footer.
     for i in sorted(noise):
         if not _PAGE_NOISE_RE.match(stripped[i]):
@@ -505,12 +570,19 @@ def _noise_line_indexes(lines: Sequence[str]) -> set[int]:
 
 
 @dataclass
-class _Line:
-    number: int
-    text: str
-    # `text` through _squash, done once per line for everyone who reads the line's words.
-    squashed: str
-    subheading: bool = False
+class _Source:
+    """The text's lines as parse_minutes prepared them, read by every item and section.
+
+    A section holds the indexes of its lines rather than the lines: most lines go to one
+    section and are read once, and an int is cheaper to keep than an object per line.
+    """
+
+    lines: list[str]  # markup cleaned, page noise blanked
+    # Each line through _squash, done once for everyone who reads the line's words.
+    squashed: list[str]
+    # The lines read as a sub-heading of their section (a section word or decision heading
+    # repeated in Sagsfremstilling): the heading is the squashed line.
+    subheadings: set[int] = field(default_factory=set)
 
 
 _AMOUNT_RE = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
@@ -540,21 +612,17 @@ class _BlockBuilder:
         self.repeated_header: set[int] = set()
         self.joined: set[int] = set()
 
-    def add(self, line: _Line) -> None:
-        text = line.squashed
-        if line.subheading:
-            self._append(Heading(text.rstrip(":")))
-            return
-        if not text:
-            self.gap = True  # a blank line
-            return
-        last = self.blocks[-1] if self.blocks else None
-        if "\t" in line.text:
-            self._add_row([_squash(cell) for cell in line.text.split("\t")], last)
-            return
-        if self._add_list_item(text, last):
-            return
-        self._add_text(text, last)
+    def add_subheading(self, text: str) -> None:
+        self._append(Heading(text.rstrip(":")))
+
+    def add(self, line: str, text: str) -> None:
+        """A line that is not blank; ``text`` is the line through _squash."""
+        blocks = self.blocks
+        last = blocks[-1] if blocks else None
+        if "\t" in line:
+            self._add_row(_table_cells(line), last)
+        elif not (_may_be_list_item(text) and self._add_list_item(text, last)):
+            self._add_text(text, last)
 
     def _append(self, block: Block) -> None:
         self.blocks.append(block)
@@ -631,7 +699,9 @@ class _BlockBuilder:
             self.joined.add(id(last))
             self.gap = False
             return
-        self._append(Paragraph(text))
+        # What _append does, without the call: most lines of text start a paragraph.
+        self.blocks.append(Paragraph(text))
+        self.gap = False
 
     def finish(self) -> list[Block]:
         blocks = self.blocks
@@ -680,6 +750,8 @@ def _number_bullets(block: ListBlock) -> None:
 
 _LETTERED_RE = re.compile(r"^[a-zæøå]\)\s+")
 _HEADING_NEVER_ENDS = (*_TERMINAL, ",")
+# A character str.isalnum() calls alphanumeric: to `\w` that is any word character but "_".
+_ALNUM_RE = re.compile(r"[^\W_]")
 
 
 def _is_heading(text: str, following: Block) -> bool:
@@ -687,14 +759,14 @@ def _is_heading(text: str, following: Block) -> bool:
     # The cheap tests first: most paragraphs are long or end a sentence.
     if len(text) > _HEADING_MAX_LENGTH or text.endswith(_HEADING_NEVER_ENDS):
         return False
-    words = text.split()
+    words = text.rsplit(maxsplit=1)  # only the last word is wanted
     if (
         not words
         or words[-1].casefold() in _FUNCTION_WORDS
         # "a) Helpdesk" is a lettered heading, not a line starting in lower case.
         or _LETTERED_RE.sub("", text)[:1].islower()
         or _CLAUSE_START_RE.match(text)
-        or not any(ch.isalnum() for ch in text)
+        or not _ALNUM_RE.search(text)
     ):
         return False
     if isinstance(following, (ListBlock, Table)):
@@ -706,14 +778,55 @@ def _is_heading(text: str, following: Block) -> bool:
         return False
     body = following.text
     looks_like_body = body.endswith((".", "!", "?", ":")) or len(body) > _HEADING_MAX_LENGTH
-    return looks_like_body and len(body.split()) >= 4 and len(body) >= 1.15 * len(text)
+    # At least four words: splitting off four tells as much as splitting a long body up.
+    return looks_like_body and len(body.split(maxsplit=3)) >= 4 and len(body) >= 1.15 * len(text)
 
 
-def _build_blocks(lines: Sequence[_Line], allow_headings: bool = True) -> list[Block]:
+def _build_blocks(
+    source: _Source, indexes: Sequence[int], allow_headings: bool = True
+) -> list[Block]:
+    """The blocks of the lines ``indexes`` of ``source``, in that order."""
     builder = _BlockBuilder(allow_headings)
-    for line in lines:
-        builder.add(line)
+    lines, squashed, subheadings = source.lines, source.squashed, source.subheadings
+    for index in indexes:
+        text = squashed[index]
+        if not text:
+            builder.gap = True  # a blank line (never a sub-heading)
+        elif index in subheadings:
+            builder.add_subheading(text)
+        else:
+            builder.add(lines[index], text)
     return builder.finish()
+
+
+# The characters _BULLET_RE accepts first.
+_BULLET_OPENERS = frozenset("-–•·▪◦●■►o")
+
+
+def _may_be_list_item(text: str) -> bool:
+    """False for a line neither _ORDERED_RE nor _BULLET_RE can match: it opens with neither a
+    digit (``\\d`` is a Unicode decimal digit, as str.isdecimal says) nor a bullet."""
+    first = text[:1]
+    return first.isdecimal() or first in _BULLET_OPENERS
+
+
+def _table_cells(line: str) -> list[str]:
+    """The cells of a tab-separated line, each through _squash."""
+    cells = line.split("\t")
+    # A cell is its own _squash when it holds no whitespace but single spaces between words,
+    # and one look at the whole line tells that for every cell: no whitespace but spaces and
+    # tabs (see _squash on printable text), no space beside another, beside a tab or at an
+    # end. Most rows are so.
+    if (
+        "  " not in line
+        and " \t" not in line
+        and "\t " not in line
+        and line[:1] != " "
+        and line[-1:] != " "
+        and line.replace("\t", "").isprintable()
+    ):
+        return cells
+    return [_squash(cell) for cell in cells]
 
 
 # --------------------------------------------------------------------------------------------
@@ -804,6 +917,17 @@ _OUTCOME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# The patterns above as one, each in a group of its own, in rank order. One search finds the
+# earliest place any of them matches; where several match there, the first alternative that
+# does is the best ranked. That is the least (start, rank) of searching each pattern on its
+# own, without searching the rest of the text for those that match later or not at all.
+_OUTCOME_RE = re.compile(
+    "|".join(
+        f"(?P<o{rank}>{pattern.pattern})" for rank, (_, pattern) in enumerate(_OUTCOME_PATTERNS)
+    ),
+    re.IGNORECASE,
+)
+
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 
@@ -813,13 +937,12 @@ def infer_outcome(text: str) -> str:
     text = _squash(text)
     if not text:
         return ""
-    first_sentence = _SENTENCE_END_RE.split(text, maxsplit=1)[0]
-    best: tuple[int, int, str] | None = None
-    for rank, (outcome, pattern) in enumerate(_OUTCOME_PATTERNS):
-        match = pattern.search(first_sentence)
-        if match and (best is None or (match.start(), rank) < best[:2]):
-            best = (match.start(), rank, outcome)
-    return best[2] if best else "Andet"
+    # The search stops where the first sentence does, as if the text ended there.
+    sentence_end = _SENTENCE_END_RE.search(text)
+    match = _OUTCOME_RE.search(text, 0, sentence_end.start() if sentence_end else len(text))
+    if match is None or match.lastgroup is None:
+        return "Andet"
+    return _OUTCOME_PATTERNS[int(match.lastgroup[1:])][0]
 
 
 def _decision_text(blocks: list[Block]) -> str:
@@ -844,6 +967,10 @@ class _Header:
     date: datetime.date | None
 
 
+_HEADER_LEAD_RE = re.compile(r"^(?:af|fra|for)\s+(?:mødet\s+i\s+)?", re.I)
+_HEADER_TAIL_RE = re.compile(rf"(?:\s+(?:d\.|den|{'|'.join(_WEEKDAYS)}))+\s*$", re.I)
+
+
 def _find_header(squashed: Sequence[str]) -> _Header:
     """The header among the first non-blank lines; ``squashed`` holds the lines squashed."""
     non_blank = list(itertools.islice((i for i, text in enumerate(squashed) if text), 15))
@@ -856,10 +983,10 @@ def _find_header(squashed: Sequence[str]) -> _Header:
         match = _HEADER_RE.match(text)
         if not match:
             continue
-        rest = re.sub(r"^(?:af|fra|for)\s+(?:mødet\s+i\s+)?", "", match["rest"], flags=re.I)
+        rest = _HEADER_LEAD_RE.sub("", match["rest"])
         found = _find_date(rest, index + 1)
         body = rest[: found[1]] if found else rest
-        body = re.sub(rf"(?:\s+(?:d\.|den|{'|'.join(_WEEKDAYS)}))+\s*$", "", body, flags=re.I)
+        body = _HEADER_TAIL_RE.sub("", body)
         return _Header(index, match["doc"].lower(), _tidy_name(body), found[0] if found else None)
     raise MinutesParseError(
         "Teksten ligner hverken et referat eller en dagsorden: den skal begynde med en "
@@ -868,26 +995,35 @@ def _find_header(squashed: Sequence[str]) -> _Header:
     )
 
 
+_PEOPLE_MARK_RE = re.compile(r"[(),;]")
+_PEOPLE_AND_RE = re.compile(r"\s+og\s+(?![^(]*\))")
+_PARTICIPANT_RE = re.compile(r"^(?P<name>[^(]*?)\s*\((?P<roles>[^)]*)\)\s*$")
+
+
 def _split_people(text: str) -> list[str]:
     """Split on commas, semicolons and a final "og", but never inside parentheses."""
     parts: list[str] = []
-    depth, current = 0, ""
-    for char in text:
-        depth += (char == "(") - (char == ")")
-        if char in ",;" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
+    depth, start = 0, 0
+    # Only the brackets and separators matter: found by the pattern, not a loop over every
+    # character. An unmatched ")" makes the depth negative, and no separator splits there.
+    for mark in _PEOPLE_MARK_RE.finditer(text):
+        char = mark[0]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            parts.append(text[start : mark.start()])
+            start = mark.end()
+    parts.append(text[start:])
     people: list[str] = []
     for part in parts:
-        people.extend(re.split(r"\s+og\s+(?![^(]*\))", part))
-    return [_squash(person) for person in people if _squash(person)]
+        people.extend(_PEOPLE_AND_RE.split(part))
+    return [person for person in map(_squash, people) if person]
 
 
 def _participant(text: str, absent: bool) -> Participant:
-    match = re.match(r"^(?P<name>[^(]*?)\s*\((?P<roles>[^)]*)\)\s*$", text)
+    match = _PARTICIPANT_RE.match(text)
     if not match:
         return Participant(text.strip(" .-"), "", absent)
     roles = [_squash(role).lower() for role in match["roles"].split(",") if role.strip()]
@@ -905,7 +1041,14 @@ class _Meta:
     toc: list[TocEntry]
 
 
-def _parse_meta(lines: Sequence[str], header: _Header, end: int, warnings: list[str]) -> _Meta:
+def _parse_meta(
+    lines: Sequence[str],
+    squashed: Sequence[str],
+    header: _Header,
+    end: int,
+    warnings: list[str],
+) -> _Meta:
+    """The lines between the header and the first item; ``squashed`` holds them squashed."""
     date_value: tuple[str, int] | None = None
     location: str | None = None
     participants: list[Participant] = []
@@ -914,7 +1057,7 @@ def _parse_meta(lines: Sequence[str], header: _Header, end: int, warnings: list[
     in_toc = False
     last_field = ""
     for index in range(header.index + 1, end):
-        text = _squash(lines[index])
+        text = squashed[index]
         if not text:
             last_field = ""
             continue
@@ -984,7 +1127,7 @@ def _starts_at(
             warnings.append(f"Mødedatoen “{value}” kan ikke læses; datoen i overskriften bruges.")
         else:
             day = found[0]
-            weekday = next((w for w in _WEEKDAYS if re.search(rf"\b{w}\b", value, re.I)), None)
+            weekday = next((w for w in _WEEKDAYS if _WEEKDAY_RES[w].search(value)), None)
             if weekday and _WEEKDAYS[day.weekday()] != weekday:
                 warnings.append(
                     f"Mødedatoen siger {weekday}, men {day:%d-%m-%Y} er en "
@@ -1016,7 +1159,7 @@ def _starts_at(
 @dataclass
 class _Section:
     kind: str
-    lines: list[_Line] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # indexes into the _Source
     decision: _DecisionHeading | None = None
 
 
@@ -1026,14 +1169,14 @@ def _is_closed(title: str) -> bool:
 
 
 def _parse_item(
-    lines: Sequence[str],
-    squashed: Sequence[str],
+    source: _Source,
     start: int,
     end: int,
     meeting_body: str,
     warnings: list[str],
 ) -> tuple[ParsedItem, list[_Section]]:
-    """The item whose heading is ``lines[start]``; ``squashed`` holds the lines squashed."""
+    """The item whose heading is ``source.lines[start]``."""
+    lines, squashed = source.lines, source.squashed
     heading = _is_item_heading(lines[start])
     assert heading is not None
     number = int(heading["number"])
@@ -1066,28 +1209,29 @@ def _parse_item(
     else:
         warnings.append(f"Punkt {number} har intet sagsnummer.")
 
-    sections = _collect_sections(lines, squashed, index, end, number, title, meeting_body, warnings)
+    sections = _collect_sections(source, index, end, number, title, meeting_body, warnings)
     item = ParsedItem(number, title, case_number, _is_closed(title), line=start + 1)
-    background: list[_Line] = []
+    background: list[int] = []
     for section in sections:
         if section.kind in ("preamble", "background"):
             background.extend(section.lines)
         elif section.kind == "recommendation":
-            item.recommendation = _recommendation(_build_blocks(section.lines, False))
+            item.recommendation = _recommendation(_build_blocks(source, section.lines, False))
         elif section.kind == "presentation":
-            item.presentation = _build_blocks(section.lines)
+            item.presentation = _build_blocks(source, section.lines)
         elif section.kind == "economy":
-            item.economy = _build_blocks(section.lines)
+            item.economy = _build_blocks(source, section.lines)
         elif section.kind == "attachments":
-            item.attachments.extend(_attachments(section.lines))
-    item.background = _build_blocks(background)
+            item.attachments.extend(_attachments(source, section.lines))
+    item.background = _build_blocks(source, background)
     return item, sections
 
 
-def _attachments(lines: Sequence[_Line]) -> list[str]:
+def _attachments(source: _Source, indexes: Sequence[int]) -> list[str]:
     titles = []
-    for line in lines:
-        text = line.squashed  # tabs are whitespace to _squash too
+    squashed = source.squashed
+    for index in indexes:
+        text = squashed[index]  # tabs are whitespace to _squash too
         bullet = _BULLET_RE.match(text)
         text = bullet[1] if bullet else text
         if text:
@@ -1096,8 +1240,7 @@ def _attachments(lines: Sequence[_Line]) -> list[str]:
 
 
 def _collect_sections(
-    lines: Sequence[str],
-    squashed: Sequence[str],
+    source: _Source,
     start: int,
     end: int,
     number: int,
@@ -1111,7 +1254,9 @@ def _collect_sections(
     3) is a sub-heading of the running section: the minutes' own template puts each section
     once, so the repeat can only be the author's heading inside the case text. Before
     Sagsfremstilling a repeat reopens the earlier section, which keeps its text together.
+    Such sub-headings are added to ``source.subheadings``.
     """
+    lines, squashed, subheadings = source.lines, source.squashed, source.subheadings
     preamble = _Section("preamble")
     sections = [preamble]
     by_kind: dict[str, _Section] = {}
@@ -1128,21 +1273,28 @@ def _collect_sections(
         return _norm_title(lines[following]) != title_norm
 
     for index in range(start, end):
-        raw = lines[index]
         text = squashed[index]
         if not text:
             # A blank line is never a heading nor the title: it goes with the section.
-            current.lines.append(_Line(index + 1, raw, text))
+            current.lines.append(index)
             continue
-        kind = _squashed_section_word(text) if "\t" not in raw else None
+        kind = None
         decision = None
-        if kind is None and "\t" not in raw and text[:10].casefold().startswith("beslutning"):
-            decision = _decision_heading(text, index + 1, meeting_body)
-        in_presentation = "presentation" in by_kind and current.kind != "attachments"
+        if "\t" not in lines[index]:
+            # Two quick looks spare most lines the full tests. A squashed line has no space at
+            # either end, so one that is longer than every section word and does not end with
+            # ":" is no section word (see _squashed_section_word). Only "B" and "b" case-fold
+            # to a text that starts with "b".
+            if len(text) <= _SECTION_WORD_MAX_LENGTH or text[-1] == ":":
+                kind = _squashed_section_word(text)
+            if kind is None and text[0] in "bB" and text[:10].casefold().startswith("beslutning"):
+                decision = _decision_heading(text, index + 1, meeting_body)
         if decision is not None:
+            in_presentation = "presentation" in by_kind and current.kind != "attachments"
             key = (decision.body.casefold(), decision.decided_on)
             if key in decisions_seen and in_presentation:
-                current.lines.append(_Line(index + 1, text, text, subheading=True))
+                current.lines.append(index)
+                subheadings.add(index)
                 continue
             decisions_seen.add(key)
             if decision.written_date and decision.decided_on is None:
@@ -1154,8 +1306,10 @@ def _collect_sections(
             sections.append(current)
             continue
         if kind is not None:
+            in_presentation = "presentation" in by_kind and current.kind != "attachments"
             if kind in by_kind and in_presentation:
-                current.lines.append(_Line(index + 1, text, text, subheading=True))
+                current.lines.append(index)
+                subheadings.add(index)
             elif kind in by_kind:
                 warnings.append(
                     f"Punkt {number}: afsnittet “{text}” forekommer to gange; teksten er lagt "
@@ -1175,12 +1329,13 @@ def _collect_sections(
             # The item's title repeated after a leading Bilag list closes that list.
             current = preamble
             continue
-        current.lines.append(_Line(index + 1, raw, text))
+        current.lines.append(index)
     return sections
 
 
 def _decisions(
     item: ParsedItem,
+    source: _Source,
     sections: list[_Section],
     meeting_body: str,
     meeting_day: datetime.date,
@@ -1190,7 +1345,7 @@ def _decisions(
     for section in sections:
         if section.kind != "decision" or section.decision is None:
             continue
-        blocks = _build_blocks(section.lines)
+        blocks = _build_blocks(source, section.lines)
         heading = section.decision
         decisions.append(
             Decision(
@@ -1227,8 +1382,8 @@ def _decisions(
         return
     if chosen.decided_on is not None and chosen.decided_on != meeting_day:
         warnings.append(
-            f"Punkt {item.number}: beslutningen er dateret {chosen.decided_on:%d-%m-%Y}, "
-            f"men mødet er {meeting_day:%d-%m-%Y}."
+            f"Punkt {item.number}: beslutningen er dateret {_day_month_year(chosen.decided_on)}, "
+            f"men mødet er {_day_month_year(meeting_day)}."
         )
     item.decision = chosen
     item.other_decisions = [d for d in decisions if d is not chosen]
@@ -1284,27 +1439,36 @@ def parse_minutes(text: str) -> ParsedMinutes:
     Line numbers in errors and in ``ParsedItem.line`` refer to ``text`` as given; page numbers
     and running headers are ignored in place, so :func:`normalise_pdf_text` is optional.
     """
-    raw_lines = _split_lines(text)
-    noise = _noise_line_indexes(raw_lines)
-    lines = ["" if i in noise else _clean_markup(line) for i, line in enumerate(raw_lines)]
-    squashed = [_squash(line) for line in lines]
+    visible = _visible_text(text)
+    lines = _split_visible_text(visible)
+    noise = _noise_line_indexes(lines)
+    # _clean_markup gives a line without any of its marks back as it is, and few lines hold
+    # one: the text is searched for the marks, and only the lines that hold one are cleaned
+    # (once: cleaning is not idempotent, "./.. ./.. Bilag" loses one mark).
+    marked = {i for mark, rare in _MARKUP_MARKS for i in _lines_holding(visible, mark, rare)}
+    for i in marked:
+        lines[i] = _clean_markup(lines[i])
+    for i in noise:
+        lines[i] = ""
+    squashed = list(map(_squash, lines))
     header = _find_header(squashed)
     starts = [
         i
-        for i in range(header.index + 1, len(lines))
-        if _may_be_item_heading(squashed[i]) and _is_item_heading(lines[i])
+        for i in _indexes_of_possible_item_headings(squashed)
+        if i > header.index and _is_item_heading(lines[i])
     ]
     if not starts:
         raise MinutesParseError(
             "Teksten har ingen punkter: der er ingen linjer som “Punkt 1: …”.", header.index + 1
         )
     warnings: list[str] = []
-    meta = _parse_meta(lines, header, starts[0], warnings)
+    meta = _parse_meta(lines, squashed, header, starts[0], warnings)
+    source = _Source(lines, squashed)
     items: list[ParsedItem] = []
     for position, start in enumerate(starts):
         end = starts[position + 1] if position + 1 < len(starts) else len(lines)
-        item, sections = _parse_item(lines, squashed, start, end, header.body, warnings)
-        _decisions(item, sections, header.body, meta.starts_at.date(), warnings)
+        item, sections = _parse_item(source, start, end, header.body, warnings)
+        _decisions(item, source, sections, header.body, meta.starts_at.date(), warnings)
         items.append(item)
     for position, item in enumerate(items, start=1):
         if item.number != position:
@@ -1539,7 +1703,15 @@ def _join_hyphenated(previous: str, line: str, vocabulary: set[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
+    # html.escape(text, quote=True), the same replacements in the same order, without the
+    # extra call (once for every text and cell of every section).
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 def blocks_to_html(blocks: Sequence[Block]) -> str:
@@ -1552,7 +1724,7 @@ def blocks_to_html(blocks: Sequence[Block]) -> str:
             parts.append(f"<h3>{_escape(block.text)}</h3>")
         elif isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
-            items = "".join(f"<li>{_escape(item)}</li>" for item in block.items)
+            items = "".join([f"<li>{_escape(item)}</li>" for item in block.items])
             parts.append(f"<{tag}>{items}</{tag}>")
         elif isinstance(block, Table):
             parts.append(_table_html(block))

@@ -7,7 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
-from budget.layout import _UNIT_IN_CONTEXT, _cell_kind, clean_cell, unit_in_context, unit_in_text
+from budget.layout import (
+    _UNIT_IN_CONTEXT,
+    _cell_kind,
+    _normalise,
+    clean_cell,
+    unit_in_context,
+    unit_in_text,
+)
 from budget.models import Unit
 from budget.numbers import NumberError, is_year, parse_danish_number
 
@@ -49,6 +56,32 @@ class TestWhatACellHolds:
     )
     def test_a_cell_loses_tags_entities_and_extra_spaces(self, text: str, clean: str) -> None:
         assert clean_cell(text) == clean
+
+
+class TestTheRowsAsRead:
+    def test_blank_rows_and_columns_go_and_every_row_gets_as_wide(self) -> None:
+        # _normalise skips the padding and the column pick where nothing needs them.
+        def plainly(rows: list[list[str]]) -> list[list[str]]:
+            cleaned = [[clean_cell(c) for c in row] for row in rows]
+            cleaned = [row for row in cleaned if any(row)]
+            if not cleaned:
+                return []
+            width = max(len(row) for row in cleaned)
+            cleaned = [row + [""] * (width - len(row)) for row in cleaned]
+            keep = [c for c in range(width) if any(row[c] for row in cleaned)]
+            return [[row[c] for c in keep] for row in cleaned]
+
+        pieces = ["", "", " ", "  ", "<i></i>", "&nbsp;", "x", "1.000", "I alt", "2018", "\u00a0"]
+        rng = random.Random(20240606)
+        for _ in range(5_000):
+            rows = [
+                [rng.choice(pieces) for _ in range(rng.randint(0, 4))]
+                for _ in range(rng.randint(0, 5))
+            ]
+            normalised = _normalise(rows)
+            assert normalised == plainly(rows), rows
+            # New lists, never the caller's.
+            assert not {id(row) for row in normalised} & {id(row) for row in rows}
 
 
 class TestTheUnitStatedInTheText:

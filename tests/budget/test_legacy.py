@@ -189,6 +189,24 @@ class TestTheCuraCostTable:
             ("i alt", "2021"): Decimal("-9761564"),
         }
 
+    def test_a_total_no_signs_explain_is_flagged_not_a_crash(self) -> None:
+        # Two subtotal blocks and a stated total that neither their sum nor their difference
+        # gives: the blocks count as they stand, and the stated total is kept and flagged.
+        table = [
+            ["Tekst", "2018"],
+            ["Løn", "100"],
+            ["Subtotal drift", "100"],
+            ["Husleje", "50"],
+            ["Subtotal anlæg", "50"],
+            ["I alt", "999"],
+        ]
+        result = budget_table_from_rows(table)
+        assert result is not None
+        computed = compute(table_data_from_grid(result.grid))
+        assert computed.rows[-1].cells[0].value == Decimal(150)
+        assert not any(row.subtract for row in computed.rows)
+        assert [(m.text, m.stated) for m in result.mismatches] == [("I alt", Decimal(999))]
+
 
 class TestTablesThatStayOrdinary:
     def test_a_plan_of_dates_is_not_a_budget_table(self) -> None:
