@@ -39,7 +39,6 @@ from budget.tables import (
     RowData,
     TableData,
     compute,
-    table_data_from_grid,
     table_data_from_model,
 )
 from meetings.models import AgendaItem
@@ -146,9 +145,6 @@ def legacy_tables_to_exchange(tables: list[LegacyBudgetTable]) -> list[dict[str,
     out = []
     for legacy in tables:
         grid = legacy.grid
-        if legacy.settled is None:
-            out.append(_data_to_exchange(table_data_from_grid(grid)))
-            continue
         # The rows were parsed and computed when their totals were settled; the table's own
         # fields are the grid's as they are now.
         data = dataclasses.replace(

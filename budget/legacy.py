@@ -34,10 +34,10 @@ class LegacyBudgetTable:
     """A legacy table read as a budget table, with the stated totals that disagree."""
 
     grid: Grid
-    mismatches: list[Mismatch] = field(default_factory=list)
     # Its rows parsed and computed (see budget.layout.Settled); only the caption, unit,
     # section and anchor of the grid are set after.
-    settled: Settled | None = None
+    settled: Settled
+    mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -123,7 +123,7 @@ def budget_table_from_rows(
         inferred = infer_grid(rows, strict=True)
     except NotABudgetTable:
         return None
-    if inferred.errors:
+    if inferred.errors or inferred.settled is None:
         # Amounts, but not a table this system can hold (a column heading of a paragraph's
         # length, say): it stays an ordinary table rather than one the export would refuse.
         return None

@@ -118,16 +118,12 @@ def _write_rows(table: BudgetTable, data: TableData) -> None:
     """Replace the table's columns, rows and cells by `data`."""
     table.rows.all().delete()
     table.columns.all().delete()
-    _insert_rows([(table, data)])
+    _insert_rows([(table.pk, data)])
 
 
-def _insert_rows(tables: list[tuple[BudgetTable, TableData]]) -> None:
-    """Insert the columns, rows and cells of stored tables that have none, with three COPYs."""
-    _insert_rows_of([(table.pk, data) for table, data in tables])
-
-
-def _insert_rows_of(tables: list[tuple[int, TableData]]) -> None:
-    """_insert_rows, for tables given by their ids.
+def _insert_rows(tables: list[tuple[int, TableData]]) -> None:
+    """Insert the columns, rows and cells of stored tables (by id) that have none, with three
+    COPYs.
 
     A stated total that agrees with the computed one is dropped: the computed total is the one
     truth, and only a disagreement is worth keeping."""
@@ -197,7 +193,7 @@ def budget_tables_store_new(items: list[tuple[int, list[TableData]]]) -> None:
             for table_id, (item_id, position, data) in zip(table_ids, tables, strict=True)
         ),
     )  # fmt: skip
-    _insert_rows_of(
+    _insert_rows(
         [
             (table_id, data)
             for table_id, (_item, _position, data) in zip(table_ids, tables, strict=True)
