@@ -31,9 +31,9 @@ from django.test import Client
 
 from bench.common import remove_meetings
 from meetings.models import Body, Case, Meeting
-from meetings.pdf.content import build_html
-from meetings.pdf.models import PdfJob
-from meetings.pdf.render import BASE_URL, PDF_VARIANT, StaticOnlyURLFetcher
+from pdf.content import build_html
+from pdf.models import PdfJob
+from pdf.render import BASE_URL, PDF_VARIANT, StaticOnlyURLFetcher
 from referat.celery import app
 from tests.pdf.samples import LARGEST_SAMPLE, create_meeting
 

@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 from budget import api as budget_api
 from meetings import review_api
 from meetings.api import ItemViewSet, MeetingViewSet
-from meetings.pdf import api as pdf_api
 from meetings.search_api import SearchView
+from pdf import api as pdf_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -10,7 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("referat.api_urls")),
     path("", include("budget.urls")),
-    path("", include("meetings.pdf.urls")),
+    path("", include("pdf.urls")),
     path("", include("meetings.urls")),
 ]
 

@@ -86,7 +86,7 @@ def rendered_pdf(variant: str, then: str = "download") -> Callable[[Review], str
     worker would) and give the URL of its download or status."""
 
     def url(r: Review) -> str:
-        from meetings.pdf import services
+        from pdf import services
 
         job = services.pdf_request(
             meeting=r.published, variant=variant, document="minutes", user=r.people.secretary

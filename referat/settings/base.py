@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "meetings",
-    "meetings.pdf",
+    "pdf",
     "budget",
 ]
 
@@ -202,7 +202,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Called (dotted path, with the meeting) inside the transaction that publishes minutes: it
 # queues the council's public PDF, sent to the worker after commit (never rendered in the
 # request).
-PUBLIC_MINUTES_RENDERER = "meetings.pdf.services.pdf_render_public_on_publish"
+PUBLIC_MINUTES_RENDERER = "pdf.services.pdf_render_public_on_publish"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")

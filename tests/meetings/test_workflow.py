@@ -404,7 +404,7 @@ class TestReopenAndPublish:
     def test_publishing_queues_the_public_pdf_without_closed_content(
         self, review: Review, django_capture_on_commit_callbacks
     ) -> None:
-        from meetings.pdf.models import PdfJob
+        from pdf.models import PdfJob
 
         meeting = _state(review, Meeting.Status.APPROVED)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:

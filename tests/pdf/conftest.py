@@ -15,8 +15,8 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from meetings.models import Meeting
-from meetings.pdf.content import build_html
-from meetings.pdf.render import render_pdf
+from pdf.content import build_html
+from pdf.render import render_pdf
 from referat.celery import app
 from tests.conftest import People
 from tests.pdf.pdfread import ReadPdf

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from meetings.models import Meeting
-from meetings.pdf import services
-from meetings.pdf.models import PdfJob
+from pdf import services
+from pdf.models import PdfJob
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import AgendaItemFactory, MeetingFactory
 from tests.pdf.conftest import CLOSED_TEXTS

@@ -215,8 +215,8 @@ class TestArchivalAndAccessibility:
     def test_the_same_content_gives_the_same_bytes(
         self, sample_minutes: Meeting, people: People
     ) -> None:
-        from meetings.pdf.content import build_html
-        from meetings.pdf.render import render_pdf
+        from pdf.content import build_html
+        from pdf.render import render_pdf
 
         html = build_html(
             meeting=sample_minutes, document="agenda", variant="public", user=people.staff

@@ -10,8 +10,8 @@ import pytest
 from weasyprint.urls import URLFetchingError
 
 from meetings.models import AgendaItem, Meeting
-from meetings.pdf.content import rich_text
-from meetings.pdf.render import BASE_URL, RefusedURL, StaticOnlyURLFetcher, render_pdf
+from pdf.content import rich_text
+from pdf.render import BASE_URL, RefusedURL, StaticOnlyURLFetcher, render_pdf
 from tests.pdf.conftest import RenderFor
 from tests.pdf.pdfread import ReadPdf
 

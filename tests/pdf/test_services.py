@@ -14,9 +14,9 @@ from django.db import connection
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Decision, Meeting
-from meetings.pdf import services
-from meetings.pdf.models import PdfJob
 from meetings.services import DomainError
+from pdf import services
+from pdf.models import PdfJob
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People, unlock_decisions
 from tests.factories import AgendaItemFactory, MeetingFactory
 from tests.pdf.conftest import CLOSED_TEXTS
@@ -216,7 +216,7 @@ class TestRunningAJob:
             with pytest.raises(services.PdfJobBusy):
                 services.pdf_job_run(job_id=job.pk)
             assert services.pdf_job_is_locked(job.pk)
-            from meetings.pdf.tasks import pdf_render_job
+            from pdf.tasks import pdf_render_job
 
             # The task tries again later; in the end it leaves the job to its holder.
             assert pdf_render_job.apply(args=[job.pk]).get() == "skipped"
@@ -318,7 +318,7 @@ class TestSweep:
 
 class TestTask:
     def test_a_permanent_fault_fails_the_job_with_a_danish_message(self, people: People) -> None:
-        from meetings.pdf.tasks import pdf_render_job
+        from pdf.tasks import pdf_render_job
 
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)
@@ -332,7 +332,7 @@ class TestTask:
         assert job.error == "PDF'en kunne ikke laves. Fejlen er registreret; prøv igen senere."
 
     def test_the_task_renders_and_a_second_delivery_does_nothing(self, people: People) -> None:
-        from meetings.pdf.tasks import pdf_render_job
+        from pdf.tasks import pdf_render_job
 
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)

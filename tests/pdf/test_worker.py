@@ -18,9 +18,9 @@ from django.conf import settings
 from pytest_django.fixtures import Settings
 
 from meetings.models import Meeting
-from meetings.pdf import services
-from meetings.pdf.models import PdfJob
-from meetings.pdf.render import render_pdf
+from pdf import services
+from pdf.models import PdfJob
+from pdf.render import render_pdf
 from referat.celery import app
 from tests.conftest import ROOT, People
 from tests.pdf.conftest import CLOSED_TEXTS

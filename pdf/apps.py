@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PdfConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
-    name = "meetings.pdf"
+    name = "pdf"
     label = "pdf"
     verbose_name = _("PDF-udgaver")
 

@@ -26,9 +26,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meetings.models import Meeting
-from meetings.pdf import services
-from meetings.pdf.models import PdfJob
 from meetings.services import DomainError
+from pdf import services
+from pdf.models import PdfJob
 
 access_logger = logging.getLogger("referat.access")
 

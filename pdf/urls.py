@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.pdf import views
+from pdf import views
 
 app_name = "pdf"
 

@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 
 from meetings.models import Meeting
-from meetings.pdf.models import PdfJob
-from meetings.pdf.services import pdf_variant_allowed
+from pdf.models import PdfJob
+from pdf.services import pdf_variant_allowed
 
 register = template.Library()
 

@@ -26,8 +26,8 @@ from budget.models import BudgetTable
 from budget.rendering import section_with_tables
 from meetings.exchange import recommendation_html
 from meetings.models import AgendaItem, Meeting, meeting_items_for_display
-from meetings.pdf.models import PdfJob
 from meetings.sanitize import sanitize_html
+from pdf.models import PdfJob
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -204,7 +204,7 @@ def build_html(
 
 def content_hash(*, html: str, document: str, variant: str) -> str:
     """The key a PDF is stored under: everything that decides its bytes."""
-    from meetings.pdf.render import renderer_fingerprint
+    from pdf.render import renderer_fingerprint
 
     digest = hashlib.sha256()
     for part in (LAYOUT_VERSION, renderer_fingerprint(), document, variant, html):

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings.models import Meeting
-from meetings.pdf import services
-from meetings.pdf.api import get_job_for_user, job_with_dispatch_retry, waiting_message
-from meetings.pdf.models import PdfJob
 from meetings.services import DomainError
 from meetings.views import no_store
+from pdf import services
+from pdf.api import get_job_for_user, job_with_dispatch_retry, waiting_message
+from pdf.models import PdfJob
 
 
 def _render_job(request: HttpRequest, job: PdfJob, *, status: int = 200) -> HttpResponse:

@@ -28,10 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, bodies_with_access
-from meetings.pdf.content import build_html, content_hash
-from meetings.pdf.models import PdfJob
-from meetings.pdf.render import render_pdf
 from meetings.services import DomainError
+from pdf.content import build_html, content_hash
+from pdf.models import PdfJob
+from pdf.render import render_pdf
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -154,7 +154,7 @@ def pdf_job_dispatch(*, job_id: int) -> bool:
     from kombu.exceptions import KombuError
     from redis.exceptions import RedisError
 
-    from meetings.pdf.tasks import pdf_render_job
+    from pdf.tasks import pdf_render_job
 
     claimed = PdfJob.objects.filter(
         pk=job_id, status=PdfJob.Status.QUEUED, dispatched_at__isnull=True

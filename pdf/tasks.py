@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from meetings.pdf import services
+from pdf import services
 
 logger = logging.getLogger("referat.pdf")
 
