@@ -28,7 +28,7 @@ BODY = "Benchmarkudvalget"
 
 
 def _corpus() -> list[tuple[str, bytes]]:
-    samples = sorted((Path(settings.BASE_DIR) / "meetings" / "demo_minutes").glob("*.txt"))
+    samples = sorted((Path(settings.BASE_DIR) / "exchange" / "demo_minutes").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in samples]
     files = []
     day = dt.date(2010, 1, 4)
@@ -55,7 +55,7 @@ def _corpus() -> list[tuple[str, bytes]]:
 
 
 def _import_and_report(files: list[tuple[str, bytes]], results: Any) -> None:
-    from meetings.importer.service import import_files
+    from exchange.service import import_files
 
     start = time.perf_counter()
     reports = import_files(files)
@@ -78,8 +78,8 @@ def _in_a_daemonic_process(files: list[tuple[str, bytes]]) -> float:
 
 def main() -> None:
     from bench.common import remove_meetings
-    from meetings.importer.legacy import read_minutes_file
-    from meetings.importer.service import import_files
+    from exchange.legacy import read_minutes_file
+    from exchange.service import import_files
     from meetings.models import AgendaItem, Body, Meeting
 
     def clean() -> None:

@@ -1,7 +1,7 @@
 """A realistic corpus of minutes for the search benchmark, built from the sample minutes.
 
 Titles, decisions, recommendations and case texts are drawn from the real paragraphs of
-meetings/demo_minutes/*.txt, mixed with made-up Danish-looking compound words so that the
+exchange/demo_minutes/*.txt, mixed with made-up Danish-looking compound words so that the
 vocabulary has the long tail of real minutes (rare words, names of places and projects).
 Rows go in with bulk_create, so every search-index trigger runs as it would for an import.
 """
@@ -33,7 +33,7 @@ from meetings.models import (
     RecommendationClause,
 )
 
-SAMPLES = Path(settings.BASE_DIR) / "meetings" / "demo_minutes"
+SAMPLES = Path(settings.BASE_DIR) / "exchange" / "demo_minutes"
 BENCH_PASSWORD = "bench-search-password"
 ITEMS_PER_MEETING = 12
 BODIES = [

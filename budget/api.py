@@ -27,7 +27,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.exchange import tables_to_exchange
 from budget.models import Allocation, Pool, Unit, allocation_is_approved
 from budget.pools import PoolStatus, bodies_with_pools_for, pool_status, visible_item_ids
 from budget.services import (
@@ -37,6 +36,7 @@ from budget.services import (
     is_secretary_of,
     pool_create,
 )
+from exchange.budget_tables import tables_to_exchange
 from meetings.models import AgendaItem, Body, Membership
 from meetings.services import DomainError, MeetingLocked
 

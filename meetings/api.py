@@ -2,7 +2,7 @@
 
 Integrations (an ESDH pushing items) use token authentication, the browser session + CSRF.
 Serializers here only parse and validate input, with Danish messages; every change goes
-through meetings.services and every read through the visibility rule and meetings.exchange.
+through meetings.services and every read through the visibility rule and exchange.export.
 Domain errors map to HTTP: field errors 400, not allowed 403, stale version 409 (with the
 current item), meeting locked 423.
 """
@@ -30,9 +30,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from exchange.export import item_to_exchange, meeting_to_exchange
+from exchange.load import STATUS_FROM_MODEL
 from meetings import services
-from meetings.exchange import item_to_exchange, meeting_to_exchange
-from meetings.importer.load import STATUS_FROM_MODEL
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
 from referat.views import not_found_message

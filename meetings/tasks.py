@@ -7,14 +7,6 @@ from celery import shared_task
 from meetings.services import attachment_extract_text
 
 
-@shared_task(name="meetings.run_import_job", acks_late=True)
-def run_import_job(job_id: int) -> None:
-    """Run an upload's import. Idempotent: a rerun skips the files already reported."""
-    from meetings.importer.jobs import import_job_run
-
-    import_job_run(job_id=job_id)
-
-
 @shared_task(name="meetings.extract_attachment_text")
 def extract_attachment_text(attachment_id: int) -> bool:
     """Read a large attachment's text for search. Safe to run twice; quiet if it is gone."""

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from meetings import drafting_views, review_views, views
-from meetings.importer import views as import_views
 
 app_name = "meetings"
 
@@ -52,7 +51,4 @@ urlpatterns = [
     ),
     path("items/<int:pk>/history/", review_views.item_history_view, name="item_history"),
     path("tasks/", review_views.tasks, name="tasks"),
-    path("import/", import_views.import_page, name="import_page"),
-    path("import/<int:pk>/", import_views.import_job, name="import_job"),
-    path("import/<int:pk>/restart/", import_views.import_job_restart, name="import_job_restart"),
 ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from budget.models import BudgetTable
 from budget.rendering import section_with_tables
-from meetings.exchange import recommendation_html
+from exchange.export import recommendation_html
 from meetings.models import AgendaItem, Meeting, meeting_items_for_display
 from meetings.sanitize import sanitize_html
 from pdf.models import PdfJob

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("referat.api_urls")),
     path("", include("budget.urls")),
     path("", include("pdf.urls")),
+    path("", include("exchange.urls")),
     path("", include("meetings.urls")),
 ]
 

@@ -4,7 +4,7 @@ from django import forms, template
 from django.utils.safestring import SafeString, mark_safe
 from js_asset.media import Media
 
-from meetings.exchange import recommendation_html
+from exchange.export import recommendation_html
 from meetings.models import Recommendation
 
 register = template.Library()

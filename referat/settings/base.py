@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "meetings",
     "pdf",
     "budget",
+    "exchange",
 ]
 
 MIDDLEWARE = [

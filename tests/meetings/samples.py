@@ -1,4 +1,4 @@
-"""The sample minutes (meetings/demo_minutes/*.txt), imported as a secretary would: through
+"""The sample minutes (exchange/demo_minutes/*.txt), imported as a secretary would: through
 `manage.py import_minutes`, into the body named in them (Direktionen)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-SAMPLE_DIR = Path(settings.BASE_DIR) / "meetings" / "demo_minutes"
+SAMPLE_DIR = Path(settings.BASE_DIR) / "exchange" / "demo_minutes"
 
 
 def import_sample_minutes() -> None:

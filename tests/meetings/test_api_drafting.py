@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from meetings.exchange import meeting_to_exchange, meetings_to_exchange
+from exchange.export import meeting_to_exchange, meetings_to_exchange
 from meetings.models import AgendaItem, Attachment, Case, Meeting
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import (

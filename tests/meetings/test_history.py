@@ -213,8 +213,8 @@ class TestImportsAreRecordedWithTheirUploader:
     ) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from meetings.demo import SAMPLE_DIR
-        from meetings.importer.jobs import import_job_create, import_job_run
+        from exchange.demo import SAMPLE_DIR
+        from exchange.jobs import import_job_create, import_job_run
 
         name = "direktionen-2017-03-20.txt"
         upload = SimpleUploadedFile(name, (SAMPLE_DIR / name).read_bytes())

@@ -1,4 +1,4 @@
-"""Meetings built from the real minutes in meetings/demo_minutes/, for PDF tests and benches.
+"""Meetings built from the real minutes in exchange/demo_minutes/, for PDF tests and benches.
 
 The samples go through the legacy-minutes importer (parser → exchange format → database), so
 the PDF gets what the system really holds: long paragraphs, sub-headings, lists, tables of
@@ -15,11 +15,11 @@ from typing import Any
 
 from django.conf import settings
 
-from meetings.importer.legacy import read_minutes_file
-from meetings.importer.load import save_exchange_meeting
+from exchange.legacy import read_minutes_file
+from exchange.load import save_exchange_meeting
 from meetings.models import Body, Meeting
 
-SAMPLE_DIR = settings.BASE_DIR / "meetings" / "demo_minutes"
+SAMPLE_DIR = settings.BASE_DIR / "exchange" / "demo_minutes"
 LARGEST_SAMPLE = "direktionen-2018-04-23"
 
 

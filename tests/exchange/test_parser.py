@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from meetings.importer.parser import (
+from exchange.parser import (
     Decision,
     Heading,
     ListBlock,
@@ -33,6 +33,7 @@ from meetings.importer.parser import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
 MARCH_2017 = "direktionen-2017-03-20.txt"
 JUNE_2017 = "direktionen-2017-06-26.txt"
 APRIL_2018 = "direktionen-2018-04-23.txt"
@@ -42,7 +43,7 @@ SECTION_WORDS = ("Baggrund", "Indstilling", "Sagsfremstilling", "Økonomi", "Bil
 
 @functools.cache
 def sample(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (SAMPLE_DIR / name).read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -947,7 +948,7 @@ class TestNormalisePdfText:
     def test_it_reads_what_pdfplumber_extracted_from_a_printed_pdf(self) -> None:
         # Made by printing the parsed 2017-03-20 minutes with WeasyPrint (page header
         # "Direktionen 20-03-2017", footer "Side N af 11") and extracting the text with
-        # pdfplumber, pages joined by form feeds as meetings/importer/legacy.py does.
+        # pdfplumber, pages joined by form feeds as exchange/legacy.py does.
         text = (FIXTURES / "direktionen-2017-03-20.pdfplumber.txt").read_text(encoding="utf-8")
         clean = normalise_pdf_text(text)
         assert "Side " not in clean and "\nDirektionen 20-03-2017\n" not in clean

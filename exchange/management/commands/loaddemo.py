@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from meetings.demo import DEFAULT_PASSWORD, load_demo
+from exchange.demo import DEFAULT_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 
-from budget.exchange import tables_to_exchange
-from meetings.importer.load import FORMAT, STATUS_FROM_MODEL
+from exchange.budget_tables import tables_to_exchange
+from exchange.load import FORMAT, STATUS_FROM_MODEL
 from meetings.models import AgendaItem, Meeting, Recommendation
 
 if TYPE_CHECKING:

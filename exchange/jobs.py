@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from meetings.importer.legacy import MAX_FILE_BYTES
-from meetings.importer.service import PARALLEL_FROM_FILES, FileReport, import_files
+from exchange.legacy import MAX_FILE_BYTES
+from exchange.service import PARALLEL_FROM_FILES, FileReport, import_files
 from meetings.models import ImportJob, bodies_editable_by
 from meetings.services import DomainError
 
@@ -91,7 +91,7 @@ def import_job_create(*, user: User, uploads: list[UploadedFile]) -> ImportJob:
 def import_job_enqueue(*, job_id: int) -> bool:
     """Hand the job to a worker. If the queue is unreachable the job stays queued, with a
     Danish note the page shows, and can be started again; nothing uploaded is lost."""
-    from meetings.tasks import run_import_job
+    from exchange.tasks import run_import_job
 
     try:
         run_import_job.delay(job_id)

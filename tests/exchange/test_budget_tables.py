@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from budget.exchange import ExchangeError, tables_from_exchange, tables_to_exchange
 from budget.legacy import join_continued_tables
 from budget.models import BudgetTable, Unit
 from budget.services import budget_tables_import
 from budget.tables import compute_table
+from exchange.budget_tables import ExchangeError, tables_from_exchange, tables_to_exchange
 from tests.budget.sample_tables import (
     CURA_PAGE_1,
     CURA_PAGE_2,

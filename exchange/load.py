@@ -2,7 +2,7 @@
 
 This is the one write path of every import: JSON files are validated against the schema and
 written as they are; legacy text and PDF minutes are parsed and turned into the same format
-first (meetings/importer/legacy.py). Writes are bulk inserts, so that many meetings import at
+first (exchange/legacy.py). Writes are bulk inserts, so that many meetings import at
 well over a thousand items a second, and a meeting is its body and start time: importing the
 same minutes again replaces their content instead of adding a second meeting.
 """
@@ -21,10 +21,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from budget.exchange import ExchangeError as BudgetExchangeError
-from budget.exchange import schema_problem
-from budget.exchange import tables_from_exchange_for_new_items as budget_tables_for_new_items
-from budget.exchange import validate_exchange as validate_budget_tables
+from exchange.budget_tables import ExchangeError as BudgetExchangeError
+from exchange.budget_tables import schema_problem
+from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
+from exchange.budget_tables import validate_exchange as validate_budget_tables
 from meetings.bulk import copy_new, reserve_ids
 from meetings.models import (
     AgendaItem,
@@ -41,7 +41,7 @@ from meetings.sanitize import sanitize_html
 from meetings.validators import normalise_case_number
 
 FORMAT = "referat/1"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "exchange_schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 
 STATUS_TO_MODEL = {
     "draft": Meeting.Status.DRAFT,

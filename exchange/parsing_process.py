@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from meetings.importer.legacy import ReadFile
+    from exchange.legacy import ReadFile
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def read_one(name_content: tuple[str, bytes]) -> Read:
     Minutes vary more than any parser foresees: a file that trips the parser up in a way it
     does not know to report is refused like any other bad file (and logged for us), so that
     the other files of the import go on."""
-    from meetings.importer.legacy import ImportFileError, read_minutes_file
+    from exchange.legacy import ImportFileError, read_minutes_file
 
     name, content = name_content
     try:

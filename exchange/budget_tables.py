@@ -319,7 +319,7 @@ def tables_from_exchange_for_new_items(items: list[tuple[int, int, Any]]) -> Non
     """The budget tables of a meeting's freshly created items, stored in a few inserts.
 
     The data must already be valid: the importer checks a file from outside against the
-    schema once (meetings.importer.load.validate_exchange), and legacy minutes are turned into
+    schema once (exchange.load.validate_exchange), and legacy minutes are turned into
     tables by our own code. Raises ExchangeError (naming the item) on a table that does not
     add up to a valid table all the same."""
     parsed = []

@@ -12,13 +12,13 @@ import pytest
 
 from budget.models import BudgetTable, Unit
 from budget.tables import compute_table
-from meetings.exchange import meetings_to_exchange
-from meetings.importer.service import import_file
+from exchange.export import meetings_to_exchange
+from exchange.service import import_file
 from meetings.models import AgendaItem, Meeting
 from tests.budget.sample_tables import totals
 from tests.conftest import People, remove_all_meetings
 
-SAMPLE = Path(__file__).resolve().parents[2] / "meetings" / "demo_minutes"
+SAMPLE = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from meetings.models import Body, Meeting, Membership
 from meetings.workflow import meeting_reopen
 
 DEFAULT_PASSWORD = "referat-demo"  # noqa: S105 - the documented development login
-SAMPLE_DIR = Path(settings.BASE_DIR) / "meetings" / "demo_minutes"
+SAMPLE_DIR = Path(settings.BASE_DIR) / "exchange" / "demo_minutes"
 
 
 @dataclass
@@ -47,7 +47,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
         report.users.append(username)
 
     if with_minutes:
-        from budget.demo import load_budget_demo
+        from exchange.demo_pools import load_budget_demo
 
         report.meetings.extend(_load_minutes(body))
         load_budget_demo(body)
@@ -55,8 +55,8 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
 
 
 def _load_minutes(body: Body) -> list[str]:
-    """Import the sample minutes shipped in meetings/demo_minutes/ (idempotent by design)."""
-    from meetings.importer.service import import_file
+    """Import the sample minutes shipped in exchange/demo_minutes/ (idempotent by design)."""
+    from exchange.service import import_file
 
     # Imported minutes are approved and locked. The same file again changes nothing; a demo
     # file that has changed since it was loaded is let in the way a secretary would: by

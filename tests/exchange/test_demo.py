@@ -4,8 +4,8 @@ approved, and changed minutes over approved ones are refused in Danish until reo
 import pytest
 from django.contrib.auth import get_user_model
 
-from meetings.demo import SAMPLE_DIR, load_demo
-from meetings.importer.service import import_file
+from exchange.demo import SAMPLE_DIR, load_demo
+from exchange.service import import_file
 from meetings.models import Decision, Meeting
 from meetings.workflow import decision_approve, meeting_reopen, meeting_submit_for_review
 
@@ -41,7 +41,7 @@ def test_a_changed_demo_file_is_let_in_through_a_reopen(monkeypatch, tmp_path) -
         if path.name == meeting.imported_from:
             text = text.replace("Godkendt.", "Godkendt uden bemærkninger.")
         (tmp_path / path.name).write_text(text, encoding="utf-8")
-    monkeypatch.setattr("meetings.demo.SAMPLE_DIR", tmp_path)
+    monkeypatch.setattr("exchange.demo.SAMPLE_DIR", tmp_path)
     load_demo(password="demo-pw-1")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED  # as the sample file says

@@ -13,7 +13,7 @@ import datetime
 import random
 import re
 
-from meetings.importer.parser import (
+from exchange.parser import (
     _ALNUM_RE,
     _BULLET_RE,
     _INVISIBLE_MAP,

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from meetings.exchange import meetings_to_exchange
+from exchange.export import meetings_to_exchange
 from meetings.models import Meeting
 
 

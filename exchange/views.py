@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from meetings.importer.jobs import import_job_create, import_job_enqueue, user_may_import
+from exchange.jobs import import_job_create, import_job_enqueue, user_may_import
 from meetings.models import ImportJob
 from meetings.services import DomainError
 
@@ -55,7 +55,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("uploads", str(exc))
         else:
-            return redirect("meetings:import_job", pk=job.pk)
+            return redirect("exchange:import_job", pk=job.pk)
     recent = ImportJob.objects.filter(created_by=user)[:10]
     return render(request, "importer/import_page.html", {"form": form, "recent": recent})
 
@@ -73,4 +73,4 @@ def import_job_restart(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status == ImportJob.Status.QUEUED and import_job_enqueue(job_id=job.pk):
         messages.success(request, _("Importen er sat i gang igen."))
-    return redirect("meetings:import_job", pk=job.pk)
+    return redirect("exchange:import_job", pk=job.pk)

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from meetings.importer.legacy import ReadFile
-from meetings.importer.load import ExchangeError, MeetingEntry, save_exchange_meetings
-from meetings.importer.parsing_process import Read, read_one
+from exchange.legacy import ReadFile
+from exchange.load import ExchangeError, MeetingEntry, save_exchange_meetings
+from exchange.parsing_process import Read, read_one
 from meetings.locks import locked_edits_refused
 from meetings.services import DecisionLocked
 

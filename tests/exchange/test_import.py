@@ -14,13 +14,13 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from meetings.exchange import meetings_to_exchange
-from meetings.importer.service import import_file, import_files
+from exchange.export import meetings_to_exchange
+from exchange.service import import_file, import_files
 from meetings.models import AgendaItem, Attendance, Case, Decision, Meeting
 from meetings.workflow import meeting_reopen
 from tests.conftest import People, remove_all_meetings
 
-SAMPLES = Path(__file__).resolve().parents[3] / "meetings" / "demo_minutes"
+SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
 
 
 def _sample(name: str) -> bytes:
@@ -149,7 +149,7 @@ class TestImportOfTheSamples:
         assert "<h3>Udbuddet</h3>" in kmd.presentation
         assert kmd.recommendation.clauses.count() == 4
         cura = AgendaItem.objects.get(title__startswith="Business case")
-        # Its tables of amounts are budget tables, totalled (tests/budget/test_import.py).
+        # Its tables of amounts are budget tables, totalled (tests/exchange/test_budget_import.py).
         assert "<table>" not in cura.economy
         assert cura.budget_tables.filter(caption="Projektets samlede økonomi").exists()
 
@@ -378,7 +378,7 @@ def side_by_side(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Both ways the helper processes are started: by the standard library, and (as in a
     Celery worker's child, which the standard library lets have no children) by billiard."""
     if request.param == "from a daemonic process":
-        monkeypatch.setattr("meetings.importer.service._in_daemonic_process", lambda: True)
+        monkeypatch.setattr("exchange.service._in_daemonic_process", lambda: True)
     return str(request.param)
 
 
@@ -401,7 +401,7 @@ class TestImportSideBySide:
     def test_a_file_that_trips_the_parser_up_is_refused_and_the_others_go_on(
         self, side_by_side: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        import meetings.importer.legacy as legacy
+        import exchange.legacy as legacy
 
         parse = legacy.parse_minutes
 
@@ -445,7 +445,7 @@ class TestImportSideBySide:
         files.insert(5, ("noter.txt", b"Ikke et referat"))
         # The helpers log to a file, which the forked processes inherit and this test reads.
         log = logging.FileHandler(tmp_path / "helpers.log", encoding="utf-8")
-        logging.getLogger("meetings.importer").addHandler(log)
+        logging.getLogger("exchange").addHandler(log)
         try:
             reports = import_files(files, parallel=True, batch_files=2)
             assert [r.name for r in reports] == [name for name, _ in files]
@@ -465,7 +465,7 @@ class TestImportSideBySide:
             log.flush()
             assert "failed in the database" not in (tmp_path / "helpers.log").read_text()
         finally:
-            logging.getLogger("meetings.importer").removeHandler(log)
+            logging.getLogger("exchange").removeHandler(log)
             log.close()
             remove_all_meetings()
 

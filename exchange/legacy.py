@@ -10,11 +10,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from budget.exchange import legacy_tables_to_exchange
 from budget.legacy import LegacyBudgetTable, blocks_context, take_budget_tables
 from budget.models import BudgetTable
-from meetings.importer.load import FORMAT, ExchangeError, validate_exchange
-from meetings.importer.parser import (
+from exchange.budget_tables import legacy_tables_to_exchange
+from exchange.load import FORMAT, ExchangeError, validate_exchange
+from exchange.parser import (
     Block,
     MinutesParseError,
     ParsedItem,
@@ -193,7 +193,7 @@ def _item_to_exchange(item: ParsedItem, warnings: list[str]) -> dict[str, Any]:
         decision_blocks = list(item.decision.blocks)
     for other in item.other_decisions:
         # An earlier body's decision on the same item (e.g. Økonomiudvalget) stays in the text.
-        from meetings.importer.parser import Heading
+        from exchange.parser import Heading
 
         when = f" den {other.decided_on:%d-%m-%Y}" if other.decided_on else ""
         decision_blocks.append(Heading(text=f"Beslutning {other.body}{when}"))

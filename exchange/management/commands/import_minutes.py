@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.importer.service import PARALLEL_FROM_FILES, FileReport, import_files
+from exchange.service import PARALLEL_FROM_FILES, FileReport, import_files
 
 SUFFIXES = {".txt", ".pdf", ".json"}
 

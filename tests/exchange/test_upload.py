@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meetings.models import AgendaItem, ImportJob, Meeting
 from tests.conftest import People
-from tests.meetings.importer.test_import import _sample_held
+from tests.exchange.test_import import _sample_held
 
-SAMPLES = Path(__file__).resolve().parents[3] / "meetings" / "demo_minutes"
+SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
 
 
 def _upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from meetings.exchange import meeting_to_exchange
-from meetings.importer.load import save_exchange_meeting, validate_exchange
+from exchange.export import meeting_to_exchange
+from exchange.load import save_exchange_meeting, validate_exchange
 from meetings.models import Meeting
 from meetings.workflow import meeting_reopen
 from tests.review_scenario import CLOSED_TOKEN, Review
