@@ -7,8 +7,6 @@ Budget tables and allocations of minutes that are approved are locked, like the 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -46,7 +44,8 @@ from budget.tables import (
     compute,
     table_data_from_grid,
 )
-from meetings.bulk import copy_new, copy_rows, reserve_ids
+from common.bulk import copy_new, copy_rows, reserve_ids
+from common.files import write_atomically
 from meetings.locks import item_is_locked
 from meetings.models import AgendaItem, Body, bodies_editable_by
 from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
@@ -490,10 +489,7 @@ def _write_atomically(name: str, content: bytes) -> str:
         if default_storage.exists(name):
             default_storage.delete(name)
         return default_storage.save(name, ContentFile(content))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
-        tmp.write(content)
-    os.replace(tmp.name, path)
+    write_atomically(path, content)
     return name
 
 

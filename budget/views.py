@@ -61,9 +61,9 @@ from budget.tables import (
     table_data_from_grid,
     table_data_from_model,
 )
+from common.http import no_store
 from meetings.models import AgendaItem, Body
 from meetings.services import DomainError
-from meetings.views import no_store
 
 Kind = BudgetRow.Kind
 

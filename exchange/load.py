@@ -21,11 +21,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common.bulk import copy_new, reserve_ids
 from exchange.budget_tables import ExchangeError as BudgetExchangeError
 from exchange.budget_tables import schema_problem
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from exchange.budget_tables import validate_exchange as validate_budget_tables
-from meetings.bulk import copy_new, reserve_ids
 from meetings.models import (
     AgendaItem,
     Attachment,

@@ -8,21 +8,20 @@ so the browser keeps the text and says what happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.http import login_required_partial, no_store
 from meetings import services
 from meetings.forms import (
     MEMBER_CHOICES,
@@ -47,32 +46,7 @@ from meetings.models import (
 )
 from meetings.sanitize import sanitize_html
 from meetings.validators import normalise_case_number
-from meetings.views import agenda_context, no_store
-
-
-def login_required_partial(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
-    """For htmx endpoints: a lapsed session answers 401 with a Danish partial, not a redirect."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            next_url = request.headers.get("HX-Current-URL", "") or reverse("meetings:meeting_list")
-            return render(
-                request,
-                "meetings/partials/session_expired.html",
-                {"login_url": f"{reverse('login')}?next={_path_only(next_url)}"},
-                status=401,
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _path_only(url: str) -> str:
-    from urllib.parse import quote, urlsplit
-
-    parts = urlsplit(url)
-    return quote(parts.path or "/")
+from meetings.views import agenda_context
 
 
 def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.http import no_store
 from meetings.history import item_history, meeting_history
 from meetings.models import AgendaItem, Meeting
 from meetings.review import (
@@ -30,7 +31,6 @@ from meetings.review import (
     user_runs_workflow,
 )
 from meetings.services import DomainError
-from meetings.views import no_store
 from meetings.workflow import (
     decision_approve,
     decision_request_changes,

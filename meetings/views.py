@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -12,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from common.http import no_store
 from meetings import services
 from meetings.forms import ItemCreateForm
 from meetings.models import (
@@ -34,19 +32,6 @@ from meetings.search_form import SearchForm, page_number
 from meetings.validators import normalise_case_number
 
 logger = logging.getLogger("referat.access")
-
-
-def no_store(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Pages that may show closed content must never be kept by a browser or proxy cache."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
-        return response
-
-    return wrapped
 
 
 def _get_meeting_for_user(request: HttpRequest, pk: int) -> Meeting:

@@ -13,8 +13,6 @@ import contextlib
 import datetime as dt
 import errno
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from functools import partial
@@ -27,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.files import write_atomically
 from meetings.models import Meeting, bodies_with_access
 from meetings.services import DomainError
 from pdf.content import build_html, content_hash
@@ -215,26 +214,6 @@ class _ProgressWriter:
         ).update(progress=min(value, 99))
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def _remove_leftovers(target: Path) -> None:
     """Temporary files of an earlier attempt at this very file, left by a killed worker."""
     if target.parent.is_dir():
@@ -288,7 +267,7 @@ def pdf_job_run(*, job_id: int) -> PdfJob | None:
                 raise DomainError(_("PDF'en kan ikke laves igen uden en ny bestilling."))
             result = render_pdf(job.html, on_progress=_ProgressWriter(job_id))
             PdfJob.objects.filter(pk=job_id).update(progress=96)
-            _write_atomically(target, result.pdf)
+            write_atomically(target, result.pdf)
             page_count, seconds = result.page_count, result.seconds
         PdfJob.objects.filter(pk=job_id).update(
             status=PdfJob.Status.DONE,

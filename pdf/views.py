@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from common.http import no_store
 from meetings.models import Meeting
 from meetings.services import DomainError
-from meetings.views import no_store
 from pdf import services
-from pdf.api import get_job_for_user, job_with_dispatch_retry, waiting_message
 from pdf.models import PdfJob
+from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message
 
 
 def _render_job(request: HttpRequest, job: PdfJob, *, status: int = 200) -> HttpResponse:
@@ -44,5 +44,5 @@ def pdf_start(request: HttpRequest, pk: int) -> HttpResponse:
 @no_store
 @require_GET
 def pdf_job_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = job_with_dispatch_retry(get_job_for_user(request, pk))
+    job = job_with_dispatch_retry(get_job_for_user(request.user, pk))
     return _render_job(request, job)

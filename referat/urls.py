@@ -8,7 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/", include("referat.api_urls")),
+    path("api/", include("api.urls")),
     path("", include("budget.urls")),
     path("", include("pdf.urls")),
     path("", include("exchange.urls")),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.http import FileResponse, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -29,6 +29,7 @@ from meetings.models import Meeting
 from meetings.services import DomainError
 from pdf import services
 from pdf.models import PdfJob
+from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message
 
 access_logger = logging.getLogger("referat.access")
 
@@ -56,16 +57,6 @@ JobSerializer = inline_serializer(
 )
 
 
-def waiting_message(job: PdfJob) -> str:
-    """What to tell a user whose job is waiting for a broker that could not be reached."""
-    if job.status == PdfJob.Status.QUEUED and job.dispatched_at is None:
-        return _(
-            "Baggrundskøen kan ikke nås lige nu. Bestillingen er gemt, og PDF'en laves, "
-            "så snart køen er tilbage."
-        )
-    return ""
-
-
 def job_payload(job: PdfJob, request: HttpRequest) -> dict[str, Any]:
     done = job.status == PdfJob.Status.DONE
     return {
@@ -81,26 +72,6 @@ def job_payload(job: PdfJob, request: HttpRequest) -> dict[str, Any]:
         "document": job.document,
         "page_count": job.page_count,
     }
-
-
-def get_job_for_user(request: HttpRequest, pk: int) -> PdfJob:
-    """The job, if the user may have its variant of its meeting; 404 otherwise."""
-    job = get_object_or_404(PdfJob.objects.select_related("meeting", "meeting__body"), pk=pk)
-    allowed = services.pdf_variant_allowed(
-        user=request.user, meeting=job.meeting, variant=job.variant
-    )
-    if not allowed:
-        raise Http404(_("PDF-jobbet findes ikke."))
-    return job
-
-
-def job_with_dispatch_retry(job: PdfJob) -> PdfJob:
-    """A job still waiting for the broker is offered to it again each time someone looks: the
-    job runs as soon as the broker is back, without the user asking again."""
-    if job.status == PdfJob.Status.QUEUED and job.dispatched_at is None:
-        services.pdf_job_dispatch(job_id=job.pk)
-        job.refresh_from_db()
-    return job
 
 
 class MeetingPdfView(APIView):
@@ -136,7 +107,7 @@ class MeetingPdfView(APIView):
 class PdfJobView(APIView):
     @extend_schema(responses={200: JobSerializer}, summary="Status for et PDF-job")
     def get(self, request: Request, pk: int) -> Response:
-        job = job_with_dispatch_retry(get_job_for_user(request, pk))
+        job = job_with_dispatch_retry(get_job_for_user(request.user, pk))
         response = Response(job_payload(job, request))
         add_never_cache_headers(response)
         return response
@@ -148,7 +119,7 @@ class PdfJobDownloadView(APIView):
         summary="Hent den færdige PDF",
     )
     def get(self, request: Request, pk: int) -> FileResponse | JsonResponse:
-        job = get_job_for_user(request, pk)
+        job = get_job_for_user(request.user, pk)
         if job.status != PdfJob.Status.DONE:
             return JsonResponse(
                 {"detail": _("PDF'en er ikke færdig endnu."), "status": job.status}, status=409

@@ -4,11 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from budget import api as budget_api
-from meetings import review_api
-from meetings.api import ItemViewSet, MeetingViewSet
-from meetings.search_api import SearchView
-from pdf import api as pdf_api
+from api import budget as budget_api
+from api import pdf as pdf_api
+from api import review as review_api
+from api.meetings import ItemViewSet, MeetingViewSet
+from api.search import SearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,7 +20,7 @@ urlpatterns = [
     path("search/", SearchView.as_view(), name="api-search"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    # Review workflow and history (meetings/review_api.py).
+    # Review workflow and history (api/review.py).
     path(
         "meetings/<int:pk>/transitions/",
         review_api.MeetingTransitionAPI.as_view(),

@@ -30,12 +30,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.http import not_found_message
 from exchange.export import item_to_exchange, meeting_to_exchange
 from exchange.load import STATUS_FROM_MODEL
 from meetings import services
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
-from referat.views import not_found_message
 
 CLOSED_TITLE = "Lukket"
 

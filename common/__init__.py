@@ -1,0 +1,1 @@
+"""Small helpers shared by every app: HTTP, bulk writes, files. Imports no app of ours."""
