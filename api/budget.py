@@ -29,16 +29,10 @@ from rest_framework.views import APIView
 
 from budget.models import Allocation, Pool, Unit, allocation_is_approved
 from budget.pools import PoolStatus, bodies_with_pools_for, pool_status, visible_item_ids
-from budget.services import (
-    NotAllowed,
-    allocation_create,
-    can_edit_budget,
-    is_secretary_of,
-    pool_create,
-)
+from budget.services import allocation_create, can_edit_budget, is_secretary_of, pool_create
 from exchange.budget_tables import tables_to_exchange
+from meetings.errors import DomainError, MeetingLocked, NotAllowed
 from meetings.models import AgendaItem, Body, Membership
-from meetings.services import DomainError, MeetingLocked
 
 
 class DecimalJSONParser(JSONParser):

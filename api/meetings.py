@@ -2,7 +2,7 @@
 
 Integrations (an ESDH pushing items) use token authentication, the browser session + CSRF.
 Serializers here only parse and validate input, with Danish messages; every change goes
-through meetings.services and every read through the visibility rule and exchange.export.
+through meetings.services.items and every read through the visibility rule and exchange.export.
 Domain errors map to HTTP: field errors 400, not allowed 403, stale version 409 (with the
 current item), meeting locked 423.
 """
@@ -33,9 +33,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from common.http import not_found_message
 from exchange.export import item_to_exchange, meeting_to_exchange
 from exchange.load import STATUS_FROM_MODEL
-from meetings import services
+from meetings.errors import DomainError, MeetingLocked, StaleVersion
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
+from meetings.services.attachments import attachment_add
+from meetings.services.items import (
+    DecisionInput,
+    RecommendationInput,
+    item_create,
+    item_remove,
+    item_update,
+)
+from meetings.services.meetings import AttendeeInput, meeting_create
 
 CLOSED_TITLE = "Lukket"
 
@@ -131,7 +140,7 @@ class ItemInputSerializer(serializers.Serializer):
             kwargs["decision"] = (
                 None
                 if decision is None
-                else services.DecisionInput(
+                else DecisionInput(
                     text=decision.get("text", ""), outcome=decision.get("outcome", "")
                 )
             )
@@ -182,14 +191,14 @@ class MeetingCreateSerializer(serializers.Serializer):
             )
         return body
 
-    def validate_participants(self, value: list[dict[str, Any]]) -> list[services.AttendeeInput]:
+    def validate_participants(self, value: list[dict[str, Any]]) -> list[AttendeeInput]:
         people = []
         for entry in value:
             name = str(entry.get("name") or "").strip()
             if not name:
                 raise serializers.ValidationError(_("Hver mødedeltager skal have et navn."))
             people.append(
-                services.AttendeeInput(
+                AttendeeInput(
                     name=name,
                     role=str(entry.get("role") or ""),
                     present=bool(entry.get("present", True)),
@@ -234,12 +243,12 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(strip_tags(fragment)).split())
 
 
-def _recommendation_input(data: dict[str, Any]) -> services.RecommendationInput | None:
+def _recommendation_input(data: dict[str, Any]) -> RecommendationInput | None:
     """Structured keys win; else the first list of the HTML gives the "at …" clauses, the text
     before it the lead-in and anything after it the note."""
     keys = ("recommendation_unit", "recommendation_lead_in", "recommendation_clauses")
     if any(key in data for key in keys):
-        return services.RecommendationInput(
+        return RecommendationInput(
             unit=data.get("recommendation_unit", ""),
             lead_in=data.get("recommendation_lead_in", ""),
             clauses=data.get("recommendation_clauses", []),
@@ -250,8 +259,8 @@ def _recommendation_input(data: dict[str, Any]) -> services.RecommendationInput 
     cleaned = sanitize_html(data["recommendation"])
     match = _LIST_RE.search(cleaned)
     if match is None:
-        return services.RecommendationInput(unit="", lead_in="", clauses=[], note=cleaned)
-    return services.RecommendationInput(
+        return RecommendationInput(unit="", lead_in="", clauses=[], note=cleaned)
+    return RecommendationInput(
         unit="",
         lead_in=_plain(cleaned[: match.start()]),
         clauses=[_plain(li) for li in _LI_RE.findall(match.group(2))],
@@ -265,14 +274,14 @@ def _recommendation_input(data: dict[str, Any]) -> services.RecommendationInput 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors of the services as HTTP answers with Danish messages."""
-    if isinstance(exc, services.StaleVersion):
+    if isinstance(exc, StaleVersion):
         return Response(
             {"detail": str(exc), "current": item_to_exchange(exc.current, include_ids=True)},
             status=status.HTTP_409_CONFLICT,
         )
-    if isinstance(exc, services.MeetingLocked):
+    if isinstance(exc, MeetingLocked):
         return Response({"detail": str(exc)}, status=status.HTTP_423_LOCKED)
-    if isinstance(exc, services.DomainError):
+    if isinstance(exc, DomainError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         body = (
@@ -333,7 +342,7 @@ class MeetingViewSet(
         serializer = MeetingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        meeting = services.meeting_create(
+        meeting = meeting_create(
             actor=request.user,
             body=data["body"],
             starts_at=data["starts_at"],
@@ -355,9 +364,7 @@ class MeetingViewSet(
         meeting = self.get_object()
         serializer = ItemInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.item_create(
-            actor=request.user, meeting=meeting, **serializer.service_kwargs()
-        )
+        item = item_create(actor=request.user, meeting=meeting, **serializer.service_kwargs())
         return Response(
             item_to_exchange(_item_with_sections(item.pk), include_ids=True),
             status=status.HTTP_201_CREATED,
@@ -419,7 +426,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         item = self._visible_item(pk)
         serializer = ItemPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.item_update(
+        item_update(
             actor=request.user,
             item=item,
             version=serializer.validated_data["version"],
@@ -429,7 +436,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
 
     @extend_schema(responses={204: None, **_ERRORS})
     def destroy(self, request: Request, pk: str | None = None) -> Response:
-        services.item_remove(actor=request.user, item=self._visible_item(pk))
+        item_remove(actor=request.user, item=self._visible_item(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -453,7 +460,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         item = self._visible_item(pk)
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        attachment: Attachment = services.attachment_add(
+        attachment: Attachment = attachment_add(
             actor=request.user,
             item=item,
             upload=serializer.validated_data["file"],

@@ -25,8 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meetings.errors import DomainError
 from meetings.models import Meeting
-from meetings.services import DomainError
 from pdf import services
 from pdf.models import PdfJob
 from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message

@@ -29,18 +29,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meetings.history import item_history
+from meetings.access import meeting_reviewers, user_has_body_access
+from meetings.errors import DecisionLocked, DomainError
 from meetings.models import AgendaItem, Meeting
-from meetings.review import (
-    DecisionReview,
-    decision_review,
-    fresh_item,
-    meeting_reviewers,
-    tasks_for,
-    user_has_body_access,
-)
-from meetings.services import DecisionLocked, DomainError
-from meetings.workflow import (
+from meetings.selectors.history import item_history
+from meetings.selectors.review import DecisionReview, decision_review, fresh_item, tasks_for
+from meetings.services.review import (
     TRANSITION_ACTIONS,
     decision_approve,
     decision_request_changes,

@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meetings.forms.search import SearchForm, page_number
 from meetings.search import SearchHit, search_items
-from meetings.search_form import SearchForm, page_number
 
 API_PAGE_SIZE = 20
 

@@ -21,8 +21,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
 
-from meetings import services
 from meetings.models import Body, Meeting, Membership
+from meetings.services.items import DecisionInput, RecommendationInput, item_create
+from meetings.services.meetings import AttendeeInput, meeting_create
 
 ROUNDS = 25
 SIZES = (5, 15, 30)
@@ -55,15 +56,15 @@ def _queries(fn: Callable[[], object]) -> int:
 
 
 def _meeting_with(secretary: User, body: Body, n: int, day: int) -> Meeting:
-    meeting = services.meeting_create(
+    meeting = meeting_create(
         actor=secretary,
         body=body,
         starts_at=timezone.make_aware(dt.datetime(2030, 1, day, 12, 30)),
         location="Mødelokale B105",
-        attendees=[services.AttendeeInput(name=f"Deltager {i}") for i in range(6)],
+        attendees=[AttendeeInput(name=f"Deltager {i}") for i in range(6)],
     )
     for i in range(n):
-        services.item_create(
+        item_create(
             actor=secretary,
             meeting=meeting,
             title=f"Punkt om emne {i}",
@@ -72,10 +73,10 @@ def _meeting_with(secretary: User, body: Body, n: int, day: int) -> Meeting:
             background=BACKGROUND,
             presentation=PRESENTATION,
             economy="<p>Ingen udgifter.</p>",
-            recommendation=services.RecommendationInput(
+            recommendation=RecommendationInput(
                 unit="ØDC", lead_in="Det indstilles,", clauses=["at a", "at b", "at c"]
             ),
-            decision=services.DecisionInput(text="<p>Godkendt.</p>", outcome="godkendt"),
+            decision=DecisionInput(text="<p>Godkendt.</p>", outcome="godkendt"),
         )
     return meeting
 

@@ -18,7 +18,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings.history import item_history
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -29,7 +28,8 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.workflow import decision_approve, meeting_submit_for_review
+from meetings.selectors.history import item_history
+from meetings.services.review import decision_approve, meeting_submit_for_review
 
 ITEMS = 40
 HISTORY_EDITS = 300

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Body, Decision, Meeting, bodies_with_access
+from meetings.access import bodies_with_access
+from meetings.models import AgendaItem, Body, Decision, Meeting
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser

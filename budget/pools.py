@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from budget.models import Allocation, BudgetRow, Pool, allocation_is_approved
 from budget.tables import ComputedCell, ComputedRow, ComputedTable
-from meetings.models import AgendaItem, Body, bodies_with_access
+from meetings.access import bodies_with_access
+from meetings.models import AgendaItem, Body
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser

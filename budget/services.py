@@ -46,19 +46,16 @@ from budget.tables import (
 )
 from common.bulk import copy_new, copy_rows, reserve_ids
 from common.files import write_atomically
-from meetings.locks import item_is_locked
-from meetings.models import AgendaItem, Body, bodies_editable_by
-from meetings.services import EDITABLE_STATUSES, DomainError, MeetingLocked
+from meetings.access import bodies_editable_by
+from meetings.errors import DomainError, MeetingLocked, NotAllowed, StaleVersion
+from meetings.locks import EDITABLE_STATUSES, item_is_locked
+from meetings.models import AgendaItem, Body
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
 
 
-class NotAllowed(DomainError):
-    """The user may not make this change."""
-
-
-class VersionConflict(DomainError):
+class VersionConflict(StaleVersion):
     """Someone saved the table after the version the user edited."""
 
     def __init__(self, message: str, *, current_version: int) -> None:
@@ -84,7 +81,7 @@ def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
 
 def budget_locked(item: AgendaItem) -> bool:
     """Budget tables and allocations follow the item's text: locked once the minutes are
-    approved (meetings.services.EDITABLE_STATUSES), and under review once every reviewer has
+    approved (meetings.services.items.EDITABLE_STATUSES), and under review once every reviewer has
     approved the item (meetings/locks.py)."""
     return item.meeting.status not in EDITABLE_STATUSES or item_is_locked(item)
 

@@ -36,7 +36,6 @@ from budget.pools import (
     visible_item_ids,
 )
 from budget.services import (
-    NotAllowed,
     VersionConflict,
     allocation_create,
     allocation_delete,
@@ -62,8 +61,8 @@ from budget.tables import (
     table_data_from_model,
 )
 from common.http import no_store
+from meetings.errors import DomainError, NotAllowed
 from meetings.models import AgendaItem, Body
-from meetings.services import DomainError
 
 Kind = BudgetRow.Kind
 

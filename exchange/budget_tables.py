@@ -41,8 +41,8 @@ from budget.tables import (
     compute,
     table_data_from_model,
 )
+from meetings.errors import ExchangeError
 from meetings.models import AgendaItem
-from meetings.services import DomainError
 
 _AMOUNT = {"type": ["string", "number", "null"], "maxLength": 40}
 
@@ -85,10 +85,6 @@ BUDGET_TABLES_SCHEMA: dict[str, Any] = {
         },
     },
 }
-
-
-class ExchangeError(DomainError):
-    """The budget tables of an exchange file cannot be read; the message says where."""
 
 
 def _plain(value: Decimal) -> str:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from meetings.models import Body, Meeting, Membership
-from meetings.workflow import meeting_reopen
+from meetings.services.review import meeting_reopen
 
 DEFAULT_PASSWORD = "referat-demo"  # noqa: S105 - the documented development login
 SAMPLE_DIR = Path(settings.BASE_DIR) / "exchange" / "demo_minutes"

@@ -17,8 +17,9 @@ from django.utils.text import get_valid_filename
 
 from exchange.legacy import MAX_FILE_BYTES
 from exchange.service import PARALLEL_FROM_FILES, FileReport, import_files
-from meetings.models import ImportJob, bodies_editable_by
-from meetings.services import DomainError
+from meetings.access import bodies_user_may_import, user_may_import
+from meetings.errors import DomainError
+from meetings.models import ImportJob
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -30,18 +31,6 @@ MAX_FILES = 500
 # Uploads up to this size are imported within the request; larger ones go to a worker.
 INLINE_LIMIT_BYTES = 512 * 1024
 INLINE_LIMIT_FILES = 3
-
-
-def bodies_user_may_import(user: User) -> set[str] | None:
-    """Names (casefolded) of the bodies whose minutes the user may import; None = every body."""
-    if user.is_superuser:
-        return None
-    return {n.casefold() for n in bodies_editable_by(user).values_list("name", flat=True)}
-
-
-def user_may_import(user: User) -> bool:
-    allowed = bodies_user_may_import(user)
-    return allowed is None or bool(allowed)
 
 
 def validate_uploads(uploads: list[UploadedFile]) -> list[str]:

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from common.bulk import copy_new, reserve_ids
-from exchange.budget_tables import ExchangeError as BudgetExchangeError
 from exchange.budget_tables import schema_problem
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from exchange.budget_tables import validate_exchange as validate_budget_tables
+from meetings.errors import ExchangeError
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -53,10 +53,6 @@ STATUS_TO_MODEL = {
 STATUS_FROM_MODEL = {value: key for key, value in STATUS_TO_MODEL.items()}
 # Minutes imported in these states come with their decisions approved (and so locked).
 APPROVED_STATUSES = {Meeting.Status.APPROVED, Meeting.Status.PUBLISHED}
-
-
-class ExchangeError(ValueError):
-    """The data is not valid exchange format; the message is Danish and names the place."""
 
 
 @dataclass
@@ -91,7 +87,7 @@ def validate_exchange(data: Any) -> None:
             if item.get("budget_tables"):
                 try:
                     validate_budget_tables(item["budget_tables"])
-                except BudgetExchangeError as exc:
+                except ExchangeError as exc:
                     raise ExchangeError(
                         f"Filen følger ikke udvekslingsformatet referat/1 ved "
                         f"meetings/{m}/items/{i}/{exc}"
@@ -314,10 +310,7 @@ def save_exchange_meetings(
         for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
         if i.get("budget_tables")
     ]
-    try:
-        budget_tables_for_new_items(with_tables)
-    except BudgetExchangeError as exc:
-        raise ExchangeError(str(exc)) from exc
+    budget_tables_for_new_items(with_tables)
     # Decisions after the rest of an item's content: a locked decision makes the database
     # refuse new content for its item. The items themselves come last (see above).
     copy_new(

@@ -18,10 +18,10 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from exchange.legacy import ReadFile
-from exchange.load import ExchangeError, MeetingEntry, save_exchange_meetings
+from exchange.load import MeetingEntry, save_exchange_meetings
 from exchange.parsing_process import Read, read_one
+from meetings.errors import DecisionLocked, ExchangeError
 from meetings.locks import locked_edits_refused
-from meetings.services import DecisionLocked
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from exchange.jobs import import_job_create, import_job_enqueue, user_may_import
+from exchange.jobs import import_job_create, import_job_enqueue
+from meetings.access import user_may_import
+from meetings.errors import DomainError
 from meetings.models import ImportJob
-from meetings.services import DomainError
 
 
 class MultipleFileInput(forms.ClearableFileInput):

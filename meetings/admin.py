@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 
+from meetings.errors import DecisionLocked
 from meetings.locks import item_is_locked, locked_edits_refused, locked_message
 from meetings.models import (
     AgendaItem,
@@ -17,7 +18,6 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.services import DecisionLocked
 
 
 class LockedEditsRefusedMixin:
@@ -91,7 +91,7 @@ class AgendaItemInline(admin.TabularInline):
 class MeetingAdmin(LockedEditsRefusedMixin, admin.ModelAdmin):
     list_display = ["body", "starts_at", "location", "status", "imported_from"]
     list_filter = ["body", "status"]
-    # The status moves only through the workflow's services (meetings/workflow.py).
+    # The status moves only through the workflow's services (meetings/services/review.py).
     readonly_fields = ["status"]
     date_hierarchy = "starts_at"
     inlines = [AttendanceInline, AgendaItemInline]

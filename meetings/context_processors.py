@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from meetings.models import bodies_editable_by
+from meetings.access import bodies_editable_by
 
 
 def roles(request: HttpRequest) -> dict[str, bool]:

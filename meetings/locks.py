@@ -1,6 +1,6 @@
 """The lock on approved decisions, for every path that edits an item.
 
-When every reviewer has approved an item, meetings/workflow.py locks its decision, and the
+When every reviewer has approved an item, meetings/services/review.py locks its decision, and the
 database refuses any change to the item's content (migration 0005_review_decision_lock_triggers)
 until `meeting_reopen`. An edit path checks first with `ensure_item_editable` (a friendly
 refusal before anything is tried) and wraps its writes in `locked_edits_refused` (the trigger's
@@ -12,7 +12,8 @@ refusal, e.g. after an approval that landed in between, as the same Danish error
         ensure_item_editable(item)
         ...
 
-Both raise `meetings.services.DecisionLocked`, a `MeetingLocked`: HTTP 423 in the API.
+Both raise `meetings.errors.DecisionLocked`, a `MeetingLocked`: HTTP 423 in the API. A meeting
+that is approved or published takes no edits at all (`ensure_meeting_editable`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from meetings.models import Decision
+from meetings.errors import DecisionLocked, MeetingLocked
+from meetings.models import Decision, Meeting
 
 if TYPE_CHECKING:
     from meetings.models import AgendaItem
@@ -57,8 +59,6 @@ def locked_edits_refused() -> Iterator[None]:
     Use it around (or as a decorator outside) the transaction that writes: the failed
     transaction is rolled back, and no further query may run in it.
     """
-    from meetings.services import DecisionLocked
-
     try:
         yield
     except DatabaseError as exc:
@@ -75,7 +75,22 @@ def item_is_locked(item: AgendaItem | int) -> bool:
 
 def ensure_item_editable(item: AgendaItem | int) -> None:
     """Raise DecisionLocked before an edit of a locked item is even tried."""
-    from meetings.services import DecisionLocked
-
     if item_is_locked(item):
         raise DecisionLocked(locked_message())
+
+
+# Under review the items still take edits, except those whose decision every reviewer has
+# approved; reopened minutes take edits again.
+EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.IN_REVIEW, Meeting.Status.REOPENED)
+
+
+def ensure_meeting_editable(meeting: Meeting) -> None:
+    """The one place that decides whether a meeting's agenda and texts still take edits."""
+    if meeting.status not in EDITABLE_STATUSES:
+        raise MeetingLocked(
+            _(
+                "Mødet er %(status)s, så punkterne kan ikke længere redigeres. "
+                "Et godkendt referat skal genåbnes, før det kan ændres."
+            )
+            % {"status": meeting.get_status_display().lower()}
+        )

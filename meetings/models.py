@@ -68,29 +68,6 @@ class Membership(models.Model):
         return f"{self.user} – {self.body} ({self.get_role_display()})"
 
 
-def bodies_with_access(user: AnyUser) -> models.QuerySet[Body]:
-    """The bodies whose internal content the user may see: closed items, unpublished
-    meetings, pools, reasons for reopening. Any membership of the body, or a superuser; an
-    inactive or anonymous user none. Every body-level access check asks this."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    if user.is_superuser:
-        return Body.objects.all()
-    return Body.objects.filter(memberships__user=user).distinct()
-
-
-def bodies_editable_by(user: AnyUser) -> models.QuerySet[Body]:
-    """The bodies whose meetings and items the user may draft: the body's secretary, or any
-    body for a superuser. Members (directors) read but do not edit."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    if user.is_superuser:
-        return Body.objects.all()
-    return Body.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.SECRETARY
-    ).distinct()
-
-
 def _sees_everything(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
@@ -115,7 +92,7 @@ class Meeting(models.Model):
         IN_REVIEW = "til_godkendelse", _("Til godkendelse")
         APPROVED = "godkendt", _("Godkendt")
         PUBLISHED = "offentliggjort", _("Offentliggjort")
-        # Approved or published minutes opened again for a correction (meetings/workflow.py).
+        # Approved or published minutes opened again for a correction (meetings/services/review.py).
         REOPENED = "genåbnet", _("Genåbnet")
 
     body = models.ForeignKey(
@@ -368,8 +345,8 @@ class Decision(models.Model):
         _("udfald"), max_length=30, choices=Outcome.choices, blank=True, default=""
     )
     decided_on = models.DateField(_("besluttet den"), null=True, blank=True)
-    # Review (meetings/workflow.py). `locked` is set when every reviewer has approved the item
-    # as it stands; a database trigger then refuses any change to the item's content until
+    # Review (meetings/services/review.py). `locked` is set when every reviewer has approved the
+    # item as it stands; a database trigger then refuses any change to the item's content until
     # meeting_reopen clears it. A round is one version of the content under review: approvals
     # count only in the current round, which starts anew when the content changes.
     locked = models.BooleanField(_("godkendt og låst"), default=False, editable=False)
@@ -564,7 +541,7 @@ class ImportJob(models.Model):
 class DecisionApproval(models.Model):
     """One reviewer's verdict on one decision in one review round, bound to the exact content
     they saw (`text_hash`, and the content itself in `content` so a later diff can show what
-    changed). Written only by meetings/workflow.py."""
+    changed). Written only by meetings/services/review.py."""
 
     class Status(models.TextChoices):
         APPROVED = "godkendt", _("Godkendt")
@@ -640,7 +617,7 @@ class MeetingTransition(models.Model):
 # History: every insert, update and delete of these tables leaves an event row, written by a
 # database trigger, so bulk updates and changes made outside the app are recorded too. The
 # acting user comes from pghistory's context (middleware for requests, services otherwise).
-# meetings/history.py reads them.
+# meetings/selectors/history.py reads them.
 HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
     Meeting,
     Attendance,

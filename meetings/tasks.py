@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from meetings.services import attachment_extract_text
+from meetings.services.attachments import attachment_extract_text
 
 
 @shared_task(name="meetings.extract_attachment_text")

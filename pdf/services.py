@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.files import write_atomically
-from meetings.models import Meeting, bodies_with_access
-from meetings.services import DomainError
+from meetings.access import bodies_with_access
+from meetings.errors import DomainError
+from meetings.models import Meeting
 from pdf.content import build_html, content_hash
 from pdf.models import PdfJob
 from pdf.render import render_pdf

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
+from meetings.errors import DomainError
 from meetings.models import Meeting
-from meetings.services import DomainError
 from pdf import services
 from pdf.models import PdfJob
 from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message

@@ -37,7 +37,7 @@ class ChosenLanguageMiddleware:
 class NoStoreByDefaultMiddleware:
     """A response made for a logged-in user, or by the API, may carry a closed item's content:
     unless its view set its own Cache-Control, no browser or proxy cache may keep it. (Pages
-    mark themselves with meetings.views.no_store as well; this is the net under every path,
+    mark themselves with common.http.no_store as well; this is the net under every path,
     including those added later.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:

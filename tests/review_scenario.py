@@ -31,7 +31,7 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.workflow import (
+from meetings.services.review import (
     decision_approve,
     decision_request_changes,
     meeting_publish,

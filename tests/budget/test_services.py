@@ -12,7 +12,6 @@ from django.utils import timezone
 from budget.legacy import join_continued_tables
 from budget.models import Allocation, BudgetCell, BudgetRow, BudgetTable, Unit
 from budget.services import (
-    NotAllowed,
     VersionConflict,
     allocation_create,
     budget_table_create,
@@ -24,8 +23,8 @@ from budget.services import (
 )
 from budget.tables import Grid, GridError, GridRow, compute_table, grid_from_table_data
 from budget.tables import table_data_from_model as data_of
+from meetings.errors import DomainError, NotAllowed
 from meetings.models import Meeting
-from meetings.services import DomainError
 from tests.budget.factories import PoolFactory
 from tests.budget.sample_tables import TABEL_1_PAGE_1, TABEL_1_PAGE_2, legacy_table, rows, totals
 from tests.conftest import People

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from exchange.demo import SAMPLE_DIR, load_demo
 from exchange.service import import_file
 from meetings.models import Decision, Meeting
-from meetings.workflow import decision_approve, meeting_reopen, meeting_submit_for_review
+from meetings.services.review import decision_approve, meeting_reopen, meeting_submit_for_review
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from exchange.export import meetings_to_exchange
 from exchange.service import import_file, import_files
 from meetings.models import AgendaItem, Attendance, Case, Decision, Meeting
-from meetings.workflow import meeting_reopen
+from meetings.services.review import meeting_reopen
 from tests.conftest import People, remove_all_meetings
 
 SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"

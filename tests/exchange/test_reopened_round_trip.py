@@ -5,7 +5,7 @@ import pytest
 from exchange.export import meeting_to_exchange
 from exchange.load import save_exchange_meeting, validate_exchange
 from meetings.models import Meeting
-from meetings.workflow import meeting_reopen
+from meetings.services.review import meeting_reopen
 from tests.review_scenario import CLOSED_TOKEN, Review
 
 pytestmark = pytest.mark.django_db

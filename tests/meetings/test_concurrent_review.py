@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, Membership
-from meetings.workflow import decision_approve, meeting_submit_for_review
+from meetings.services.review import decision_approve, meeting_submit_for_review
 from tests.conftest import People
 from tests.factories import MembershipFactory, UserFactory
 from tests.review_scenario import make_minutes

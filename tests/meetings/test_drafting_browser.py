@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from meetings import services
 from meetings.models import AgendaItem, Meeting
+from meetings.services.items import item_update, presence_touch
 from tests.axe import serious_violations
 from tests.conftest import People
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
@@ -212,9 +212,7 @@ class TestNothingTypedIsLost:
         expect(decision_editor(page)).to_be_visible()
 
         # Meanwhile someone else saves the item.
-        services.item_update(
-            actor=people.superuser, item=item, version=1, background="<p>Lars' tekst</p>"
-        )
+        item_update(actor=people.superuser, item=item, version=1, background="<p>Lars' tekst</p>")
 
         decision_editor(page).click()
         page.keyboard.type("Min beslutning")
@@ -291,7 +289,7 @@ class TestNothingTypedIsLost:
         self, page: Page, live_server, people: People, draft: Meeting
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
-        services.presence_touch(user=people.superuser, item=item)
+        presence_touch(user=people.superuser, item=item)
         log_in(page, live_server, people.secretary)
         page.goto(live_server.url + f"/items/{item.pk}/edit/")
         expect(page.locator("#presence")).to_contain_text("Også åben hos: admin")

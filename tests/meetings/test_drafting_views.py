@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
-from meetings.forms import EDITOR_EXTENSIONS
+from meetings.forms.drafting import EDITOR_EXTENSIONS
 from meetings.models import AgendaItem, Attachment, Case, Meeting
 from meetings.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from tests.conftest import People

@@ -9,7 +9,6 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from meetings.history import item_history, meeting_history
 from meetings.models import (
     AgendaItem,
     Attachment,
@@ -22,7 +21,8 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.workflow import decision_request_changes
+from meetings.selectors.history import item_history, meeting_history
+from meetings.services.review import decision_request_changes
 from tests.review_scenario import Review
 
 pytestmark = pytest.mark.django_db

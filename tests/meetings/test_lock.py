@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 
-from meetings import services
+from meetings.errors import DecisionLocked, MeetingLocked
 from meetings.locks import (
     ensure_item_editable,
     is_lock_violation,
@@ -24,8 +24,9 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
-from meetings.services import DecisionLocked, item_renumber
-from meetings.workflow import decision_approve, meeting_reopen
+from meetings.services import items as item_services
+from meetings.services.items import item_remove, item_renumber, item_update
+from meetings.services.review import decision_approve, meeting_reopen
 from tests.review_scenario import Review
 
 pytestmark = pytest.mark.django_db
@@ -200,22 +201,18 @@ class TestTheDraftingPaths:
     def test_the_service_refuses_before_writing(self, review: Review) -> None:
         item = self._locked_under_review(review)
         with pytest.raises(DecisionLocked, match="godkendt og låst"):
-            services.item_update(
-                actor=review.people.secretary, item=item, version=item.version, title="Ny"
-            )
+            item_update(actor=review.people.secretary, item=item, version=item.version, title="Ny")
         with pytest.raises(DecisionLocked):
-            services.item_remove(actor=review.people.secretary, item=item)
+            item_remove(actor=review.people.secretary, item=item)
 
     def test_an_approval_landing_after_the_check_is_still_refused(
         self, review: Review, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         item = self._locked_under_review(review)
         # As if the check ran just before the approval committed: the trigger decides.
-        monkeypatch.setattr(services, "ensure_item_editable", lambda item: None)
+        monkeypatch.setattr(item_services, "ensure_item_editable", lambda item: None)
         with pytest.raises(DecisionLocked, match="godkendt og låst"):
-            services.item_update(
-                actor=review.people.secretary, item=item, version=item.version, title="Ny"
-            )
+            item_update(actor=review.people.secretary, item=item, version=item.version, title="Ny")
         assert AgendaItem.objects.get(pk=item.pk).title == "Udbud af KMD driftskontrakt"
 
     def test_the_api_answers_423(self, review: Review) -> None:
@@ -245,7 +242,7 @@ class TestTheDraftingPaths:
     def test_reopened_minutes_take_edits_again(self, review: Review) -> None:
         item = review.item(review.published, 1)
         meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
-        updated = services.item_update(
+        updated = item_update(
             actor=review.people.secretary, item=item, version=item.version, title="Rettet titel"
         )
         assert updated.title == "Rettet titel"
@@ -255,6 +252,6 @@ class TestTheDraftingPaths:
 
         item = self._locked_under_review(review)
         assert budget_locked(item)
-        with pytest.raises(services.MeetingLocked):
+        with pytest.raises(MeetingLocked):
             budget_table_create(item=item, user=review.people.secretary)
         assert not budget_locked(review.item(review.in_review, 2))

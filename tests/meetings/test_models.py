@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from meetings.errors import DomainError
 from meetings.models import AgendaItem, Case, Meeting
-from meetings.services import DomainError, case_get_or_create, item_renumber
+from meetings.services.cases import case_get_or_create
+from meetings.services.items import item_renumber
 from meetings.validators import normalise_case_number
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory

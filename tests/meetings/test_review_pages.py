@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from meetings.models import Decision, DecisionApproval, Meeting
-from meetings.review import decision_review, fresh_item
+from meetings.selectors.review import decision_review, fresh_item
 from tests.review_scenario import Review
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,7 @@ class TestCommentsForTheEditor:
     def test_every_request_for_changes_on_an_item_is_listed_newest_first(
         self, review: Review
     ) -> None:
-        from meetings.review import item_change_requests
+        from meetings.selectors.review import item_change_requests
 
         item = review.item(review.in_review, 2)
         Decision.objects.filter(item=item).update(text="<p>Rettet.</p>")

@@ -534,7 +534,7 @@ class TestAttachmentText:
         from django.core.files.base import ContentFile
         from weasyprint import HTML
 
-        from meetings.services import attachment_schedule_text_extraction
+        from meetings.services.attachments import attachment_schedule_text_extraction
 
         pdf = HTML(string="<p>Rapport om grundvandsboringer ved Hedehusene.</p>").write_pdf()
         item = AgendaItemFactory(meeting=MeetingFactory(body=people.body), title="Vandplan")
@@ -556,12 +556,12 @@ class TestAttachmentText:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from weasyprint import HTML
 
-        from meetings import services
+        from meetings.services.attachments import attachment_add
 
         pdf = HTML(string="<p>Skitse af cykelparkering ved stationen.</p>").write_pdf()
         draft = MeetingFactory(body=people.body, status=Meeting.Status.DRAFT)
         item = AgendaItemFactory(meeting=draft, title="Stationsforplads")
-        services.attachment_add(
+        attachment_add(
             actor=people.secretary,
             item=item,
             upload=SimpleUploadedFile("skitse.pdf", pdf, content_type="application/pdf"),
@@ -572,7 +572,7 @@ class TestAttachmentText:
     def test_a_damaged_file_gives_no_text_and_no_error(self, people: People) -> None:
         from django.core.files.base import ContentFile
 
-        from meetings.services import attachment_extract_text
+        from meetings.services.attachments import attachment_extract_text
 
         attachment = AttachmentFactory(
             file=ContentFile(b"%PDF-1.4 not really", name="broken.pdf"),
@@ -594,7 +594,7 @@ def test_a_large_attachment_is_read_by_the_worker(
     from django.db import transaction
     from weasyprint import HTML
 
-    from meetings.services import attachment_schedule_text_extraction
+    from meetings.services.attachments import attachment_schedule_text_extraction
 
     settings.ATTACHMENT_INLINE_EXTRACT_BYTES = 10
     pdf = HTML(string="<p>Plan for klimatilpasning af Selsmosekvarteret.</p>").write_pdf()

@@ -14,9 +14,22 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from meetings import services
+from meetings.errors import MeetingLocked, StaleVersion
 from meetings.models import AgendaItem, Attachment, Case, Decision, Meeting
-from meetings.services import DecisionInput, RecommendationInput
+from meetings.services.attachments import attachment_add
+from meetings.services.items import (
+    DecisionInput,
+    RecommendationInput,
+    decision_set,
+    item_create,
+    item_move,
+    item_remove,
+    item_reorder,
+    item_update,
+    presence_others,
+    presence_touch,
+)
+from meetings.services.meetings import AttendeeInput, meeting_create
 from tests.conftest import People
 from tests.factories import AgendaItemFactory, MeetingFactory
 
@@ -45,17 +58,15 @@ class TestMeetingCreate:
     def test_the_secretary_creates_a_draft_with_participants_and_apologies(
         self, people: People
     ) -> None:
-        meeting = services.meeting_create(
+        meeting = meeting_create(
             actor=people.secretary,
             body=people.body,
             starts_at=WHEN,
             location="Mødelokale B105",
             attendees=[
-                services.AttendeeInput(
-                    name="Lars Holte", role="medlem", user_id=people.director.pk
-                ),
-                services.AttendeeInput(name="Kathrine", role="sekretær"),
-                services.AttendeeInput(name="Per Aalbæk", present=False),
+                AttendeeInput(name="Lars Holte", role="medlem", user_id=people.director.pk),
+                AttendeeInput(name="Kathrine", role="sekretær"),
+                AttendeeInput(name="Per Aalbæk", present=False),
             ],
         )
         assert meeting.status == Meeting.Status.DRAFT
@@ -70,19 +81,19 @@ class TestMeetingCreate:
     @pytest.mark.parametrize("role", ["director", "staff", "outsider"])
     def test_only_the_bodys_secretary_or_a_superuser_may(self, people: People, role: str) -> None:
         with pytest.raises(PermissionDenied, match="Kun sekretæren for Direktionen"):
-            services.meeting_create(actor=getattr(people, role), body=people.body, starts_at=WHEN)
-        services.meeting_create(actor=people.superuser, body=people.body, starts_at=WHEN)
+            meeting_create(actor=getattr(people, role), body=people.body, starts_at=WHEN)
+        meeting_create(actor=people.superuser, body=people.body, starts_at=WHEN)
 
     def test_a_second_meeting_at_the_same_time_is_refused_in_danish(
         self, people: People, draft: Meeting
     ) -> None:
         with pytest.raises(ValidationError) as info:
-            services.meeting_create(actor=people.secretary, body=people.body, starts_at=WHEN)
+            meeting_create(actor=people.secretary, body=people.body, starts_at=WHEN)
         assert "allerede et møde 23-04-2018 kl. 12:30" in info.value.message_dict["starts_at"][0]
 
     def test_a_missing_date_is_a_field_error(self, people: People) -> None:
         with pytest.raises(ValidationError) as info:
-            services.meeting_create(actor=people.secretary, body=people.body, starts_at=None)
+            meeting_create(actor=people.secretary, body=people.body, starts_at=None)
         assert info.value.message_dict["starts_at"] == ["Angiv mødedato og tidspunkt."]
 
     @pytest.mark.parametrize("year", [1, 1899, 2101, 9999])
@@ -90,7 +101,7 @@ class TestMeetingCreate:
         self, people: People, year: int
     ) -> None:
         with pytest.raises(ValidationError) as info:
-            services.meeting_create(
+            meeting_create(
                 actor=people.secretary,
                 body=people.body,
                 starts_at=timezone.make_aware(dt.datetime(year, 1, 1, 0, 0)),
@@ -106,8 +117,8 @@ class TestItemCreate:
     def test_items_are_numbered_in_order_and_a_new_case_number_creates_the_case(
         self, people: People, draft: Meeting
     ) -> None:
-        first = services.item_create(actor=people.secretary, meeting=draft, title="Øvrige sager")
-        second = services.item_create(
+        first = item_create(actor=people.secretary, meeting=draft, title="Øvrige sager")
+        second = item_create(
             actor=people.secretary,
             meeting=draft,
             title="Udbud af KMD driftskontrakt",
@@ -131,9 +142,7 @@ class TestItemCreate:
 
     def test_a_bad_case_number_saves_nothing(self, people: People, draft: Meeting) -> None:
         with pytest.raises(ValidationError) as info:
-            services.item_create(
-                actor=people.secretary, meeting=draft, title="Punkt", case_number="2017/1"
-            )
+            item_create(actor=people.secretary, meeting=draft, title="Punkt", case_number="2017/1")
         assert "ÅÅ/NNNNN" in info.value.message_dict["case_number"][0]
         assert not AgendaItem.objects.exists()
 
@@ -141,7 +150,7 @@ class TestItemCreate:
         self, people: People, draft: Meeting
     ) -> None:
         with pytest.raises(ValidationError):
-            services.item_create(
+            item_create(
                 actor=people.secretary,
                 meeting=draft,
                 title="Punkt",
@@ -153,7 +162,7 @@ class TestItemCreate:
     def test_a_closed_items_title_never_becomes_the_cases_title(
         self, people: People, draft: Meeting
     ) -> None:
-        services.item_create(
+        item_create(
             actor=people.secretary,
             meeting=draft,
             title="Fyringsrunde",
@@ -164,7 +173,7 @@ class TestItemCreate:
 
     def test_the_director_may_not_add_items(self, people: People, draft: Meeting) -> None:
         with pytest.raises(PermissionDenied):
-            services.item_create(actor=people.director, meeting=draft, title="Punkt")
+            item_create(actor=people.director, meeting=draft, title="Punkt")
 
 
 @pytest.mark.django_db
@@ -172,10 +181,8 @@ class TestItemUpdate:
     def test_a_save_raises_the_version_and_records_who(
         self, people: People, draft: Meeting
     ) -> None:
-        item = services.item_create(actor=people.secretary, meeting=draft, title="Punkt")
-        saved = services.item_update(
-            actor=people.superuser, item=item, version=1, background="<p>Ny</p>"
-        )
+        item = item_create(actor=people.secretary, meeting=draft, title="Punkt")
+        saved = item_update(actor=people.superuser, item=item, version=1, background="<p>Ny</p>")
         assert saved.version == 2
         assert saved.background == "<p>Ny</p>"
         assert saved.updated_by == people.superuser
@@ -184,12 +191,10 @@ class TestItemUpdate:
     def test_it_refuses_a_stale_version_and_carries_the_current_item(
         self, people: People, draft: Meeting
     ) -> None:
-        item = services.item_create(actor=people.secretary, meeting=draft, title="Punkt")
-        services.item_update(actor=people.secretary, item=item, version=1, background="<p>A</p>")
-        with pytest.raises(services.StaleVersion) as info:
-            services.item_update(
-                actor=people.secretary, item=item, version=1, background="<p>B</p>"
-            )
+        item = item_create(actor=people.secretary, meeting=draft, title="Punkt")
+        item_update(actor=people.secretary, item=item, version=1, background="<p>A</p>")
+        with pytest.raises(StaleVersion) as info:
+            item_update(actor=people.secretary, item=item, version=1, background="<p>B</p>")
         assert info.value.current.background == "<p>A</p>"
         assert info.value.current.version == 2
         item.refresh_from_db()
@@ -198,10 +203,10 @@ class TestItemUpdate:
     def test_a_stale_save_creates_no_case_and_no_decision(
         self, people: People, draft: Meeting
     ) -> None:
-        item = services.item_create(actor=people.secretary, meeting=draft, title="Punkt")
-        services.item_update(actor=people.secretary, item=item, version=1, title="Ny titel")
-        with pytest.raises(services.StaleVersion):
-            services.item_update(
+        item = item_create(actor=people.secretary, meeting=draft, title="Punkt")
+        item_update(actor=people.secretary, item=item, version=1, title="Ny titel")
+        with pytest.raises(StaleVersion):
+            item_update(
                 actor=people.secretary,
                 item=item,
                 version=1,
@@ -216,18 +221,18 @@ class TestItemUpdate:
         self, people: People
     ) -> None:
         meeting = MeetingFactory(body=people.body, status=Meeting.Status.DRAFT)
-        item = services.item_create(actor=people.secretary, meeting=meeting, title="Punkt")
+        item = item_create(actor=people.secretary, meeting=meeting, title="Punkt")
         results: list[str] = []
         barrier = threading.Barrier(2)
 
         def save(text: str) -> None:
             barrier.wait()
             try:
-                services.item_update(
+                item_update(
                     actor=people.secretary, item=item, version=1, background=f"<p>{text}</p>"
                 )
                 results.append("saved")
-            except services.StaleVersion:
+            except StaleVersion:
                 results.append("stale")
             finally:
                 connection.close()
@@ -244,22 +249,22 @@ class TestItemUpdate:
     @pytest.mark.parametrize("status", [Meeting.Status.APPROVED, Meeting.Status.PUBLISHED])
     def test_an_approved_or_published_meeting_is_locked(self, people: People, status: str) -> None:
         item = AgendaItemFactory(meeting=MeetingFactory(body=people.body, status=status))
-        with pytest.raises(services.MeetingLocked, match="kan ikke længere redigeres"):
-            services.item_update(actor=people.secretary, item=item, version=1, title="Ny")
+        with pytest.raises(MeetingLocked, match="kan ikke længere redigeres"):
+            item_update(actor=people.secretary, item=item, version=1, title="Ny")
 
     def test_in_review_still_takes_edits(self, people: People) -> None:
         meeting = MeetingFactory(body=people.body, status=Meeting.Status.IN_REVIEW)
         item = AgendaItemFactory(meeting=meeting)
-        assert services.item_update(actor=people.secretary, item=item, version=1, title="Ny")
+        assert item_update(actor=people.secretary, item=item, version=1, title="Ny")
 
     def test_the_director_reads_but_may_not_edit(self, people: People, draft: Meeting) -> None:
         item = AgendaItemFactory(meeting=draft)
         with pytest.raises(PermissionDenied):
-            services.item_update(actor=people.director, item=item, version=1, title="Ny")
+            item_update(actor=people.director, item=item, version=1, title="Ny")
 
     def test_decision_set_records_the_decision(self, people: People, draft: Meeting) -> None:
         item = AgendaItemFactory(meeting=draft)
-        services.decision_set(
+        decision_set(
             actor=people.secretary,
             item=item,
             version=1,
@@ -272,7 +277,7 @@ class TestItemUpdate:
         self, people: People, draft: Meeting
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
-        services.item_update(
+        item_update(
             actor=people.secretary,
             item=item,
             version=1,
@@ -287,7 +292,7 @@ class TestAgendaOrder:
         self, people: People, draft: Meeting
     ) -> None:
         _a, _b, c = (AgendaItemFactory(meeting=draft, title=t) for t in "ABC")
-        services.item_move(actor=people.secretary, item=c, position=1)
+        item_move(actor=people.secretary, item=c, position=1)
         titles = list(draft.items.order_by("number").values_list("title", flat=True))
         assert titles == ["C", "A", "B"]
         assert set(draft.items.values_list("version", flat=True)) == {1}
@@ -296,19 +301,19 @@ class TestAgendaOrder:
         self, people: People, draft: Meeting
     ) -> None:
         a, b = AgendaItemFactory(meeting=draft), AgendaItemFactory(meeting=draft)
-        services.item_move(actor=people.secretary, item=a, position=99)
+        item_move(actor=people.secretary, item=a, position=99)
         assert list(draft.items.order_by("number").values_list("pk", flat=True)) == [b.pk, a.pk]
 
     def test_removing_an_item_closes_the_gap(self, people: People, draft: Meeting) -> None:
         _a, b, _c = (AgendaItemFactory(meeting=draft, title=t) for t in "ABC")
-        services.item_remove(actor=people.secretary, item=b)
+        item_remove(actor=people.secretary, item=b)
         rows = list(draft.items.order_by("number").values_list("number", "title"))
         assert rows == [(1, "A"), (2, "C")]
 
     def test_the_director_may_not_reorder(self, people: People, draft: Meeting) -> None:
         a, b = AgendaItemFactory(meeting=draft), AgendaItemFactory(meeting=draft)
         with pytest.raises(PermissionDenied):
-            services.item_reorder(actor=people.director, meeting=draft, ordered_ids=[b.pk, a.pk])
+            item_reorder(actor=people.director, meeting=draft, ordered_ids=[b.pk, a.pk])
 
 
 @pytest.mark.django_db
@@ -317,10 +322,8 @@ class TestAttachments:
         self, people: People, draft: Meeting
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
-        first = services.attachment_add(actor=people.secretary, item=item, upload=pdf())
-        second = services.attachment_add(
-            actor=people.secretary, item=item, upload=docx(), title="Notat"
-        )
+        first = attachment_add(actor=people.secretary, item=item, upload=pdf())
+        second = attachment_add(actor=people.secretary, item=item, upload=docx(), title="Notat")
         assert (first.title, first.content_type, first.position) == ("plan", "application/pdf", 1)
         assert second.content_type.endswith("wordprocessingml.document")
         assert second.position == 2
@@ -340,7 +343,7 @@ class TestAttachments:
         item = AgendaItemFactory(meeting=draft)
         upload = SimpleUploadedFile(name, body, content_type="application/pdf")
         with pytest.raises(ValidationError) as info:
-            services.attachment_add(actor=people.secretary, item=item, upload=upload)
+            attachment_add(actor=people.secretary, item=item, upload=upload)
         assert "Kun de typer kan vedhæftes" in info.value.message_dict["file"][0]
         assert not Attachment.objects.exists()
 
@@ -350,7 +353,7 @@ class TestAttachments:
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
         with pytest.raises(ValidationError) as info:
-            services.attachment_add(
+            attachment_add(
                 actor=people.secretary, item=item, upload=pdf(body=b"%PDF-" + b"x" * 2048)
             )
         assert "højst fylde 1,0\xa0KB" in info.value.message_dict["file"][0]
@@ -358,7 +361,7 @@ class TestAttachments:
     def test_the_director_may_not_attach(self, people: People, draft: Meeting) -> None:
         item = AgendaItemFactory(meeting=draft)
         with pytest.raises(PermissionDenied):
-            services.attachment_add(actor=people.director, item=item, upload=pdf())
+            attachment_add(actor=people.director, item=item, upload=pdf())
 
 
 @pytest.mark.django_db
@@ -367,13 +370,13 @@ class TestPresence:
         self, people: People, draft: Meeting
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
-        services.presence_touch(user=people.secretary, item=item)
-        services.presence_touch(user=people.superuser, item=item)
-        assert services.presence_others(user=people.secretary, item=item) == ["admin"]
-        assert services.presence_others(user=people.superuser, item=item) == ["Kathrine"]
+        presence_touch(user=people.secretary, item=item)
+        presence_touch(user=people.superuser, item=item)
+        assert presence_others(user=people.secretary, item=item) == ["admin"]
+        assert presence_others(user=people.superuser, item=item) == ["Kathrine"]
 
     @override_settings(PRESENCE_TTL_SECONDS=0)
     def test_a_stale_heartbeat_no_longer_counts(self, people: People, draft: Meeting) -> None:
         item = AgendaItemFactory(meeting=draft)
-        services.presence_touch(user=people.superuser, item=item)
-        assert services.presence_others(user=people.secretary, item=item) == []
+        presence_touch(user=people.superuser, item=item)
+        assert presence_others(user=people.secretary, item=item) == []

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from meetings.access import meeting_reviewers
+from meetings.errors import DecisionLocked, DomainError, StaleContent
 from meetings.models import (
     Attendance,
     Decision,
@@ -15,10 +17,8 @@ from meetings.models import (
     MeetingTransition,
     Membership,
 )
-from meetings.review import decision_review, fresh_item, meeting_reviewers
-from meetings.services import DecisionLocked, DomainError
-from meetings.workflow import (
-    StaleContent,
+from meetings.selectors.review import decision_review, fresh_item
+from meetings.services.review import (
     decision_approve,
     decision_request_changes,
     meeting_approve,

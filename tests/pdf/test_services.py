@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from meetings.errors import DomainError
 from meetings.models import AgendaItem, Decision, Meeting
-from meetings.services import DomainError
 from pdf import services
 from pdf.models import PdfJob
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People, unlock_decisions

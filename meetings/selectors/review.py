@@ -1,8 +1,8 @@
 """Reads of the review workflow: who reviews a meeting's minutes, the content a reviewer
 approves and its hash, what changed since a reviewer last looked, and what awaits whom.
 
-State changes live in meetings/workflow.py; everything here only reads. Callers that show item
-content must have started from `AgendaItem.objects.visible_to(user)` / `listed_for(user)`.
+State changes live in meetings/services/review.py; everything here only reads. Callers that show
+item content must have started from `AgendaItem.objects.visible_to(user)` / `listed_for(user)`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from meetings.access import meeting_reviewers
 from meetings.models import (
     AgendaItem,
     Decision,
@@ -28,7 +28,6 @@ from meetings.models import (
     Meeting,
     Membership,
     Recommendation,
-    bodies_with_access,
 )
 
 if TYPE_CHECKING:
@@ -36,68 +35,11 @@ if TYPE_CHECKING:
 
     from meetings.models import AnyUser
 
-REVIEWER_ROLES = (Membership.Role.CHAIR, Membership.Role.MEMBER)
 # Statuses in which reviewers act on the decisions.
 REVIEW_STATUSES = (Meeting.Status.IN_REVIEW,)
 
 
 # --- who ------------------------------------------------------------------------------------
-
-
-def user_is_secretary(user: AnyUser, meeting: Meeting) -> bool:
-    """The body's secretary: drafts, runs the workflow, never approves."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.filter(
-        body_id=meeting.body_id, user=user, role=Membership.Role.SECRETARY
-    ).exists()
-
-
-def user_runs_workflow(user: AnyUser, meeting: Meeting) -> bool:
-    """May send for review, publish and reopen: the body's secretary, or a superuser."""
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        return True
-    return user_is_secretary(user, meeting)
-
-
-def user_has_body_access(user: AnyUser, meeting: Meeting) -> bool:
-    """May read what is internal to the body: its closed items, and the reasons given for
-    reopening its minutes (free text that may well be about a closed item)."""
-    return bodies_with_access(user).filter(pk=meeting.body_id).exists()
-
-
-def meeting_reviewers(meeting: Meeting) -> list[User]:
-    """The users who approve the meeting's decisions.
-
-    The chair alone when the body is set to need only its chair; otherwise the body's members
-    (chair and members, never the secretary) who attended the meeting — or all of them when
-    attendance is not recorded against users. Inactive users never review.
-    """
-    memberships = (
-        Membership.objects.filter(body_id=meeting.body_id, role__in=REVIEWER_ROLES)
-        .filter(user__is_active=True)
-        .select_related("user")
-    )
-    if meeting.body.review_by_chair_only:
-        memberships = memberships.filter(role=Membership.Role.CHAIR)
-    else:
-        recorded = meeting.attendances.filter(user__isnull=False)
-        if recorded.exists():
-            present = recorded.filter(present=True).values("user_id")
-            memberships = memberships.filter(user_id__in=present)
-    users = [m.user for m in memberships]
-    return sorted(users, key=lambda u: (u.get_full_name() or u.username).casefold())
-
-
-def secretaries_of(meeting: Meeting) -> list[User]:
-    user_model = get_user_model()
-    return list(
-        user_model.objects.filter(
-            memberships__body_id=meeting.body_id,
-            memberships__role=Membership.Role.SECRETARY,
-            is_active=True,
-        ).order_by("pk")
-    )
 
 
 # --- what is approved -------------------------------------------------------------------------

@@ -26,33 +26,17 @@ from django.db import connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from meetings import review_mail
+from meetings import mail
+from meetings.access import meeting_reviewers, user_runs_workflow
+from meetings.errors import DecisionLocked, DomainError, StaleContent
 from meetings.locks import locked_message
-from meetings.models import (
-    AgendaItem,
-    Decision,
-    DecisionApproval,
-    Meeting,
-    MeetingTransition,
-)
-from meetings.review import (
-    approval_counts,
-    content_hash,
-    fresh_item,
-    item_review_content,
-    meeting_reviewers,
-    user_runs_workflow,
-)
-from meetings.services import DecisionLocked, DomainError
+from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, MeetingTransition
+from meetings.selectors.review import approval_counts, content_hash, fresh_item, item_review_content
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 Status = Meeting.Status
-
-
-class StaleContent(DomainError):
-    """The reviewer approved a version of the item that is no longer the current one."""
 
 
 # --- helpers of the services --------------------------------------------------------------------
@@ -140,7 +124,7 @@ def _missing_numbers(meeting: Meeting) -> list[int]:
 
 def _approve_meeting(meeting: Meeting, *, by: User) -> None:
     _move(meeting, to=Status.APPROVED, action=MeetingTransition.Action.APPROVE, by=by)
-    transaction.on_commit(partial(review_mail.mail_minutes_approved, meeting_id=meeting.pk))
+    transaction.on_commit(partial(mail.mail_minutes_approved, meeting_id=meeting.pk))
 
 
 # --- the services -------------------------------------------------------------------------------
@@ -185,7 +169,7 @@ def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
         else:
             transaction.on_commit(
                 partial(
-                    review_mail.mail_review_requested,
+                    mail.mail_review_requested,
                     meeting_id=meeting.pk,
                     reviewer_ids=[r.pk for r in reviewers],
                 )
@@ -286,7 +270,7 @@ def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> Dec
                 "comment": comment,
             },
         )
-        transaction.on_commit(partial(review_mail.mail_changes_requested, approval_id=approval.pk))
+        transaction.on_commit(partial(mail.mail_changes_requested, approval_id=approval.pk))
         return approval
 
 

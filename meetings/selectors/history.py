@@ -29,7 +29,7 @@ from meetings.models import (
     DecisionApproval,
     Meeting,
 )
-from meetings.review import DiffLine, html_to_lines
+from meetings.selectors.review import DiffLine, html_to_lines
 
 # Columns that say nothing to a reader of the history.
 HIDDEN_FIELDS = frozenset(

@@ -11,7 +11,8 @@ from django_prose_editor.widgets import ProseEditorWidget
 
 from meetings.files import ACCEPT
 from meetings.models import Body, Decision, Membership
-from meetings.services import AttendeeInput, DecisionInput, RecommendationInput
+from meetings.services.items import DecisionInput, RecommendationInput
+from meetings.services.meetings import AttendeeInput
 
 # What the editor can make; meetings/sanitize.py allows exactly these tags (a test checks).
 EDITOR_EXTENSIONS: dict[str, Any] = {

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import login_required_partial, no_store
-from meetings import services
-from meetings.forms import (
+from meetings.access import bodies_editable_by, may_edit_body
+from meetings.errors import DomainError, MeetingLocked, StaleVersion
+from meetings.forms.drafting import (
     MEMBER_CHOICES,
     AttachmentForm,
     ItemCreateForm,
@@ -34,26 +35,21 @@ from meetings.forms import (
     members_from_post,
     parse_guests,
 )
-from meetings.locks import item_is_locked, locked_message
-from meetings.models import (
-    AgendaItem,
-    Attachment,
-    Body,
-    Case,
-    Meeting,
-    Membership,
-    bodies_editable_by,
-)
+from meetings.locks import EDITABLE_STATUSES, item_is_locked, locked_message
+from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, Membership
 from meetings.sanitize import sanitize_html
+from meetings.services import attachments as attachment_service
+from meetings.services import items as item_service
+from meetings.services import meetings as meeting_service
 from meetings.validators import normalise_case_number
-from meetings.views import agenda_context
+from meetings.views.pages import agenda_context
 
 
 def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related("body"), pk=pk
     )
-    if not services.can_edit_body(request.user, meeting.body):
+    if not may_edit_body(request.user, meeting.body):
         raise PermissionDenied(_("Kun organets sekretær kan redigere dagsordenen."))
     return meeting
 
@@ -63,7 +59,7 @@ def _editable_item(request: HttpRequest, pk: int) -> AgendaItem:
         AgendaItem.objects.visible_to(request.user).select_related("meeting__body", "case"),
         pk=pk,
     )
-    if not services.can_edit_body(request.user, item.meeting.body):
+    if not may_edit_body(request.user, item.meeting.body):
         raise PermissionDenied(_("Kun organets sekretær kan redigere punktet."))
     return item
 
@@ -114,7 +110,7 @@ def _meeting_form_page(
             attendees += parse_guests(form.cleaned_data["guests"])
             try:
                 if meeting is None:
-                    meeting = services.meeting_create(
+                    meeting = meeting_service.meeting_create(
                         actor=request.user,
                         body=form.cleaned_data["body"],
                         starts_at=form.cleaned_data["starts_at"],
@@ -123,7 +119,7 @@ def _meeting_form_page(
                     )
                     messages.success(request, _("Mødet er oprettet. Tilføj nu punkterne."))
                 else:
-                    meeting = services.meeting_update(
+                    meeting = meeting_service.meeting_update(
                         actor=request.user,
                         meeting=meeting,
                         starts_at=form.cleaned_data["starts_at"],
@@ -135,7 +131,7 @@ def _meeting_form_page(
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
-            except services.DomainError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
     else:
         if meeting is not None:
@@ -196,7 +192,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     bodies = Body.objects.filter(pk=meeting.body_id)
-    if meeting.status not in services.EDITABLE_STATUSES:
+    if meeting.status not in EDITABLE_STATUSES:
         messages.error(request, _("Mødet er godkendt og kan ikke længere ændres."))
         return redirect(meeting.get_absolute_url())
     return _meeting_form_page(request, meeting=meeting, bodies=bodies)
@@ -244,7 +240,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemCreateForm(request.POST)
     if form.is_valid():
         try:
-            item = services.item_create(
+            item = item_service.item_create(
                 actor=request.user,
                 meeting=meeting,
                 title=form.cleaned_data["title"],
@@ -254,7 +250,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             if not request.htmx:  # type: ignore[attr-defined]
@@ -283,13 +279,13 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     announcement = ""
     try:
-        services.item_move(actor=request.user, item=item, position=position)
+        item_service.item_move(actor=request.user, item=item, position=position)
         item.refresh_from_db(fields=["number"])
         announcement = _("Punktet “%(title)s” er nu punkt %(n)s.") % {
             "title": item.title,
             "n": item.number,
         }
-    except (services.DomainError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         announcement = _domain_message(request, exc)
     # Keep the keyboard where it was; at the top or bottom the other button is the live one.
     last = AgendaItem.objects.filter(meeting_id=item.meeting_id).count()
@@ -314,12 +310,12 @@ def meeting_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     try:
         ordered = [int(x) for x in request.POST.get("order", "").split(",") if x.strip()]
-        services.item_reorder(actor=request.user, meeting=meeting, ordered_ids=ordered)
+        item_service.item_reorder(actor=request.user, meeting=meeting, ordered_ids=ordered)
         announcement = _("Rækkefølgen er gemt.")
         status = 200
     except ValueError:
         announcement, status = _("Rækkefølgen kunne ikke læses."), 400
-    except (services.DomainError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         announcement, status = _domain_message(request, exc), 400
     return _agenda_response(request, meeting, status=status, announcement=announcement)
 
@@ -331,12 +327,12 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = _editable_item(request, pk)
     meeting = item.meeting
     try:
-        services.item_remove(actor=request.user, item=item)
+        item_service.item_remove(actor=request.user, item=item)
         announcement = _("Punkt %(n)s: %(title)s er fjernet.") % {
             "n": item.number,
             "title": item.title,
         }
-    except (services.DomainError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         announcement = _domain_message(request, exc)
     return _agenda_response(request, meeting, announcement=announcement)
 
@@ -357,7 +353,7 @@ def _item_for_editor(pk: int, request: HttpRequest) -> AgendaItem:
 @no_store
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_editor(pk, request)
-    if item.meeting.status not in services.EDITABLE_STATUSES:
+    if item.meeting.status not in EDITABLE_STATUSES:
         messages.error(
             request,
             _("Mødet er %(status)s, så punktet kan ikke længere redigeres.")
@@ -367,7 +363,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if item_is_locked(item):
         messages.error(request, locked_message())
         return redirect(item.get_absolute_url())
-    services.presence_touch(user=request.user, item=item)
+    item_service.presence_touch(user=request.user, item=item)
     form = ItemForm(initial=item_initial(item))
     return render(
         request,
@@ -377,7 +373,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": item.meeting,
             "form": form,
             "attachment_form": AttachmentForm(),
-            "others": services.presence_others(user=request.user, item=item),
+            "others": item_service.presence_others(user=request.user, item=item),
         },
     )
 
@@ -416,13 +412,13 @@ def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, template, {"form": form, "state": "invalid"}, status=400)
     try:
-        item = services.item_update(
+        item = item_service.item_update(
             actor=request.user,
             item=item,
             version=form.cleaned_data["version"],
             **form.service_kwargs(),
         )
-    except services.StaleVersion as exc:
+    except StaleVersion as exc:
         current = exc.current
         return render(
             request,
@@ -435,16 +431,16 @@ def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             },
             status=409,
         )
-    except services.MeetingLocked as exc:
+    except MeetingLocked as exc:
         return render(request, template, {"state": "locked", "message": str(exc)}, status=423)
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             target = {"decision": "decision_outcome"}.get(field, field)
             form.add_error(target if target in form.fields else None, errors)
         return render(request, template, {"form": form, "state": "invalid"}, status=400)
-    except services.DomainError as exc:
+    except DomainError as exc:
         return render(request, template, {"state": "error", "message": str(exc)}, status=400)
-    services.presence_touch(user=request.user, item=item)
+    item_service.presence_touch(user=request.user, item=item)
     return render(
         request,
         template,
@@ -462,11 +458,11 @@ def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 def item_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor's heartbeat: I am here; who else is?"""
     item = _editable_item(request, pk)
-    services.presence_touch(user=request.user, item=item)
+    item_service.presence_touch(user=request.user, item=item)
     return render(
         request,
         "meetings/partials/presence.html",
-        {"others": services.presence_others(user=request.user, item=item)},
+        {"others": item_service.presence_others(user=request.user, item=item)},
     )
 
 
@@ -502,7 +498,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _attachments_response(request, item, form, status=400)
     try:
-        attachment = services.attachment_add(
+        attachment = attachment_service.attachment_add(
             actor=request.user,
             item=item,
             upload=form.cleaned_data["file"],
@@ -512,7 +508,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return _attachments_response(request, item, form, status=400)
-    except services.DomainError as exc:
+    except DomainError as exc:
         form.add_error(None, str(exc))
         return _attachments_response(request, item, form, status=400)
     return _attachments_response(
@@ -533,9 +529,9 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = _editable_item(request, attachment.item_id)
     form = AttachmentForm()
     try:
-        services.attachment_remove(actor=request.user, attachment=attachment)
+        attachment_service.attachment_remove(actor=request.user, attachment=attachment)
         announcement = _("Bilaget “%(title)s” er fjernet.") % {"title": attachment.title}
-    except services.DomainError as exc:
+    except DomainError as exc:
         announcement = str(exc)
     return _attachments_response(request, item, form, announcement=announcement)
 

@@ -2,7 +2,7 @@
 changes and move the minutes, "Mine opgaver", and the history of an item or a meeting.
 
 Thin views: they find the meeting or item through the visibility rule, call a service of
-meetings/workflow.py and redirect, or show the page again with the error and what was typed.
+meetings/services/review.py and redirect, or show the page again with the error and what was typed.
 Every page that may show closed content is sent with Cache-Control: no-store, and opening a
 closed item is logged.
 """
@@ -21,21 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
-from meetings.history import item_history, meeting_history
+from meetings.access import meeting_reviewers, user_has_body_access, user_runs_workflow
+from meetings.errors import DomainError
 from meetings.models import AgendaItem, Meeting
-from meetings.review import (
-    meeting_decision_reviews,
-    meeting_reviewers,
-    tasks_for,
-    user_has_body_access,
-    user_runs_workflow,
-)
-from meetings.services import DomainError
-from meetings.workflow import (
-    decision_approve,
-    decision_request_changes,
-    meeting_transition,
-)
+from meetings.selectors.history import item_history, meeting_history
+from meetings.selectors.review import meeting_decision_reviews, tasks_for
+from meetings.services.review import decision_approve, decision_request_changes, meeting_transition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

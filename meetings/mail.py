@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from meetings.access import secretaries_of
 from meetings.models import DecisionApproval, Meeting
-from meetings.review import html_to_lines, secretaries_of
+from meetings.selectors.review import html_to_lines
 
 logger = logging.getLogger("referat.workflow")
 

@@ -16,19 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.http import no_store
-from meetings import services
-from meetings.forms import ItemCreateForm
-from meetings.models import (
-    AgendaItem,
-    Attachment,
-    Body,
-    Case,
-    Meeting,
-    bodies_editable_by,
-    meeting_items_for_display,
-)
+from meetings.access import bodies_editable_by, may_edit_body
+from meetings.forms.drafting import ItemCreateForm
+from meetings.forms.search import SearchForm, page_number
+from meetings.locks import EDITABLE_STATUSES
+from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, meeting_items_for_display
 from meetings.search import search_items
-from meetings.search_form import SearchForm, page_number
 from meetings.validators import normalise_case_number
 
 logger = logging.getLogger("referat.access")
@@ -88,9 +81,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
     items = extra.pop("items", None)
     if items is None:
         items = list(meeting_items_for_display(meeting, request.user))
-    can_edit = meeting.status in services.EDITABLE_STATUSES and services.can_edit_body(
-        request.user, meeting.body
-    )
+    can_edit = meeting.status in EDITABLE_STATUSES and may_edit_body(request.user, meeting.body)
     return {
         "meeting": meeting,
         "items": items,

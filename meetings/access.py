@@ -1,0 +1,207 @@
+"""Who may see and who may do what: the one module every path asks, anonymous users included.
+
+- What content a user may read is the one rule on the managers, `Meeting.objects.visible_to`,
+  `AgendaItem.objects.visible_to` and `listed_for` (meetings/models.py); the lookups here start
+  from it, so a thing the user may not see answers 404, as if it did not exist.
+- Which bodies a user belongs to (`bodies_with_access`) or drafts for (`bodies_editable_by`),
+  who runs a meeting's workflow, who reviews its minutes, who may import.
+- The stub a closed item shows to those who may not read it, and the log of closed items
+  opened by those who may.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from meetings.models import AgendaItem, Body, Meeting, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from meetings.models import AnyUser
+
+access_log = logging.getLogger("referat.access")
+
+# --- bodies --------------------------------------------------------------------------------
+
+
+def bodies_with_access(user: AnyUser) -> QuerySet[Body]:
+    """The bodies whose internal content the user may see: closed items, unpublished
+    meetings, pools, reasons for reopening. Any membership of the body, or a superuser; an
+    inactive or anonymous user none. Every body-level access check asks this."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    return Body.objects.filter(memberships__user=user).distinct()
+
+
+def bodies_editable_by(user: AnyUser) -> QuerySet[Body]:
+    """The bodies whose meetings and items the user may draft: the body's secretary, or any
+    body for a superuser. Members (directors) read but do not edit."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    return Body.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.SECRETARY
+    ).distinct()
+
+
+def may_edit_body(user: AnyUser, body: Body | int) -> bool:
+    """The body's secretary or a superuser: drafts its meetings and items, its budget tables,
+    pools and allocations."""
+    body_id = body if isinstance(body, int) else body.pk
+    return bodies_editable_by(user).filter(pk=body_id).exists()
+
+
+def require_editor(actor: AnyUser, body: Body, message: str | None = None) -> None:
+    """PermissionDenied (Danish) unless the actor may draft for the body."""
+    if not may_edit_body(actor, body):
+        raise PermissionDenied(
+            message
+            or _("Kun sekretæren for %(body)s kan oprette og redigere møder og punkter.")
+            % {"body": body.name}
+        )
+
+
+# --- meetings and items, as a user may reach them -------------------------------------------
+
+
+def get_meeting_for_user(user: AnyUser, pk: int, *, for_edit: bool = False) -> Meeting:
+    """The meeting if the user may see it (else 404) and, `for_edit`, draft it (else 403)."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(user).select_related("body"), pk=pk)
+    if for_edit:
+        require_editor(user, meeting.body, _("Kun organets sekretær kan redigere dagsordenen."))
+    return meeting
+
+
+def get_item_for_user(
+    user: AnyUser, pk: int, *, for_edit: bool = False, message: str | None = None
+) -> AgendaItem:
+    """The item if the user may read its content (else 404) and, `for_edit`, draft it (else
+    403 with `message`)."""
+    item = get_object_or_404(
+        AgendaItem.objects.visible_to(user).select_related("meeting__body", "case"), pk=pk
+    )
+    if for_edit:
+        require_editor(
+            user, item.meeting.body, message or _("Kun organets sekretær kan redigere punktet.")
+        )
+    return item
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+REVIEWER_ROLES = (Membership.Role.CHAIR, Membership.Role.MEMBER)
+
+
+def user_is_secretary(user: AnyUser, meeting: Meeting) -> bool:
+    """The body's secretary: drafts, runs the workflow, never approves."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        body_id=meeting.body_id, user=user, role=Membership.Role.SECRETARY
+    ).exists()
+
+
+def user_runs_workflow(user: AnyUser, meeting: Meeting) -> bool:
+    """May send for review, publish and reopen: the body's secretary, or a superuser."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return user_is_secretary(user, meeting)
+
+
+def user_has_body_access(user: AnyUser, meeting: Meeting) -> bool:
+    """May read what is internal to the body: its closed items, and the reasons given for
+    reopening its minutes (free text that may well be about a closed item)."""
+    return bodies_with_access(user).filter(pk=meeting.body_id).exists()
+
+
+def meeting_reviewers(meeting: Meeting) -> list[User]:
+    """The users who approve the meeting's decisions.
+
+    The chair alone when the body is set to need only its chair; otherwise the body's members
+    (chair and members, never the secretary) who attended the meeting — or all of them when
+    attendance is not recorded against users. Inactive users never review.
+    """
+    memberships = (
+        Membership.objects.filter(body_id=meeting.body_id, role__in=REVIEWER_ROLES)
+        .filter(user__is_active=True)
+        .select_related("user")
+    )
+    if meeting.body.review_by_chair_only:
+        memberships = memberships.filter(role=Membership.Role.CHAIR)
+    else:
+        recorded = meeting.attendances.filter(user__isnull=False)
+        if recorded.exists():
+            present = recorded.filter(present=True).values("user_id")
+            memberships = memberships.filter(user_id__in=present)
+    users = [m.user for m in memberships]
+    return sorted(users, key=lambda u: (u.get_full_name() or u.username).casefold())
+
+
+def secretaries_of(meeting: Meeting) -> list[User]:
+    user_model = get_user_model()
+    return list(
+        user_model.objects.filter(
+            memberships__body_id=meeting.body_id,
+            memberships__role=Membership.Role.SECRETARY,
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def bodies_user_may_import(user: User) -> set[str] | None:
+    """Names (casefolded) of the bodies whose minutes the user may import; None = every body."""
+    if user.is_superuser:
+        return None
+    return {n.casefold() for n in bodies_editable_by(user).values_list("name", flat=True)}
+
+
+def user_may_import(user: User) -> bool:
+    allowed = bodies_user_may_import(user)
+    return allowed is None or bool(allowed)
+
+
+# --- closed items -----------------------------------------------------------------------------
+
+CLOSED_TITLE = "Lukket"
+
+
+def closed_item_stub(item: AgendaItem) -> dict[str, Any]:
+    """What a closed item shows to those who may not read it: its number, "Lukket" and its
+    case number, nothing else."""
+    return {
+        "number": item.number,
+        "title": CLOSED_TITLE,
+        "case_number": item.case.number if item.case else None,
+        "closed": True,
+    }
+
+
+def log_closed_items_opened(
+    user: AnyUser, *, meeting_id: int, numbers: Iterable[int], via: str
+) -> None:
+    """Record that the user read closed items (one log line for every path that shows them)."""
+    numbers = sorted(set(numbers))
+    if numbers:
+        access_log.info(
+            "closed items opened: user=%s meeting=%s items=%s via=%s",
+            user.pk,
+            meeting_id,
+            numbers,
+            via,
+        )

@@ -1,0 +1,1 @@
+"""Forms of the core: drafting and search."""

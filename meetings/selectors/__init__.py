@@ -1,0 +1,1 @@
+"""Reads with rules: what the pages, the API and the services read, one module per family."""

@@ -1,0 +1,148 @@
+"""State changes of meetings as the secretary drafts them: create, edit, participants.
+
+Every function takes the acting user as `actor`, checks that the actor may draft for the
+meeting's body (meetings/access.py) and that the meeting still takes edits (meetings/locks.py).
+Field errors are django ValidationErrors with a dict of Danish messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.access import require_editor
+from meetings.locks import ensure_meeting_editable
+from meetings.models import Attendance, Body, Meeting
+from meetings.services._common import Actor, lock_meeting
+
+
+@dataclass(frozen=True)
+class AttendeeInput:
+    """One line of Mødedeltagere: a member (user_id) or a guest by name; present=False is
+    afbud."""
+
+    name: str
+    role: str = ""
+    present: bool = True
+    user_id: int | None = None
+
+
+# The years a meeting date may have: legacy minutes go back decades, none before 1900.
+MEETING_YEARS = (1900, 2100)
+
+
+def _clean_meeting_fields(*, starts_at: dt.datetime | None, location: str) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    if starts_at is None:
+        errors["starts_at"] = [_("Angiv mødedato og tidspunkt.")]
+    else:
+        if timezone.is_naive(starts_at):
+            starts_at = timezone.make_aware(starts_at)
+        # A typo such as year 1 or 9999 would be stored, and year 1 in Copenhagen is before
+        # year 1 in UTC, which PostgreSQL stores but no page can read back.
+        if not MEETING_YEARS[0] <= starts_at.year <= MEETING_YEARS[1]:
+            errors["starts_at"] = [
+                _("Mødedatoen skal ligge mellem år %(first)s og %(last)s.")
+                % {"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]}
+            ]
+    if len(location) > 200:
+        errors["location"] = [_("Mødestedet må højst være 200 tegn.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"starts_at": starts_at, "location": location.strip()}
+
+
+def _duplicate_meeting_error(body: Body, starts_at: dt.datetime) -> ValidationError:
+    return ValidationError(
+        {
+            "starts_at": [
+                _("%(body)s har allerede et møde %(when)s.")
+                % {
+                    "body": body.name,
+                    "when": timezone.localtime(starts_at).strftime("%d-%m-%Y kl. %H:%M"),
+                }
+            ]
+        }
+    )
+
+
+def _attendances_replace(meeting: Meeting, attendees: Sequence[AttendeeInput]) -> None:
+    rows = []
+    for position, person in enumerate(attendees, start=1):
+        name = person.name.strip()
+        if not name:
+            continue
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                name=name[:200],
+                role=person.role.strip()[:50],
+                present=person.present,
+                user_id=person.user_id,
+                position=position,
+            )
+        )
+    Attendance.objects.filter(meeting=meeting).delete()
+    Attendance.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Actor,
+    body: Body,
+    starts_at: dt.datetime | None,
+    location: str = "",
+    attendees: Sequence[AttendeeInput] = (),
+) -> Meeting:
+    """Create a draft meeting (kladde) of the body. Only the body's secretary or a superuser.
+
+    Raises ValidationError (field dict) when the date is missing or the body already meets
+    at that time; nothing is created then.
+    """
+    require_editor(actor, body)
+    fields = _clean_meeting_fields(starts_at=starts_at, location=location)
+    if Meeting.objects.filter(body=body, starts_at=fields["starts_at"]).exists():
+        raise _duplicate_meeting_error(body, fields["starts_at"])
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                body=body,
+                status=Meeting.Status.DRAFT,
+                created_by=actor if actor.is_authenticated else None,
+                **fields,
+            )
+    except IntegrityError as exc:  # two secretaries at the same minute
+        raise _duplicate_meeting_error(body, fields["starts_at"]) from exc
+    _attendances_replace(meeting, attendees)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    starts_at: dt.datetime | None,
+    location: str = "",
+    attendees: Sequence[AttendeeInput] | None = None,
+) -> Meeting:
+    """Change a meeting's date, place and participants while it takes edits."""
+    meeting = lock_meeting(meeting.pk)
+    require_editor(actor, meeting.body)
+    ensure_meeting_editable(meeting)
+    fields = _clean_meeting_fields(starts_at=starts_at, location=location)
+    clash = Meeting.objects.filter(body=meeting.body, starts_at=fields["starts_at"])
+    if clash.exclude(pk=meeting.pk).exists():
+        raise _duplicate_meeting_error(meeting.body, fields["starts_at"])
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now(), **fields)
+    if attendees is not None:
+        _attendances_replace(meeting, attendees)
+    meeting.refresh_from_db()
+    return meeting

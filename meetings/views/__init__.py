@@ -1,0 +1,1 @@
+"""The HTML views of the core: pages (read-only), drafting, review."""
