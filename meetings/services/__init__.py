@@ -1,1 +1,2 @@
-"""State changes of the core, one module per family; every service takes the acting user as `actor=`."""
+"""State changes of the core, one module per family; every service takes the acting user as
+`actor=`."""
