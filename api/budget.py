@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import (
-    APIException,
-    NotFound,
     ParseError,
     PermissionDenied,
     ValidationError,
@@ -29,10 +27,10 @@ from rest_framework.views import APIView
 
 from budget.models import Allocation, Pool, Unit, allocation_is_approved
 from budget.pools import PoolStatus, bodies_with_pools_for, pool_status, visible_item_ids
-from budget.services import allocation_create, can_edit_budget, is_secretary_of, pool_create
+from budget.services import allocation_create, pool_create
 from exchange.budget_tables import tables_to_exchange
-from meetings.errors import DomainError, MeetingLocked, NotAllowed
-from meetings.models import AgendaItem, Body, Membership
+from meetings.access import get_item_for_user, may_edit_body
+from meetings.models import Body, Membership
 
 
 class DecimalJSONParser(JSONParser):
@@ -44,20 +42,6 @@ class DecimalJSONParser(JSONParser):
             return json.load(codecs.getreader(encoding)(stream), parse_float=Decimal)
         except ValueError as exc:
             raise ParseError(_("Ugyldig JSON: %(error)s") % {"error": exc}) from exc
-
-
-class Locked(APIException):
-    status_code = status.HTTP_423_LOCKED
-    default_detail = "Referatet er godkendt."
-    default_code = "locked"
-
-
-def _domain_error(exc: DomainError) -> Exception:
-    if isinstance(exc, NotAllowed):
-        return PermissionDenied(str(exc))
-    if isinstance(exc, MeetingLocked):
-        return Locked(str(exc))
-    return ValidationError({"detail": str(exc)})
 
 
 class PoolInSerializer(serializers.Serializer):
@@ -179,17 +163,14 @@ class PoolListView(APIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         body = self._body(request, data.get("body"))
-        try:
-            pool = pool_create(
-                body=body,
-                name=data["name"],
-                year=data["year"],
-                amount=data["amount"],
-                unit=data["unit"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            raise _domain_error(exc) from exc
+        pool = pool_create(
+            body=body,
+            name=data["name"],
+            year=data["year"],
+            amount=data["amount"],
+            unit=data["unit"],
+            actor=request.user,
+        )
         return Response(
             PoolOutSerializer(_pool_out(pool_status(pool), request.user)).data,
             status=status.HTTP_201_CREATED,
@@ -224,24 +205,12 @@ class PoolDetailView(APIView):
         return Response(PoolOutSerializer(_pool_out(pool_status(pool), request.user)).data)
 
 
-def _get_item(request: Request, pk: int) -> AgendaItem:
-    item = (
-        AgendaItem.objects.visible_to(request.user)
-        .select_related("meeting", "meeting__body")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise NotFound(_("Punktet findes ikke."))
-    return item
-
-
 class ItemAllocationsView(APIView):
     parser_classes = [DecimalJSONParser]
 
     @extend_schema(summary="The item's allocations", responses=AllocationOutSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        item = _get_item(request, pk)
+        item = get_item_for_user(request.user, pk)
         allocations = (
             Allocation.objects.filter(item=item)
             .select_related("item", "item__meeting", "item__decision")
@@ -260,27 +229,24 @@ class ItemAllocationsView(APIView):
         responses={201: AllocationOutSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        item = _get_item(request, pk)
-        if not can_edit_budget(request.user, item):
+        item = get_item_for_user(request.user, pk)
+        if not may_edit_body(request.user, item.meeting.body_id):
             raise PermissionDenied(_("Kun organets sekretær kan disponere fra puljer."))
         incoming = AllocationInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         pool = Pool.objects.filter(pk=data["pool"]).first()
-        if pool is None or not is_secretary_of(request.user, pool.body_id):
+        if pool is None or not may_edit_body(request.user, pool.body_id):
             raise ValidationError({"pool": _("Puljen findes ikke.")})
-        try:
-            allocation = allocation_create(
-                item=item,
-                pool=pool,
-                amount=data["amount"],
-                year=data.get("year"),
-                permanent=data["permanent"],
-                note=data["note"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            raise _domain_error(exc) from exc
+        allocation = allocation_create(
+            item=item,
+            pool=pool,
+            amount=data["amount"],
+            year=data.get("year"),
+            permanent=data["permanent"],
+            note=data["note"],
+            actor=request.user,
+        )
         allocation = Allocation.objects.select_related(
             "item", "item__meeting", "item__decision"
         ).get(pk=allocation.pk)
@@ -313,4 +279,4 @@ class ItemBudgetTablesView(APIView):
         ),
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(tables_to_exchange(_get_item(request, pk)))
+        return Response(tables_to_exchange(get_item_for_user(request.user, pk)))

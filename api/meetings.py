@@ -13,27 +13,22 @@ import html
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.http import not_found_message
 from exchange.export import item_to_exchange, meeting_to_exchange
 from exchange.load import STATUS_FROM_MODEL
-from meetings.errors import DomainError, MeetingLocked, StaleVersion
+from meetings.access import closed_item_stub, get_item_for_user
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
 from meetings.services.attachments import attachment_add
@@ -45,8 +40,6 @@ from meetings.services.items import (
     item_update,
 )
 from meetings.services.meetings import AttendeeInput, meeting_create
-
-CLOSED_TITLE = "Lukket"
 
 # --- Danish messages for the fields we read --------------------------------------------------
 
@@ -269,37 +262,6 @@ def _recommendation_input(data: dict[str, Any]) -> RecommendationInput | None:
     )
 
 
-# --- Errors ------------------------------------------------------------------------------------
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain errors of the services as HTTP answers with Danish messages."""
-    if isinstance(exc, StaleVersion):
-        return Response(
-            {"detail": str(exc), "current": item_to_exchange(exc.current, include_ids=True)},
-            status=status.HTTP_409_CONFLICT,
-        )
-    if isinstance(exc, MeetingLocked):
-        return Response({"detail": str(exc)}, status=status.HTTP_423_LOCKED)
-    if isinstance(exc, DomainError):
-        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoValidationError):
-        body = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoPermissionDenied):
-        message = str(exc) or _("Du har ikke adgang til at gøre dette.")
-        return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound(
-            not_found_message(exc) or _("Findes ikke, eller du har ikke adgang til det.")
-        )
-    if isinstance(exc, exceptions.ParseError):
-        exc = exceptions.ParseError(_("Forespørgslen kunne ikke læses: send gyldig JSON."))
-    return drf_exception_handler(exc, context)
-
-
 # --- Views -------------------------------------------------------------------------------------
 
 _EXCHANGE_MEETING = OpenApiResponse(
@@ -393,23 +355,11 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
             .prefetch_related("recommendation__clauses", "attachments")
         )
 
-    def _visible_item(self, pk: str | None) -> AgendaItem:
-        """Items whose content the user may see; anything else is not found for writing."""
-        return get_object_or_404(AgendaItem.objects.visible_to(self.request.user), pk=pk)
-
     @extend_schema(responses={200: _EXCHANGE_ITEM, 404: _ERRORS[404]})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         item = get_object_or_404(self.get_queryset(), pk=pk)
         if not getattr(item, "content_visible", False):
-            return Response(
-                {
-                    "id": item.pk,
-                    "number": item.number,
-                    "title": CLOSED_TITLE,
-                    "case_number": item.case.number if item.case else None,
-                    "closed": True,
-                }
-            )
+            return Response({"id": item.pk, **closed_item_stub(item)})
         return Response(item_to_exchange(item, include_ids=True))
 
     @extend_schema(
@@ -423,7 +373,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         },
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
-        item = self._visible_item(pk)
+        item = get_item_for_user(self.request.user, pk)
         serializer = ItemPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item_update(
@@ -436,7 +386,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
 
     @extend_schema(responses={204: None, **_ERRORS})
     def destroy(self, request: Request, pk: str | None = None) -> Response:
-        item_remove(actor=request.user, item=self._visible_item(pk))
+        item_remove(actor=request.user, item=get_item_for_user(self.request.user, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -457,7 +407,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     )
     @action(detail=True, methods=["post"], url_path="attachments")
     def attachments(self, request: Request, pk: str | None = None) -> Response:
-        item = self._visible_item(pk)
+        item = get_item_for_user(self.request.user, pk)
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment: Attachment = attachment_add(

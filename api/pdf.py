@@ -13,20 +13,17 @@ import logging
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meetings.errors import DomainError
-from meetings.models import Meeting
+from meetings.access import get_meeting_for_user
 from pdf import services
 from pdf.models import PdfJob
 from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message
@@ -84,20 +81,15 @@ class MeetingPdfView(APIView):
         summary="Bestil mødets PDF (referat eller dagsorden, intern eller offentlig)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+        meeting = get_meeting_for_user(request.user, pk)
         serializer = PdfRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            job = services.pdf_request(
-                meeting=meeting,
-                variant=serializer.validated_data["variant"],
-                document=serializer.validated_data["document"],
-                user=request.user,
-            )
-        except services.PdfAccessDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DomainError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        job = services.pdf_request(
+            meeting=meeting,
+            variant=serializer.validated_data["variant"],
+            document=serializer.validated_data["document"],
+            actor=request.user,
+        )
         code = status.HTTP_200_OK if job.status == PdfJob.Status.DONE else status.HTTP_202_ACCEPTED
         response = Response(job_payload(job, request), status=code)
         add_never_cache_headers(response)

@@ -16,11 +16,8 @@ no-store.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -29,8 +26,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meetings.access import meeting_reviewers, user_has_body_access
-from meetings.errors import DecisionLocked, DomainError
+from meetings.access import (
+    get_item_for_user,
+    get_meeting_for_user,
+    log_closed_items_opened,
+    meeting_reviewers,
+    user_has_body_access,
+)
+from meetings.errors import DomainError
 from meetings.models import AgendaItem, Meeting
 from meetings.selectors.history import item_history
 from meetings.selectors.review import DecisionReview, decision_review, fresh_item, tasks_for
@@ -40,8 +43,6 @@ from meetings.services.review import (
     decision_request_changes,
     meeting_transition,
 )
-
-access_log = logging.getLogger("referat.access")
 
 
 class TransitionRequest(serializers.Serializer):
@@ -156,16 +157,7 @@ def item_review_json(review: DecisionReview, user: Any) -> dict[str, Any]:
 
 
 class ReviewAPIView(APIView):
-    """Maps the workflow's refusals to HTTP and keeps every response out of caches."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, DecisionLocked):
-            return Response({"detail": str(exc)}, status=423)
-        if isinstance(exc, DomainError):
-            return Response({"detail": str(exc)}, status=409)
-        if isinstance(exc, PermissionDenied):
-            return Response({"detail": str(exc)}, status=403)
-        return super().handle_exception(exc)
+    """Keeps every response of the review API out of caches."""
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -174,16 +166,13 @@ class ReviewAPIView(APIView):
         return response
 
     def visible_item(self, pk: int) -> AgendaItem:
-        item = get_object_or_404(
-            AgendaItem.objects.visible_to(self.request.user).select_related("meeting"), pk=pk
-        )
+        item = get_item_for_user(self.request.user, pk)
         if item.closed:
-            access_log.info(
-                "closed items opened: user=%s meeting=%s items=%s via=api:%s",
-                self.request.user.pk,
-                item.meeting_id,
-                [item.number],
-                self.request.path,
+            log_closed_items_opened(
+                self.request.user,
+                meeting_id=item.meeting_id,
+                numbers=[item.number],
+                via=f"api:{self.request.path}",
             )
         return item
 
@@ -201,12 +190,12 @@ class MeetingTransitionAPI(ReviewAPIView):
         summary="Flyt referatet: send til godkendelse, godkend, offentliggør eller genåbn",
     )
     def post(self, request: Request, pk: int) -> Response:
-        meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+        meeting = get_meeting_for_user(request.user, pk)
         data = TransitionRequest(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = meeting_transition(
             meeting=meeting,
-            by=request.user,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
             action=data.validated_data["action"],
             reason=data.validated_data["reason"],
         )
@@ -225,7 +214,7 @@ class ItemApproveAPI(ReviewAPIView):
         data.is_valid(raise_exception=True)
         decision_approve(
             item=item,
-            by=request.user,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
             text_hash=data.validated_data["text_hash"] or None,
             comment=data.validated_data["comment"],
         )
@@ -244,7 +233,7 @@ class ItemRequestChangesAPI(ReviewAPIView):
         data.is_valid(raise_exception=True)
         decision_request_changes(
             item=item,
-            by=request.user,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
             comment=data.validated_data["comment"],
         )
         return Response(item_review_json(self.review_of(item), request.user))
@@ -287,13 +276,9 @@ class TasksAPI(ReviewAPIView):
             closed = [
                 r.item.number for r in group.to_approve + group.changes_requested if r.item.closed
             ]
-            if closed:
-                access_log.info(
-                    "closed items opened: user=%s meeting=%s items=%s via=api:tasks",
-                    request.user.pk,
-                    group.meeting.pk,
-                    sorted(set(closed)),
-                )
+            log_closed_items_opened(
+                request.user, meeting_id=group.meeting.pk, numbers=closed, via="api:tasks"
+            )
         return Response(
             {
                 "meetings": [

@@ -86,7 +86,7 @@ def main() -> None:
         with transaction.atomic():
             meeting, secretary, reviewers = _build()
             ms, queries, _ = _timed(
-                lambda: meeting_submit_for_review(meeting=meeting, by=secretary)
+                lambda: meeting_submit_for_review(meeting=meeting, actor=secretary)
             )
             print(f"send {ITEMS} decisions for review: {ms:.1f} ms, {queries} queries")
 
@@ -106,7 +106,7 @@ def main() -> None:
                 for item in items:
                     ms, queries, _ = _timed(
                         lambda item=item, reviewer=reviewer: decision_approve(
-                            item=item, by=reviewer
+                            item=item, actor=reviewer
                         )
                     )
                     timings.append(ms)

@@ -46,8 +46,8 @@ from budget.tables import (
 )
 from common.bulk import copy_new, copy_rows, reserve_ids
 from common.files import write_atomically
-from meetings.access import bodies_editable_by
-from meetings.errors import DomainError, MeetingLocked, NotAllowed, StaleVersion
+from meetings.access import may_edit_body
+from meetings.errors import DomainError, InvalidInput, MeetingLocked, NotAllowed, StaleVersion
 from meetings.locks import EDITABLE_STATUSES, item_is_locked
 from meetings.models import AgendaItem, Body
 
@@ -68,26 +68,15 @@ def _actor(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def is_secretary_of(user: AnyUser, body_id: int) -> bool:
-    """The body's secretary or a superuser: who drafts the body's meetings (as
-    meetings.models.bodies_editable_by) and so its budget tables, pools and allocations."""
-    return bodies_editable_by(user).filter(pk=body_id).exists()
-
-
-def can_edit_budget(user: AnyUser, item: AgendaItem) -> bool:
-    """The secretary of the item's body and superusers edit its budget tables and allocations."""
-    return is_secretary_of(user, item.meeting.body_id)
-
-
 def budget_locked(item: AgendaItem) -> bool:
     """Budget tables and allocations follow the item's text: locked once the minutes are
-    approved (meetings.services.items.EDITABLE_STATUSES), and under review once every reviewer has
-    approved the item (meetings/locks.py)."""
+    approved (meetings.locks.EDITABLE_STATUSES), and under review once every reviewer has approved
+    the item (meetings/locks.py)."""
     return item.meeting.status not in EDITABLE_STATUSES or item_is_locked(item)
 
 
 def _check_item(user: AnyUser, item: AgendaItem) -> None:
-    if not can_edit_budget(user, item):
+    if not may_edit_body(user, item.meeting.body_id):
         raise NotAllowed(_("Kun organets sekretær kan ændre punktets økonomi."))
     if budget_locked(item):
         raise MeetingLocked(
@@ -199,20 +188,20 @@ def budget_tables_store_new(items: list[tuple[int, list[TableData]]]) -> None:
 
 @transaction.atomic
 def budget_table_create(
-    *, item: AgendaItem, user: AnyUser, grid: Grid | None = None, section: str = ""
+    *, item: AgendaItem, actor: AnyUser, grid: Grid | None = None, section: str = ""
 ) -> BudgetTable:
     """Add a budget table to the item (an empty one unless `grid` is given).
 
     Secretary of the item's body or superuser; not once the minutes are approved. Raises
     GridError (Danish, naming each bad cell) when the grid does not parse."""
-    _check_item(user, item)
+    _check_item(actor, item)
     grid = grid or empty_grid(section=section)
     data = table_data_from_grid(grid)
-    return budget_table_store(item=item, data=data, user=user)
+    return budget_table_store(item=item, data=data, actor=actor)
 
 
 def budget_table_store(
-    *, item: AgendaItem, data: TableData, user: AnyUser | None = None
+    *, item: AgendaItem, data: TableData, actor: AnyUser | None = None
 ) -> BudgetTable:
     """Store a parsed table as the item's last, with no permission or lock check: for the
     importers (legacy minutes, exchange files), which run as the system, and the services
@@ -228,7 +217,7 @@ def budget_table_store(
         ref_heading=data.ref_heading,
         text_heading=data.text_heading,
         anchor=data.anchor,
-        updated_by=_actor(user),
+        updated_by=_actor(actor),
     )
     _write_rows(table, data)
     return table
@@ -236,14 +225,14 @@ def budget_table_store(
 
 @transaction.atomic
 def budget_table_save(
-    *, table: BudgetTable, user: AnyUser, grid: Grid, version: int
+    *, table: BudgetTable, actor: AnyUser, grid: Grid, version: int
 ) -> BudgetTable:
     """Save the whole table as edited, if nobody saved it since `version`.
 
     Raises GridError when a cell is not an amount (nothing is saved), VersionConflict when the
     table changed meanwhile (the caller shows both versions), NotAllowed / DomainError when
-    the user may not edit or the minutes are approved."""
-    _check_item(user, table.item)
+    the actor may not edit or the minutes are approved."""
+    _check_item(actor, table.item)
     data = table_data_from_grid(grid)
     updated = BudgetTable.objects.filter(pk=table.pk, version=version).update(
         caption=data.caption,
@@ -252,7 +241,7 @@ def budget_table_save(
         ref_heading=data.ref_heading,
         text_heading=data.text_heading,
         version=F("version") + 1,
-        updated_by=_actor(user),
+        updated_by=_actor(actor),
         updated_at=timezone.now(),
     )
     if not updated:
@@ -272,16 +261,16 @@ def budget_table_save(
 
 
 @transaction.atomic
-def budget_table_delete(*, table: BudgetTable, user: AnyUser) -> None:
+def budget_table_delete(*, table: BudgetTable, actor: AnyUser) -> None:
     """Remove a budget table from its item (secretary or superuser; not once approved)."""
-    _check_item(user, table.item)
+    _check_item(actor, table.item)
     table.delete()
 
 
 @transaction.atomic
-def budget_table_move(*, table: BudgetTable, user: AnyUser, offset: int) -> None:
+def budget_table_move(*, table: BudgetTable, actor: AnyUser, offset: int) -> None:
     """Move a table up (-1) or down (+1) among the item's tables."""
-    _check_item(user, table.item)
+    _check_item(actor, table.item)
     tables = list(BudgetTable.objects.select_for_update().filter(item=table.item_id))
     index = next(i for i, t in enumerate(tables) if t.pk == table.pk)
     target = index + offset
@@ -324,18 +313,18 @@ def budget_tables_import(
 
 def _check_amount(amount: Decimal, *, allow_zero: bool = False) -> None:
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise DomainError(_("Beløbet skal være et tal."))
+        raise InvalidInput(_("Beløbet skal være et tal."))
     if not allow_zero and amount == 0:
-        raise DomainError(_("Beløbet må ikke være 0."))
+        raise InvalidInput(_("Beløbet må ikke være 0."))
     if abs(amount) >= Decimal(10) ** 14:
-        raise DomainError(_("Beløbet er for stort."))
+        raise InvalidInput(_("Beløbet er for stort."))
     if amount != amount.quantize(Decimal("0.0001")):
-        raise DomainError(_("Beløbet kan højst have 4 decimaler."))
+        raise InvalidInput(_("Beløbet kan højst have 4 decimaler."))
 
 
 def _check_year(year: int) -> None:
     if not 1900 <= year <= 2199:
-        raise DomainError(_("“%(year)s” er ikke et gyldigt årstal.") % {"year": year})
+        raise InvalidInput(_("“%(year)s” er ikke et gyldigt årstal.") % {"year": year})
 
 
 @transaction.atomic
@@ -345,38 +334,38 @@ def pool_create(
     name: str,
     year: int,
     amount: Decimal,
-    user: AnyUser,
+    actor: AnyUser,
     unit: str = Unit.KR,
 ) -> Pool:
     """Create a body's pool for a year (secretary of the body or superuser).
 
     A pool's name is unique per body and year; the same name in another year is the pool's
     next year, which permanent allocations also draw on."""
-    if not is_secretary_of(user, body.pk):
+    if not may_edit_body(actor, body.pk):
         raise NotAllowed(_("Kun organets sekretær kan oprette puljer."))
     name = " ".join(name.split())
     if not name:
-        raise DomainError(_("Puljen skal have et navn."))
+        raise InvalidInput(_("Puljen skal have et navn."))
     if len(name) > 200:
-        raise DomainError(_("Puljens navn må højst være 200 tegn."))
+        raise InvalidInput(_("Puljens navn må højst være 200 tegn."))
     _check_year(year)
     _check_amount(amount, allow_zero=True)
     if unit not in Unit.values:
-        raise DomainError(_("Vælg en enhed: kr., 1.000 kr. eller mio. kr."))
+        raise InvalidInput(_("Vælg en enhed: kr., 1.000 kr. eller mio. kr."))
     if Pool.objects.filter(body=body, name__iexact=name, year=year).exists():
         raise DomainError(
             _("%(body)s har allerede en pulje “%(name)s” for %(year)d.")
             % {"body": body.name, "name": name, "year": year}
         )
     return Pool.objects.create(
-        body=body, name=name, year=year, amount=amount, unit=unit, created_by=_actor(user)
+        body=body, name=name, year=year, amount=amount, unit=unit, created_by=_actor(actor)
     )
 
 
 @transaction.atomic
-def pool_update_amount(*, pool: Pool, amount: Decimal, user: AnyUser) -> Pool:
+def pool_update_amount(*, pool: Pool, amount: Decimal, actor: AnyUser) -> Pool:
     """Change a pool's amount (a budget correction), by the body's secretary or a superuser."""
-    if not is_secretary_of(user, pool.body_id):
+    if not may_edit_body(actor, pool.body_id):
         raise NotAllowed(_("Kun organets sekretær kan ændre puljer."))
     _check_amount(amount, allow_zero=True)
     Pool.objects.filter(pk=pool.pk).update(amount=amount)
@@ -390,7 +379,7 @@ def allocation_create(
     item: AgendaItem,
     pool: Pool,
     amount: Decimal,
-    user: AnyUser,
+    actor: AnyUser,
     year: int | None = None,
     permanent: bool = False,
     note: str = "",
@@ -401,15 +390,15 @@ def allocation_create(
     every later year. It counts in the balance once the item's decision is approved. An
     allocation may overdraw the pool: the pool is then flagged, not the allocation refused.
     Secretary of the item's body or superuser; the pool must be the same body's."""
-    _check_item(user, item)
+    _check_item(actor, item)
     if pool.body_id != item.meeting.body_id:
-        raise DomainError(
+        raise InvalidInput(
             _("Puljen “%(pool)s” hører til et andet organ end punktet.") % {"pool": pool}
         )
     year = pool.year if year is None else year
     _check_year(year)
     if year != pool.year:
-        raise DomainError(
+        raise InvalidInput(
             _(
                 "Puljen “%(name)s” gælder %(pool_year)d, ikke %(year)d; vælg puljen for "
                 "%(year)d (en varig disponering trækker også på de følgende år)."
@@ -418,7 +407,7 @@ def allocation_create(
         )
     _check_amount(amount)
     if len(note) > 500:
-        raise DomainError(_("Bemærkningen må højst være 500 tegn."))
+        raise InvalidInput(_("Bemærkningen må højst være 500 tegn."))
     return Allocation.objects.create(
         item=item,
         pool=pool,
@@ -426,14 +415,14 @@ def allocation_create(
         year=year,
         permanent=permanent,
         note=note.strip(),
-        created_by=_actor(user),
+        created_by=_actor(actor),
     )
 
 
 @transaction.atomic
-def allocation_delete(*, allocation: Allocation, user: AnyUser) -> None:
+def allocation_delete(*, allocation: Allocation, actor: AnyUser) -> None:
     """Withdraw an allocation (secretary or superuser; not once the minutes are approved)."""
-    _check_item(user, allocation.item)
+    _check_item(actor, allocation.item)
     allocation.delete()
 
 
@@ -452,12 +441,12 @@ def may_see_pools(user: AnyUser, body: Body) -> bool:
 
 
 @transaction.atomic
-def pool_report_request(*, body: Body, user: AnyUser) -> PoolStatusReport:
+def pool_report_request(*, body: Body, actor: AnyUser) -> PoolStatusReport:
     """Ask for a PDF of the body's pools; the worker renders it after this commits.
 
     Any member of the body (or a superuser) may ask. When the pools have not changed since a
     finished PDF (or one already on its way), that one is returned instead of a new job."""
-    if not may_see_pools(user, body):
+    if not may_see_pools(actor, body):
         raise NotAllowed(_("Du har ikke adgang til organets puljer."))
     key = statuses_content_key(body_pool_statuses(body))
     reusable = PoolStatusReport.objects.filter(body=body, content_key=key).filter(
@@ -470,7 +459,7 @@ def pool_report_request(*, body: Body, user: AnyUser) -> PoolStatusReport:
     existing = reusable.order_by("-created_at").first()
     if existing is not None:
         return existing
-    report = PoolStatusReport.objects.create(body=body, content_key=key, requested_by=_actor(user))
+    report = PoolStatusReport.objects.create(body=body, content_key=key, requested_by=_actor(actor))
     from budget.tasks import render_pool_status_report
 
     transaction.on_commit(lambda: render_pool_status_report.delay(report.pk))

@@ -44,8 +44,6 @@ from budget.services import (
     budget_table_delete,
     budget_table_move,
     budget_table_save,
-    can_edit_budget,
-    is_secretary_of,
     pool_create,
     pool_report_request,
 )
@@ -61,25 +59,11 @@ from budget.tables import (
     table_data_from_model,
 )
 from common.http import no_store
+from meetings.access import get_item_for_user, may_edit_body
 from meetings.errors import DomainError, NotAllowed
 from meetings.models import AgendaItem, Body
 
 Kind = BudgetRow.Kind
-
-
-def _get_item_for_user(request: HttpRequest, pk: int) -> AgendaItem:
-    return get_object_or_404(
-        AgendaItem.objects.visible_to(request.user).select_related("meeting", "meeting__body"),
-        pk=pk,
-    )
-
-
-def _get_item_to_edit(request: HttpRequest, pk: int) -> AgendaItem:
-    """The item, if the user may see it (else 404) and edit its budget (else 403)."""
-    item = _get_item_for_user(request, pk)
-    if not can_edit_budget(request.user, item):
-        raise PermissionDenied(_("Kun organets sekretær kan ændre punktets økonomi."))
-    return item
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -213,7 +197,7 @@ def _editor_context(item: AgendaItem, request: HttpRequest) -> dict[str, Any]:
 @no_store
 def item_budget(request: HttpRequest, pk: int) -> HttpResponse:
     """The item's budget tables (an editor for its secretary) and its allocations."""
-    item = _get_item_for_user(request, pk)
+    item = get_item_for_user(request.user, pk)
     return _render_item_budget(request, item)
 
 
@@ -226,7 +210,7 @@ def _render_item_budget(
     allocation_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    editable = can_edit_budget(request.user, item) and not budget_locked(item)
+    editable = may_edit_body(request.user, item.meeting.body_id) and not budget_locked(item)
     tables = _tables_of(item)
     editors, views = [], []
     for table in tables:
@@ -246,7 +230,7 @@ def _render_item_budget(
     pools = list(Pool.objects.filter(body=item.meeting.body_id).order_by("name", "year"))
     context = _editor_context(item, request) | {
         "editable": editable,
-        "may_edit": can_edit_budget(request.user, item),
+        "may_edit": may_edit_body(request.user, item.meeting.body_id),
         "locked": budget_locked(item),
         "editors": editors,
         "views": views,
@@ -254,7 +238,7 @@ def _render_item_budget(
         "pools": pools,
         "allocation_form": allocation_form or {},
         "allocation_errors": allocation_errors or [],
-        "show_flags": can_edit_budget(request.user, item),
+        "show_flags": may_edit_body(request.user, item.meeting.body_id),
     }
     return render(request, "budget/item_budget.html", context, status=status)
 
@@ -263,12 +247,17 @@ def _render_item_budget(
 @no_store
 @require_POST
 def table_add(request: HttpRequest, pk: int) -> HttpResponseBase:
-    item = _get_item_to_edit(request, pk)
+    item = get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
     section = request.POST.get("section", "")
     if section not in BudgetTable.Section.values:
         section = BudgetTable.Section.ECONOMY
     try:
-        table = budget_table_create(item=item, user=request.user, section=section)
+        table = budget_table_create(item=item, actor=request.user, section=section)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("budget:item_budget", pk=item.pk)
@@ -280,7 +269,12 @@ def table_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase:
     """Every move of the editor: apply it to the posted grid, then save if it parses."""
-    item = _get_item_to_edit(request, pk)
+    item = get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     version_raw = request.POST.get("version", "")
     version = int(version_raw) if version_raw.isdecimal() else 0
@@ -301,7 +295,7 @@ def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase
     )
     if not result.errors and not result.message:
         try:
-            budget_table_save(table=table, user=request.user, grid=result.grid, version=version)
+            budget_table_save(table=table, actor=request.user, grid=result.grid, version=version)
         except GridError as exc:
             state.errors = exc.errors
         except VersionConflict as exc:
@@ -332,10 +326,15 @@ def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase
 @no_store
 @require_POST
 def table_remove(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase:
-    item = _get_item_to_edit(request, pk)
+    item = get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     try:
-        budget_table_delete(table=table, user=request.user)
+        budget_table_delete(table=table, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -347,11 +346,16 @@ def table_remove(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBa
 @no_store
 @require_POST
 def table_move(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase:
-    item = _get_item_to_edit(request, pk)
+    item = get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
-        budget_table_move(table=table, user=request.user, offset=offset)
+        budget_table_move(table=table, actor=request.user, offset=offset)
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect(reverse("budget:item_budget", args=[item.pk]) + f"#tabel-{table.pk}")
@@ -371,7 +375,12 @@ def _parse_amount(raw: str) -> Decimal:
 @no_store
 @require_POST
 def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
-    item = _get_item_to_edit(request, pk)
+    item = get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
     form = {
         "pool": request.POST.get("pool", ""),
         "amount": request.POST.get("amount", "")[:100],
@@ -397,7 +406,7 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
                 amount=amount,
                 permanent=bool(form["permanent"]),
                 note=form["note"],
-                user=request.user,
+                actor=request.user,
             )
         except DomainError as exc:
             errors.append(str(exc))
@@ -417,10 +426,15 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 @no_store
 @require_POST
 def allocation_remove(request: HttpRequest, pk: int, allocation_pk: int) -> HttpResponseBase:
-    item = _get_item_to_edit(request, pk)
+    item = get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
     allocation = get_object_or_404(Allocation.objects.filter(item=item), pk=allocation_pk)
     try:
-        allocation_delete(allocation=allocation, user=request.user)
+        allocation_delete(allocation=allocation, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -442,7 +456,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
             {
                 "body": body,
                 "statuses": statuses,
-                "may_create": is_secretary_of(request.user, body.pk),
+                "may_create": may_edit_body(request.user, body.pk),
             }
         )
     return render(
@@ -489,7 +503,7 @@ def pool_add(request: HttpRequest) -> HttpResponseBase:
                 year=year,
                 amount=amount,
                 unit=form["unit"],
-                user=request.user,
+                actor=request.user,
             )
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -503,7 +517,7 @@ def pool_add(request: HttpRequest) -> HttpResponseBase:
         {
             "body": b,
             "statuses": body_pool_statuses(b),
-            "may_create": is_secretary_of(request.user, b.pk),
+            "may_create": may_edit_body(request.user, b.pk),
         }
         for b in bodies
     ]
@@ -577,7 +591,7 @@ def body_pool_status(request: HttpRequest, slug: str) -> HttpResponse:
 def pool_report_create(request: HttpRequest, slug: str) -> HttpResponseBase:
     body = _get_body_for_pools(request, slug)
     try:
-        report = pool_report_request(body=body, user=request.user)
+        report = pool_report_request(body=body, actor=request.user)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     return redirect(report.get_absolute_url())

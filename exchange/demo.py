@@ -68,7 +68,7 @@ def _load_minutes(body: Body) -> list[str]:
             body=body, imported_from=path.name, items__decision__locked=True
         ).exclude(source_checksum=checksum)
         for meeting in stale.distinct():
-            meeting_reopen(meeting=meeting, by=secretary, reason="Demodata indlæses igen")
+            meeting_reopen(meeting=meeting, actor=secretary, reason="Demodata indlæses igen")
     loaded: list[str] = []
     for path in sorted(SAMPLE_DIR.glob("*.txt")):
         report = import_file(path.name, path.read_bytes())

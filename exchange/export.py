@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from exchange.budget_tables import tables_to_exchange
 from exchange.load import FORMAT, STATUS_FROM_MODEL
+from meetings.access import closed_item_stub
 from meetings.models import AgendaItem, Meeting, Recommendation
 
 if TYPE_CHECKING:
@@ -46,15 +47,6 @@ def recommendation_html(rec: Recommendation) -> str:
     if rec.note:
         parts.append(rec.note)
     return "".join(parts)
-
-
-def _hidden_item(item: AgendaItem) -> dict[str, Any]:
-    return {
-        "number": item.number,
-        "title": "Lukket",
-        "case_number": item.case.number if item.case else None,
-        "closed": True,
-    }
 
 
 def item_to_exchange(item: AgendaItem, *, include_ids: bool = False) -> dict[str, Any]:
@@ -143,7 +135,7 @@ def meeting_to_exchange(
     for item in _items_for(meeting, user):
         hidden = (item.closed and public) or not getattr(item, "content_visible", True)
         items.append(
-            _hidden_item(item) if hidden else item_to_exchange(item, include_ids=include_ids)
+            closed_item_stub(item) if hidden else item_to_exchange(item, include_ids=include_ids)
         )
     data["items"] = items
     return data

@@ -18,7 +18,7 @@ from django.utils.text import get_valid_filename
 from exchange.legacy import MAX_FILE_BYTES
 from exchange.service import PARALLEL_FROM_FILES, FileReport, import_files
 from meetings.access import bodies_user_may_import, user_may_import
-from meetings.errors import DomainError
+from meetings.errors import InvalidInput
 from meetings.models import ImportJob
 
 if TYPE_CHECKING:
@@ -50,18 +50,18 @@ def validate_uploads(uploads: list[UploadedFile]) -> list[str]:
 
 
 @transaction.atomic
-def import_job_create(*, user: User, uploads: list[UploadedFile]) -> ImportJob:
+def import_job_create(*, actor: User, uploads: list[UploadedFile]) -> ImportJob:
     """Store the uploaded files and make a queued job. Only secretaries and superusers may.
 
     Raises PermissionDenied or DomainError (Danish). The job is started after commit: at once
     in this process when the upload is small, otherwise by a worker.
     """
-    if not user_may_import(user):
+    if not user_may_import(actor):
         raise PermissionDenied("Kun sekretærer kan importere referater.")
     errors = validate_uploads(uploads)
     if errors:
-        raise DomainError(" ".join(errors))
-    job = ImportJob.objects.create(created_by=user, total=len(uploads))
+        raise InvalidInput(" ".join(errors))
+    job = ImportJob.objects.create(created_by=actor, total=len(uploads))
     stored = []
     for index, upload in enumerate(uploads, start=1):
         name = get_valid_filename(Path(upload.name or f"fil{index}").name)

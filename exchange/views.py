@@ -52,7 +52,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("uploads")
         try:
-            job = import_job_create(user=user, uploads=uploads)
+            job = import_job_create(actor=user, uploads=uploads)
         except DomainError as exc:
             form.add_error("uploads", str(exc))
         else:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Body, Meeting, Membership
+from meetings.models import AgendaItem, Attachment, Body, Meeting, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -76,27 +76,52 @@ def require_editor(actor: AnyUser, body: Body, message: str | None = None) -> No
 # --- meetings and items, as a user may reach them -------------------------------------------
 
 
-def get_meeting_for_user(user: AnyUser, pk: int, *, for_edit: bool = False) -> Meeting:
-    """The meeting if the user may see it (else 404) and, `for_edit`, draft it (else 403)."""
-    meeting = get_object_or_404(Meeting.objects.visible_to(user).select_related("body"), pk=pk)
+def get_meeting_for_user(user: AnyUser, pk: int | str | None, *, for_edit: bool = False) -> Meeting:
+    """The meeting if the user may see it (else 404, as if it did not exist) and, `for_edit`,
+    draft it (else 403)."""
+    meeting = None
+    if pk is not None:
+        meeting = Meeting.objects.visible_to(user).select_related("body").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
     if for_edit:
         require_editor(user, meeting.body, _("Kun organets sekretær kan redigere dagsordenen."))
     return meeting
 
 
 def get_item_for_user(
-    user: AnyUser, pk: int, *, for_edit: bool = False, message: str | None = None
+    user: AnyUser, pk: int | str | None, *, for_edit: bool = False, message: str | None = None
 ) -> AgendaItem:
-    """The item if the user may read its content (else 404) and, `for_edit`, draft it (else
-    403 with `message`)."""
-    item = get_object_or_404(
-        AgendaItem.objects.visible_to(user).select_related("meeting__body", "case"), pk=pk
-    )
+    """The item if the user may read its content (else 404, as if it did not exist) and,
+    `for_edit`, draft it (else 403 with `message`)."""
+    item = None
+    if pk is not None:
+        item = (
+            AgendaItem.objects.visible_to(user)
+            .select_related("meeting__body", "case")
+            .filter(pk=pk)
+            .first()
+        )
+    if item is None:
+        raise Http404
     if for_edit:
         require_editor(
             user, item.meeting.body, message or _("Kun organets sekretær kan redigere punktet.")
         )
     return item
+
+
+def get_attachment_for_user(user: AnyUser, pk: int) -> Attachment:
+    """The attachment if the user may read its item's content (else 404)."""
+    attachment = (
+        Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(user))
+        .select_related("item")
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 # --- the workflow -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from common.files import write_atomically
 from meetings.access import bodies_with_access
-from meetings.errors import DomainError
+from meetings.errors import DomainError, InvalidInput, NotAllowed
 from meetings.models import Meeting
 from pdf.content import build_html, content_hash
 from pdf.models import PdfJob
@@ -46,7 +46,7 @@ _LOCK_NAMESPACE = 0x50444600  # "PDF\0"
 STALE_QUEUED = dt.timedelta(minutes=10)
 
 
-class PdfAccessDenied(DomainError):
+class PdfAccessDenied(NotAllowed):
     """The user may not have this variant of this meeting's PDF."""
 
 
@@ -70,9 +70,9 @@ def pdf_variant_allowed(*, user: AnyUser, meeting: Meeting, variant: str) -> boo
 
 def _check_choice(*, variant: str, document: str) -> None:
     if variant not in PdfJob.Variant.values:
-        raise DomainError(_("Udgaven skal være “internal” eller “public”."))
+        raise InvalidInput(_("Udgaven skal være “internal” eller “public”."))
     if document not in PdfJob.Document.values:
-        raise DomainError(_("Dokumentet skal være “minutes” eller “agenda”."))
+        raise InvalidInput(_("Dokumentet skal være “minutes” eller “agenda”."))
 
 
 def pdf_file_path(job: PdfJob) -> Path:
@@ -87,7 +87,7 @@ def _file_ok(job: PdfJob) -> bool:
     return bool(job.file_path) and pdf_file_path(job).is_file()
 
 
-def pdf_request(*, meeting: Meeting, variant: str, document: str, user: AnyUser | None) -> PdfJob:
+def pdf_request(*, meeting: Meeting, variant: str, document: str, actor: AnyUser | None) -> PdfJob:
     """Ask for a PDF of the meeting as it is now; return its job.
 
     Idempotent: the job is keyed on the hash of the rendered HTML, so asking again for an
@@ -96,18 +96,18 @@ def pdf_request(*, meeting: Meeting, variant: str, document: str, user: AnyUser 
     whose file has gone, is queued again. The job goes to the broker after commit; if the
     broker is down the job stays queued with `dispatched_at` empty and is sent when it is back.
 
-    `user` None is the system itself (the public PDF made when minutes are published); it may
+    `actor` None is the system itself (the public PDF made when minutes are published); it may
     only ask for the public variant. Raises PdfAccessDenied or DomainError (Danish messages).
     """
     _check_choice(variant=variant, document=document)
-    if user is None:
+    if actor is None:
         if variant != PdfJob.Variant.PUBLIC:
             raise PdfAccessDenied(_("Kun den offentlige udgave kan bestilles automatisk."))
-    elif not pdf_variant_allowed(user=user, meeting=meeting, variant=variant):
+    elif not pdf_variant_allowed(user=actor, meeting=meeting, variant=variant):
         raise PdfAccessDenied(_("Du har ikke adgang til denne udgave af mødets PDF."))
-    html = build_html(meeting=meeting, document=document, variant=variant, user=user)
+    html = build_html(meeting=meeting, document=document, variant=variant, user=actor)
     key = content_hash(html=html, document=document, variant=variant)
-    requester = user if user is not None and user.is_authenticated else None
+    requester = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         job, created = PdfJob.objects.get_or_create(
             meeting=meeting,
@@ -144,7 +144,7 @@ def pdf_render_public_on_publish(meeting: Meeting) -> PdfJob:
         meeting=meeting,
         variant=PdfJob.Variant.PUBLIC,
         document=PdfJob.Document.MINUTES,
-        user=None,
+        actor=None,
     )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
+from meetings.access import get_meeting_for_user
 from meetings.errors import DomainError
-from meetings.models import Meeting
 from pdf import services
 from pdf.models import PdfJob
 from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message
@@ -26,11 +26,11 @@ def _render_job(request: HttpRequest, job: PdfJob, *, status: int = 200) -> Http
 @no_store
 @require_POST
 def pdf_start(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    meeting = get_meeting_for_user(request.user, pk)
     document, _sep, variant = request.POST.get("choice", "").partition("/")
     try:
         job = services.pdf_request(
-            meeting=meeting, variant=variant, document=document, user=request.user
+            meeting=meeting, variant=variant, document=document, actor=request.user
         )
     except DomainError as exc:
         if request.htmx:  # type: ignore[attr-defined]

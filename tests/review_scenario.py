@@ -106,7 +106,7 @@ def make_minutes(
     # The closed item's money: a budget table and a draw on the body's pool.
     budget_table_create(
         item=closed_item,
-        user=people.secretary,
+        actor=people.secretary,
         grid=Grid(
             caption=f"Fratrædelsesløn {CLOSED_TOKEN}",
             columns=["2018"],
@@ -155,7 +155,7 @@ class Review:
     def approve_all(self, meeting: Meeting) -> None:
         for item in meeting.items.filter(decision__isnull=False).order_by("number"):
             for reviewer in self.reviewers:
-                decision_approve(item=item, by=reviewer)
+                decision_approve(item=item, actor=reviewer)
 
 
 def build_review(people: People) -> Review:
@@ -171,23 +171,23 @@ def build_review(people: People) -> Review:
     )
     review = Review(people, chair, draft, in_review, published)
 
-    meeting_submit_for_review(meeting=published, by=people.secretary)
+    meeting_submit_for_review(meeting=published, actor=people.secretary)
     review.approve_all(published)
     # A reopen whose reason speaks of the closed item: the reason is the body's alone.
     meeting_reopen(
-        meeting=published, by=people.secretary, reason=f"Datoen i {CLOSED_TOKEN} var forkert"
+        meeting=published, actor=people.secretary, reason=f"Datoen i {CLOSED_TOKEN} var forkert"
     )
-    meeting_submit_for_review(meeting=published, by=people.secretary)
+    meeting_submit_for_review(meeting=published, actor=people.secretary)
     published.refresh_from_db()
-    meeting_publish(meeting=published, by=people.secretary)
+    meeting_publish(meeting=published, actor=people.secretary)
 
-    meeting_submit_for_review(meeting=in_review, by=people.secretary)
+    meeting_submit_for_review(meeting=in_review, actor=people.secretary)
     decision_request_changes(
         item=review.item(in_review, 2),
-        by=people.director,
+        actor=people.director,
         comment=f"Kommentar {CLOSED_TOKEN}: skriv fratrædelsesdatoen.",
     )
-    decision_approve(item=review.item(in_review, 1), by=chair)
+    decision_approve(item=review.item(in_review, 1), actor=chair)
     for meeting in (draft, in_review, published):
         meeting.refresh_from_db()
     return review

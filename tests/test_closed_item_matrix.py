@@ -89,7 +89,7 @@ def rendered_pdf(variant: str, then: str = "download") -> Callable[[Review], str
         from pdf import services
 
         job = services.pdf_request(
-            meeting=r.published, variant=variant, document="minutes", user=r.people.secretary
+            meeting=r.published, variant=variant, document="minutes", actor=r.people.secretary
         )
         services.pdf_job_run(job_id=job.pk)
         return f"/api/jobs/{job.pk}/download/" if then == "download" else f"/pdf-jobs/{job.pk}/"

@@ -11,8 +11,8 @@ from django.urls import reverse
 from budget.models import BudgetTable
 from budget.numbers import format_amount, format_danish_number
 from budget.placement import section_parts
-from budget.services import can_edit_budget
 from budget.tables import compute_table
+from meetings.access import may_edit_body
 from meetings.models import AgendaItem
 
 register = template.Library()
@@ -53,7 +53,7 @@ def _may_edit(context: template.Context, item: AgendaItem) -> bool:
     cache: dict[int, bool] = getattr(request, "_budget_may_edit", {})
     body_id = item.meeting.body_id
     if body_id not in cache:
-        cache[body_id] = can_edit_budget(user, item)
+        cache[body_id] = may_edit_body(user, item.meeting.body_id)
         request._budget_may_edit = cache
     return cache[body_id]
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.access import require_editor
-from meetings.errors import DomainError, StaleVersion
+from meetings.errors import DomainError, InvalidInput, StaleVersion
 from meetings.locks import ensure_item_editable, ensure_meeting_editable, locked_edits_refused
 from meetings.models import (
     AgendaItem,
@@ -298,7 +298,7 @@ def item_renumber(*, meeting: Meeting, ordered_ids: list[int]) -> None:
     Meeting.objects.select_for_update().get(pk=meeting.pk)
     current = set(AgendaItem.objects.filter(meeting=meeting).values_list("pk", flat=True))
     if set(ordered_ids) != current or len(ordered_ids) != len(current):
-        raise DomainError(_("Rækkefølgen skal indeholde præcis mødets punkter."))
+        raise InvalidInput(_("Rækkefølgen skal indeholde præcis mødets punkter."))
     for number, item_id in enumerate(ordered_ids, start=1):
         AgendaItem.objects.filter(pk=item_id).exclude(number=number).update(number=number)
 
@@ -359,25 +359,25 @@ def item_remove(*, actor: Actor, item: AgendaItem) -> None:
 # --- Presence --------------------------------------------------------------------------------
 
 
-def presence_touch(*, user: Actor, item: AgendaItem) -> None:
-    """Record that the user has the item open now (a heartbeat; last write wins)."""
-    if not user.is_authenticated or user.pk is None:
+def presence_touch(*, actor: Actor, item: AgendaItem) -> None:
+    """Record that the actor has the item open now (a heartbeat; last write wins)."""
+    if not actor.is_authenticated or actor.pk is None:
         return
     # One upsert: a heartbeat every few seconds from every open editor must stay cheap.
     ItemPresence.objects.bulk_create(
-        [ItemPresence(item=item, user_id=user.pk, seen_at=timezone.now())],
+        [ItemPresence(item=item, user_id=actor.pk, seen_at=timezone.now())],
         update_conflicts=True,
         unique_fields=["item", "user"],
         update_fields=["seen_at"],
     )
 
 
-def presence_others(*, user: Actor, item: AgendaItem) -> list[str]:
+def presence_others(*, actor: Actor, item: AgendaItem) -> list[str]:
     """Names of the other users whose editor of this item sent a heartbeat lately."""
     since = timezone.now() - dt.timedelta(seconds=settings.PRESENCE_TTL_SECONDS)
     rows = ItemPresence.objects.filter(item=item, seen_at__gte=since)
-    if user.pk is not None:
-        rows = rows.exclude(user_id=user.pk)
+    if actor.pk is not None:
+        rows = rows.exclude(user_id=actor.pk)
     rows = rows.select_related("user").order_by("user__first_name", "user__username")
     return [row.user.get_full_name() or row.user.get_username() for row in rows]
 

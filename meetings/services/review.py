@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from meetings import mail
 from meetings.access import meeting_reviewers, user_runs_workflow
-from meetings.errors import DecisionLocked, DomainError, StaleContent
+from meetings.errors import DecisionLocked, DomainError, InvalidInput, StaleContent
 from meetings.locks import locked_message
 from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, MeetingTransition
 from meetings.selectors.review import approval_counts, content_hash, fresh_item, item_review_content
@@ -46,13 +46,13 @@ def _lock_meeting(meeting_id: int) -> Meeting:
     return Meeting.objects.select_for_update().select_related("body").get(pk=meeting_id)
 
 
-def _require_workflow_runner(by: User, meeting: Meeting) -> None:
-    if not user_runs_workflow(by, meeting):
+def _require_workflow_runner(actor: User, meeting: Meeting) -> None:
+    if not user_runs_workflow(actor, meeting):
         raise PermissionDenied(_("Kun organets sekretær kan ændre referatets status."))
 
 
-def _require_reviewer(by: User, reviewers: list[User]) -> None:
-    if not any(r.pk == by.pk for r in reviewers):
+def _require_reviewer(actor: User, reviewers: list[User]) -> None:
+    if not any(r.pk == actor.pk for r in reviewers):
         raise PermissionDenied(_("Du er ikke blandt dem, der skal godkende dette referat."))
 
 
@@ -63,13 +63,13 @@ def _status_refusal(meeting: Meeting, wanted: str) -> DomainError:
     )
 
 
-def _move(meeting: Meeting, *, to: str, action: str, by: User, reason: str = "") -> None:
+def _move(meeting: Meeting, *, to: str, action: str, actor: User, reason: str = "") -> None:
     MeetingTransition.objects.create(
         meeting=meeting,
         action=action,
         from_status=meeting.status,
         to_status=to,
-        by=by,
+        by=actor,
         reason=reason,
     )
     meeting.status = to
@@ -122,8 +122,8 @@ def _missing_numbers(meeting: Meeting) -> list[int]:
     )
 
 
-def _approve_meeting(meeting: Meeting, *, by: User) -> None:
-    _move(meeting, to=Status.APPROVED, action=MeetingTransition.Action.APPROVE, by=by)
+def _approve_meeting(meeting: Meeting, *, actor: User) -> None:
+    _move(meeting, to=Status.APPROVED, action=MeetingTransition.Action.APPROVE, actor=actor)
     transaction.on_commit(partial(mail.mail_minutes_approved, meeting_id=meeting.pk))
 
 
@@ -131,7 +131,7 @@ def _approve_meeting(meeting: Meeting, *, by: User) -> None:
 
 
 @transaction.atomic
-def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
+def meeting_submit_for_review(*, meeting: Meeting, actor: User) -> Meeting:
     """Send the minutes to the reviewers (kladde or genåbnet → til godkendelse).
 
     Only the body's secretary (or a superuser). The minutes need at least one decision and at
@@ -139,9 +139,9 @@ def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
     approvals and are locked again at once; when that covers all of them the minutes are
     approved in the same step. The reviewers who have something to approve get an e-mail.
     """
-    with pghistory.context(user=by.pk, service="meeting_submit_for_review"):
+    with pghistory.context(user=actor.pk, service="meeting_submit_for_review"):
         meeting = _lock_meeting(meeting.pk)
-        _require_workflow_runner(by, meeting)
+        _require_workflow_runner(actor, meeting)
         if meeting.status not in (Status.DRAFT, Status.REOPENED):
             raise _status_refusal(meeting, _("sendes til godkendelse"))
         decisions = _meeting_decisions(meeting)
@@ -160,12 +160,12 @@ def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
             meeting,
             to=Status.IN_REVIEW,
             action=MeetingTransition.Action.SUBMIT_FOR_REVIEW,
-            by=by,
+            actor=actor,
         )
         # Every decision is looked at (no short-circuit): each unchanged one is locked again.
         locked = [_lock_if_complete(d, reviewers) for d in decisions]
         if all(locked):
-            _approve_meeting(meeting, by=by)
+            _approve_meeting(meeting, actor=actor)
         else:
             transaction.on_commit(
                 partial(
@@ -179,7 +179,7 @@ def meeting_submit_for_review(*, meeting: Meeting, by: User) -> Meeting:
 
 @transaction.atomic
 def decision_approve(
-    *, item: AgendaItem, by: User, text_hash: str | None = None, comment: str = ""
+    *, item: AgendaItem, actor: User, text_hash: str | None = None, comment: str = ""
 ) -> DecisionApproval:
     """The reviewer approves the item's decision as it stands now.
 
@@ -191,16 +191,16 @@ def decision_approve(
     are approved and the secretary is told. Concurrent approvals of one meeting are serialised
     on the meeting row, so none is lost.
     """
-    with pghistory.context(user=by.pk, service="decision_approve"):
+    with pghistory.context(user=actor.pk, service="decision_approve"):
         meeting = _lock_meeting(item.meeting_id)
         if meeting.status != Status.IN_REVIEW:
             raise _status_refusal(meeting, _("godkendes nu"))
         reviewers = meeting_reviewers(meeting)
-        _require_reviewer(by, reviewers)
+        _require_reviewer(actor, reviewers)
         decision = _locked_decision(item)
         if decision.locked:
             mine = decision.approvals.filter(
-                reviewer=by, round=decision.review_round, status=DecisionApproval.Status.APPROVED
+                reviewer=actor, round=decision.review_round, status=DecisionApproval.Status.APPROVED
             ).first()
             if mine is not None:
                 return mine
@@ -216,13 +216,13 @@ def decision_approve(
             )
         _sync_round(decision, current)
         existing = DecisionApproval.objects.filter(
-            decision=decision, reviewer=by, round=decision.review_round
+            decision=decision, reviewer=actor, round=decision.review_round
         ).first()
         if existing is not None and approval_counts(existing, decision, current):
             return existing
         approval, _created = DecisionApproval.objects.update_or_create(
             decision=decision,
-            reviewer=by,
+            reviewer=actor,
             round=decision.review_round,
             defaults={
                 "status": DecisionApproval.Status.APPROVED,
@@ -232,12 +232,12 @@ def decision_approve(
             },
         )
         if _lock_if_complete(decision, reviewers, current) and not _missing_numbers(meeting):
-            _approve_meeting(meeting, by=by)
+            _approve_meeting(meeting, actor=actor)
         return approval
 
 
 @transaction.atomic
-def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> DecisionApproval:
+def decision_request_changes(*, item: AgendaItem, actor: User, comment: str) -> DecisionApproval:
     """The reviewer asks for changes to the item, saying what in `comment` (required).
 
     Only a reviewer, while the minutes are til godkendelse and the decision is not yet locked.
@@ -246,13 +246,13 @@ def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> Dec
     """
     comment = (comment or "").strip()
     if not comment:
-        raise DomainError(_("Skriv, hvad der skal ændres."))
-    with pghistory.context(user=by.pk, service="decision_request_changes"):
+        raise InvalidInput(_("Skriv, hvad der skal ændres."))
+    with pghistory.context(user=actor.pk, service="decision_request_changes"):
         meeting = _lock_meeting(item.meeting_id)
         if meeting.status != Status.IN_REVIEW:
             raise _status_refusal(meeting, _("kommenteres nu"))
         reviewers = meeting_reviewers(meeting)
-        _require_reviewer(by, reviewers)
+        _require_reviewer(actor, reviewers)
         decision = _locked_decision(item)
         if decision.locked:
             raise DecisionLocked(locked_message())
@@ -261,7 +261,7 @@ def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> Dec
         _sync_round(decision, current)
         approval, _created = DecisionApproval.objects.update_or_create(
             decision=decision,
-            reviewer=by,
+            reviewer=actor,
             round=decision.review_round,
             defaults={
                 "status": DecisionApproval.Status.CHANGES_REQUESTED,
@@ -275,18 +275,18 @@ def decision_request_changes(*, item: AgendaItem, by: User, comment: str) -> Dec
 
 
 @transaction.atomic
-def meeting_approve(*, meeting: Meeting, by: User) -> Meeting:
+def meeting_approve(*, meeting: Meeting, actor: User) -> Meeting:
     """Mark the minutes approved (til godkendelse → godkendt) once every decision is.
 
     Normally this happens by itself with the last approval; calling it re-checks (e.g. after
     the body's reviewers changed) and refuses, naming the items still awaiting approval.
     The secretary, a superuser or a reviewer may call it.
     """
-    with pghistory.context(user=by.pk, service="meeting_approve"):
+    with pghistory.context(user=actor.pk, service="meeting_approve"):
         meeting = _lock_meeting(meeting.pk)
         reviewers = meeting_reviewers(meeting)
-        if not user_runs_workflow(by, meeting):
-            _require_reviewer(by, reviewers)
+        if not user_runs_workflow(actor, meeting):
+            _require_reviewer(actor, reviewers)
         if meeting.status != Status.IN_REVIEW:
             raise _status_refusal(meeting, _("godkendes"))
         decisions = _meeting_decisions(meeting)
@@ -300,28 +300,28 @@ def meeting_approve(*, meeting: Meeting, by: User) -> Meeting:
                 _("Referatet kan ikke godkendes endnu: punkt %(numbers)s mangler godkendelse.")
                 % {"numbers": ", ".join(str(n) for n in missing)}
             )
-        _approve_meeting(meeting, by=by)
+        _approve_meeting(meeting, actor=actor)
         return meeting
 
 
 @transaction.atomic
-def meeting_publish(*, meeting: Meeting, by: User) -> Meeting:
+def meeting_publish(*, meeting: Meeting, actor: User) -> Meeting:
     """Publish approved minutes (godkendt → offentliggjort): every logged-in user may then
     read them, closed items showing only "Lukket". In the same transaction the council's
     public PDF is queued through settings.PUBLIC_MINUTES_RENDERER; the worker gets it after
     commit. Only the body's secretary (or a superuser)."""
-    with pghistory.context(user=by.pk, service="meeting_publish"):
+    with pghistory.context(user=actor.pk, service="meeting_publish"):
         meeting = _lock_meeting(meeting.pk)
-        _require_workflow_runner(by, meeting)
+        _require_workflow_runner(actor, meeting)
         if meeting.status != Status.APPROVED:
             raise _status_refusal(meeting, _("offentliggøres – det skal først godkendes"))
-        _move(meeting, to=Status.PUBLISHED, action=MeetingTransition.Action.PUBLISH, by=by)
+        _move(meeting, to=Status.PUBLISHED, action=MeetingTransition.Action.PUBLISH, actor=actor)
         minutes_published(meeting=meeting)
         return meeting
 
 
 @transaction.atomic
-def meeting_reopen(*, meeting: Meeting, by: User, reason: str) -> Meeting:
+def meeting_reopen(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     """Reopen minutes under review, approved or published (→ genåbnet), saying why.
 
     Only the body's secretary (or a superuser). Unlocks every decision of the meeting: this is
@@ -330,17 +330,17 @@ def meeting_reopen(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("Skriv en begrundelse for at genåbne referatet."))
-    with pghistory.context(user=by.pk, service="meeting_reopen"):
+        raise InvalidInput(_("Skriv en begrundelse for at genåbne referatet."))
+    with pghistory.context(user=actor.pk, service="meeting_reopen"):
         meeting = _lock_meeting(meeting.pk)
-        _require_workflow_runner(by, meeting)
+        _require_workflow_runner(actor, meeting)
         if meeting.status not in (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED):
             raise _status_refusal(meeting, _("genåbnes"))
         _move(
             meeting,
             to=Status.REOPENED,
             action=MeetingTransition.Action.REOPEN,
-            by=by,
+            actor=actor,
             reason=reason,
         )
         with connection.cursor() as cursor:
@@ -364,17 +364,17 @@ def _locked_decision(item: AgendaItem) -> Decision:
 TRANSITION_ACTIONS = ("submit_for_review", "approve", "publish", "reopen")
 
 
-def meeting_transition(*, meeting: Meeting, by: User, action: str, reason: str = "") -> Meeting:
+def meeting_transition(*, meeting: Meeting, actor: User, action: str, reason: str = "") -> Meeting:
     """Run the named transition of the meeting's minutes (see TRANSITION_ACTIONS)."""
     if action == "submit_for_review":
-        return meeting_submit_for_review(meeting=meeting, by=by)
+        return meeting_submit_for_review(meeting=meeting, actor=actor)
     if action == "approve":
-        return meeting_approve(meeting=meeting, by=by)
+        return meeting_approve(meeting=meeting, actor=actor)
     if action == "publish":
-        return meeting_publish(meeting=meeting, by=by)
+        return meeting_publish(meeting=meeting, actor=actor)
     if action == "reopen":
-        return meeting_reopen(meeting=meeting, by=by, reason=reason)
-    raise DomainError(
+        return meeting_reopen(meeting=meeting, actor=actor, reason=reason)
+    raise InvalidInput(
         _("Ukendt handling “%(action)s”. Mulige: %(actions)s.")
         % {"action": action, "actions": ", ".join(TRANSITION_ACTIONS)}
     )

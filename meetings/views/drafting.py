@@ -15,14 +15,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import login_required_partial, no_store
-from meetings.access import bodies_editable_by, may_edit_body
+from meetings.access import (
+    bodies_editable_by,
+    get_attachment_for_user,
+    get_item_for_user,
+    get_meeting_for_user,
+)
 from meetings.errors import DomainError, MeetingLocked, StaleVersion
 from meetings.forms.drafting import (
     MEMBER_CHOICES,
@@ -43,26 +48,6 @@ from meetings.services import items as item_service
 from meetings.services import meetings as meeting_service
 from meetings.validators import normalise_case_number
 from meetings.views.pages import agenda_context
-
-
-def _editable_meeting(request: HttpRequest, pk: int) -> Meeting:
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("body"), pk=pk
-    )
-    if not may_edit_body(request.user, meeting.body):
-        raise PermissionDenied(_("Kun organets sekretær kan redigere dagsordenen."))
-    return meeting
-
-
-def _editable_item(request: HttpRequest, pk: int) -> AgendaItem:
-    item = get_object_or_404(
-        AgendaItem.objects.visible_to(request.user).select_related("meeting__body", "case"),
-        pk=pk,
-    )
-    if not may_edit_body(request.user, item.meeting.body):
-        raise PermissionDenied(_("Kun organets sekretær kan redigere punktet."))
-    return item
-
 
 # --- Meetings --------------------------------------------------------------------------------
 
@@ -190,7 +175,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @no_store
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _editable_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, for_edit=True)
     bodies = Body.objects.filter(pk=meeting.body_id)
     if meeting.status not in EDITABLE_STATUSES:
         messages.error(request, _("Mødet er godkendt og kan ikke længere ændres."))
@@ -236,7 +221,7 @@ def _domain_message(request: HttpRequest, exc: Exception) -> str:
 @require_POST
 @no_store
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _editable_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, for_edit=True)
     form = ItemCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -272,7 +257,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @no_store
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _editable_item(request, pk)
+    item = get_item_for_user(request.user, pk, for_edit=True)
     direction = request.POST.get("direction", "")
     position = {"up": item.number - 1, "down": item.number + 1}.get(direction)
     if position is None:
@@ -307,7 +292,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 @no_store
 def meeting_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Drag and drop: the whole order at once, as comma-separated item ids."""
-    meeting = _editable_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, for_edit=True)
     try:
         ordered = [int(x) for x in request.POST.get("order", "").split(",") if x.strip()]
         item_service.item_reorder(actor=request.user, meeting=meeting, ordered_ids=ordered)
@@ -324,7 +309,7 @@ def meeting_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @no_store
 def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _editable_item(request, pk)
+    item = get_item_for_user(request.user, pk, for_edit=True)
     meeting = item.meeting
     try:
         item_service.item_remove(actor=request.user, item=item)
@@ -341,7 +326,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_for_editor(pk: int, request: HttpRequest) -> AgendaItem:
-    item = _editable_item(request, pk)
+    item = get_item_for_user(request.user, pk, for_edit=True)
     return (
         AgendaItem.objects.select_related("meeting__body", "case", "recommendation", "decision")
         .prefetch_related("recommendation__clauses", "attachments")
@@ -363,7 +348,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if item_is_locked(item):
         messages.error(request, locked_message())
         return redirect(item.get_absolute_url())
-    item_service.presence_touch(user=request.user, item=item)
+    item_service.presence_touch(actor=request.user, item=item)
     form = ItemForm(initial=item_initial(item))
     return render(
         request,
@@ -373,7 +358,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": item.meeting,
             "form": form,
             "attachment_form": AttachmentForm(),
-            "others": item_service.presence_others(user=request.user, item=item),
+            "others": item_service.presence_others(actor=request.user, item=item),
         },
     )
 
@@ -406,7 +391,7 @@ def _conflict_rows(mine: dict[str, Any], current: AgendaItem, form: ItemForm) ->
 def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the editor on top of the version it holds. 200: saved (the new version comes back
     out of band); 400: field errors; 409: someone saved in between — both texts; 423: locked."""
-    item = _editable_item(request, pk)
+    item = get_item_for_user(request.user, pk, for_edit=True)
     form = ItemForm(request.POST)
     template = "meetings/partials/autosave_result.html"
     if not form.is_valid():
@@ -440,7 +425,7 @@ def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, template, {"form": form, "state": "invalid"}, status=400)
     except DomainError as exc:
         return render(request, template, {"state": "error", "message": str(exc)}, status=400)
-    item_service.presence_touch(user=request.user, item=item)
+    item_service.presence_touch(actor=request.user, item=item)
     return render(
         request,
         template,
@@ -457,12 +442,12 @@ def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor's heartbeat: I am here; who else is?"""
-    item = _editable_item(request, pk)
-    item_service.presence_touch(user=request.user, item=item)
+    item = get_item_for_user(request.user, pk, for_edit=True)
+    item_service.presence_touch(actor=request.user, item=item)
     return render(
         request,
         "meetings/partials/presence.html",
-        {"others": item_service.presence_others(user=request.user, item=item)},
+        {"others": item_service.presence_others(actor=request.user, item=item)},
     )
 
 
@@ -493,7 +478,7 @@ def _attachments_response(
 @require_POST
 @no_store
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _editable_item(request, pk)
+    item = get_item_for_user(request.user, pk, for_edit=True)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _attachments_response(request, item, form, status=400)
@@ -523,10 +508,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @no_store
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(
-        Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(request.user)), pk=pk
-    )
-    item = _editable_item(request, attachment.item_id)
+    attachment = get_attachment_for_user(request.user, pk)
+    item = get_item_for_user(request.user, attachment.item_id, for_edit=True)
     form = AttachmentForm()
     try:
         attachment_service.attachment_remove(actor=request.user, attachment=attachment)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib import messages
@@ -16,19 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.http import no_store
-from meetings.access import bodies_editable_by, may_edit_body
+from meetings.access import (
+    bodies_editable_by,
+    get_attachment_for_user,
+    get_meeting_for_user,
+    log_closed_items_opened,
+    may_edit_body,
+)
 from meetings.forms.drafting import ItemCreateForm
 from meetings.forms.search import SearchForm, page_number
 from meetings.locks import EDITABLE_STATUSES
-from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, meeting_items_for_display
+from meetings.models import AgendaItem, Body, Case, Meeting, meeting_items_for_display
 from meetings.search import search_items
 from meetings.validators import normalise_case_number
-
-logger = logging.getLogger("referat.access")
-
-
-def _get_meeting_for_user(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("body"), pk=pk)
 
 
 @login_required
@@ -94,17 +93,14 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
 @login_required
 @no_store
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting_for_user(request, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     items = list(meeting_items_for_display(meeting, request.user))
     opened_closed = [
         item.number for item in items if item.closed and getattr(item, "content_visible", False)
     ]
     if opened_closed:
-        logger.info(
-            "closed items opened: user=%s meeting=%s items=%s",
-            request.user.pk,
-            meeting.pk,
-            opened_closed,
+        log_closed_items_opened(
+            request.user, meeting_id=meeting.pk, numbers=opened_closed, via="meeting"
         )
     context = agenda_context(request, meeting, items=items)
     context["attendances"] = attendances = list(meeting.attendances.all())
@@ -140,9 +136,7 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @no_store
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(
-        Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(request.user)), pk=pk
-    )
+    attachment = get_attachment_for_user(request.user, pk)
     if not attachment.file:
         raise Http404(_("Bilaget har ingen fil."))
     response = FileResponse(

@@ -9,19 +9,25 @@ closed item is logged.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
-from meetings.access import meeting_reviewers, user_has_body_access, user_runs_workflow
+from meetings.access import (
+    get_item_for_user,
+    get_meeting_for_user,
+    log_closed_items_opened,
+    meeting_reviewers,
+    user_has_body_access,
+    user_runs_workflow,
+)
 from meetings.errors import DomainError
 from meetings.models import AgendaItem, Meeting
 from meetings.selectors.history import item_history, meeting_history
@@ -31,36 +37,21 @@ from meetings.services.review import decision_approve, decision_request_changes,
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-access_log = logging.getLogger("referat.access")
-
 
 def log_closed_opened(request: HttpRequest, items: list[AgendaItem], via: str) -> None:
-    """Record that the user opened closed items (the same log as the meeting page)."""
-    numbers = [item.number for item in items if item.closed]
-    if numbers:
-        access_log.info(
-            "closed items opened: user=%s meeting=%s items=%s via=%s",
-            request.user.pk,
-            items[0].meeting_id,
-            numbers,
-            via,
+    """Record that the user opened the closed ones among these items."""
+    if items:
+        log_closed_items_opened(
+            request.user,
+            meeting_id=items[0].meeting_id,
+            numbers=[item.number for item in items if item.closed],
+            via=via,
         )
 
 
 def _acting_user(request: HttpRequest) -> User:
     """The logged-in user (every view here is behind login_required)."""
     return cast("User", request.user)
-
-
-def _visible_meeting(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("body"), pk=pk)
-
-
-def _visible_item(request: HttpRequest, pk: int) -> AgendaItem:
-    return get_object_or_404(
-        AgendaItem.objects.visible_to(request.user).select_related("meeting", "meeting__body"),
-        pk=pk,
-    )
 
 
 def _actions(meeting: Meeting, user: Any, is_reviewer: bool) -> list[str]:
@@ -121,19 +112,19 @@ def _render_review(
 def meeting_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes' decisions with each reviewer's verdict, the forms to approve or ask for
     changes (reviewers) and to move the minutes on (secretary)."""
-    return _render_review(request, _visible_meeting(request, pk))
+    return _render_review(request, get_meeting_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
 @no_store
 def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     try:
         meeting = meeting_transition(
-            meeting=meeting, by=_acting_user(request), action=action, reason=reason
+            meeting=meeting, actor=_acting_user(request), action=action, reason=reason
         )
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -149,11 +140,11 @@ def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @no_store
 def item_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible_item(request, pk)
+    item = get_item_for_user(request.user, pk)
     try:
         decision_approve(
             item=item,
-            by=_acting_user(request),
+            actor=_acting_user(request),
             text_hash=request.POST.get("text_hash") or None,
             comment=request.POST.get("comment", ""),
         )
@@ -170,10 +161,10 @@ def item_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @no_store
 def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible_item(request, pk)
+    item = get_item_for_user(request.user, pk)
     comment = request.POST.get("comment", "")
     try:
-        decision_request_changes(item=item, by=_acting_user(request), comment=comment)
+        decision_request_changes(item=item, actor=_acting_user(request), comment=comment)
     except DomainError as exc:
         messages.error(request, str(exc))
         return _render_review(
@@ -193,7 +184,7 @@ def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
 @no_store
 def item_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of the item, for those who may see the item."""
-    item = _visible_item(request, pk)
+    item = get_item_for_user(request.user, pk)
     log_closed_opened(request, [item], "history")
     return render(
         request,
@@ -207,7 +198,7 @@ def item_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 @no_store
 def meeting_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting's own changes, attendance and status moves (no item content)."""
-    meeting = _visible_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     entries = meeting_history(meeting, with_reasons=user_has_body_access(request.user, meeting))
     return render(
         request,

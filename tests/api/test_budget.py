@@ -79,7 +79,7 @@ class TestCreatePool:
         response = api_for(people, "secretary").post(
             "/api/pools/", {"name": "P", "year": 2018, "amount": "1"}, format="json"
         )
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "har allerede en pulje" in response.json()["detail"]
 
     def test_a_token_works_as_well_as_a_session(self, people) -> None:

@@ -139,7 +139,7 @@ class TestApproveAndRequestChanges:
         response = _api(review, "director").post(
             f"/api/items/{item.pk}/request-changes/", {"comment": ""}, format="json"
         )
-        assert response.status_code == 409
+        assert response.status_code == 400
         assert response.json()["detail"] == "Skriv, hvad der skal ændres."
 
     def test_asking_for_changes_shows_the_comment(self, review: Review) -> None:

@@ -42,7 +42,7 @@ class TestTheEditorInABrowser:
     def test_paste_fix_a_cell_add_and_move_rows(self, page_as_secretary: Page, live_server, people):
         meeting = MeetingFactory(body=people.body, status=Meeting.Status.DRAFT)
         item = AgendaItemFactory(meeting=meeting, title="Headsets og netværk")
-        table = budget_table_create(item=item, user=people.secretary)
+        table = budget_table_create(item=item, actor=people.secretary)
         page = page_as_secretary
         page.goto(f"{live_server.url}/items/{item.pk}/budget/")
         editor = page.locator(f"#tabel-{table.pk}")

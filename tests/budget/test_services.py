@@ -56,7 +56,7 @@ def budget_grid(*cells: str) -> Grid:
 class TestBudgetTableCreate:
     def test_the_secretary_adds_a_table_whose_total_is_computed(self, people, item) -> None:
         table = budget_table_create(
-            item=item, user=people.secretary, grid=budget_grid("-250", "85")
+            item=item, actor=people.secretary, grid=budget_grid("-250", "85")
         )
         computed = compute_table(table)
         assert computed.rows[-1].cells[0].display == "-165"
@@ -65,7 +65,7 @@ class TestBudgetTableCreate:
         assert not BudgetCell.objects.filter(row__table=table, row__kind=Kind.TOTAL).exists()
 
     def test_an_empty_table_has_a_column_for_next_year_a_line_and_a_total(self, people, item):
-        table = budget_table_create(item=item, user=people.secretary)
+        table = budget_table_create(item=item, actor=people.secretary)
         data = data_of(table)
         assert data.columns == [str(timezone.localdate().year + 1)]
         assert [r.kind for r in data.rows] == [Kind.LINE, Kind.TOTAL]
@@ -73,31 +73,31 @@ class TestBudgetTableCreate:
     @pytest.mark.parametrize("role", ["director", "staff", "outsider"])
     def test_only_the_secretary_or_a_superuser_may(self, people, item, role) -> None:
         with pytest.raises(NotAllowed):
-            budget_table_create(item=item, user=getattr(people, role))
-        assert budget_table_create(item=item, user=people.superuser).pk
+            budget_table_create(item=item, actor=getattr(people, role))
+        assert budget_table_create(item=item, actor=people.superuser).pk
 
     @pytest.mark.parametrize("status", [Meeting.Status.APPROVED, Meeting.Status.PUBLISHED])
     def test_approved_minutes_are_locked(self, people, item, status) -> None:
         Meeting.objects.filter(pk=item.meeting_id).update(status=status)
         item.meeting.refresh_from_db()
         with pytest.raises(DomainError) as info:
-            budget_table_create(item=item, user=people.secretary)
+            budget_table_create(item=item, actor=people.secretary)
         assert "Referatet er godkendt" in str(info.value)
 
     def test_tables_keep_the_order_they_were_added_in_and_move(self, people, item) -> None:
-        first = budget_table_create(item=item, user=people.secretary, grid=budget_grid("1", "2"))
-        second = budget_table_create(item=item, user=people.secretary, grid=budget_grid("3", "4"))
+        first = budget_table_create(item=item, actor=people.secretary, grid=budget_grid("1", "2"))
+        second = budget_table_create(item=item, actor=people.secretary, grid=budget_grid("3", "4"))
         assert list(item.budget_tables.all()) == [first, second]
-        budget_table_move(table=second, user=people.secretary, offset=-1)
+        budget_table_move(table=second, actor=people.secretary, offset=-1)
         assert list(item.budget_tables.all()) == [second, first]
 
 
 @pytest.mark.django_db
 class TestBudgetTableSave:
     def test_a_save_replaces_the_rows_and_raises_the_version(self, people, item) -> None:
-        table = budget_table_create(item=item, user=people.secretary, grid=budget_grid("1", "2"))
+        table = budget_table_create(item=item, actor=people.secretary, grid=budget_grid("1", "2"))
         saved = budget_table_save(
-            table=table, user=people.secretary, grid=budget_grid("1.100", "2,8"), version=1
+            table=table, actor=people.secretary, grid=budget_grid("1.100", "2,8"), version=1
         )
         assert saved.version == 2
         assert compute_table(saved).rows[-1].cells[0].display == "1.102,8"
@@ -105,21 +105,23 @@ class TestBudgetTableSave:
         assert values == {Decimal("1100"), Decimal("2.8")}
 
     def test_a_stale_version_is_a_conflict_and_nothing_is_saved(self, people, item) -> None:
-        table = budget_table_create(item=item, user=people.secretary, grid=budget_grid("1", "2"))
-        budget_table_save(table=table, user=people.secretary, grid=budget_grid("5", "5"), version=1)
+        table = budget_table_create(item=item, actor=people.secretary, grid=budget_grid("1", "2"))
+        budget_table_save(
+            table=table, actor=people.secretary, grid=budget_grid("5", "5"), version=1
+        )
         with pytest.raises(VersionConflict) as info:
             budget_table_save(
-                table=table, user=people.superuser, grid=budget_grid("7", "7"), version=1
+                table=table, actor=people.superuser, grid=budget_grid("7", "7"), version=1
             )
         assert info.value.current_version == 2
         assert "ændret af en anden" in str(info.value)
         assert compute_table(BudgetTable.objects.get(pk=table.pk)).rows[-1].cells[0].display == "10"
 
     def test_a_bad_cell_saves_nothing(self, people, item) -> None:
-        table = budget_table_create(item=item, user=people.secretary, grid=budget_grid("1", "2"))
+        table = budget_table_create(item=item, actor=people.secretary, grid=budget_grid("1", "2"))
         with pytest.raises(GridError) as info:
             budget_table_save(
-                table=table, user=people.secretary, grid=budget_grid("12x", "2"), version=1
+                table=table, actor=people.secretary, grid=budget_grid("12x", "2"), version=1
             )
         assert info.value.messages == ["Række 1, kolonne 2018: “12x” er ikke et tal."]
         table.refresh_from_db()
@@ -128,16 +130,16 @@ class TestBudgetTableSave:
 
     def test_what_is_stored_reads_back_as_it_was_typed(self, people, item) -> None:
         grid = budget_grid("-250", "?")
-        table = budget_table_create(item=item, user=people.secretary, grid=grid)
+        table = budget_table_create(item=item, actor=people.secretary, grid=grid)
         back = grid_from_table_data(data_of(table))
         assert [r.cells for r in back.rows] == [["-250"], ["?"], [""]]
         assert (back.caption, back.unit) == (grid.caption, Unit.THOUSANDS)
 
     def test_the_secretary_may_delete_a_table(self, people, item) -> None:
-        table = budget_table_create(item=item, user=people.secretary)
+        table = budget_table_create(item=item, actor=people.secretary)
         with pytest.raises(NotAllowed):
-            budget_table_delete(table=table, user=people.director)
-        budget_table_delete(table=table, user=people.secretary)
+            budget_table_delete(table=table, actor=people.director)
+        budget_table_delete(table=table, actor=people.secretary)
         assert not BudgetTable.objects.exists()
 
 
@@ -176,7 +178,7 @@ class TestPoolCreate:
             year=2018,
             amount=Decimal("2206"),
             unit=Unit.THOUSANDS,
-            user=people.secretary,
+            actor=people.secretary,
         )
         assert (pool.name, pool.year, pool.amount, pool.created_by) == (
             "it-promillepulje",
@@ -189,7 +191,11 @@ class TestPoolCreate:
     def test_others_may_not(self, people, role) -> None:
         with pytest.raises(NotAllowed):
             pool_create(
-                body=people.body, name="P", year=2018, amount=Decimal(1), user=getattr(people, role)
+                body=people.body,
+                name="P",
+                year=2018,
+                amount=Decimal(1),
+                actor=getattr(people, role),
             )
 
     def test_a_name_is_unique_per_body_and_year(self, people) -> None:
@@ -200,19 +206,19 @@ class TestPoolCreate:
                 name="IT-promillepulje",
                 year=2018,
                 amount=Decimal(1),
-                user=people.secretary,
+                actor=people.secretary,
             )
         assert "har allerede en pulje" in str(info.value)
         assert pool_create(
             body=people.body, name="it-promillepulje", year=2019, amount=Decimal(1),
-            user=people.secretary,
+            actor=people.secretary,
         )  # fmt: skip
 
     @pytest.mark.parametrize("year", [18, 3000])
     def test_an_implausible_year_is_refused(self, people, year) -> None:
         with pytest.raises(DomainError) as info:
             pool_create(
-                body=people.body, name="P", year=year, amount=Decimal(1), user=people.secretary
+                body=people.body, name="P", year=year, amount=Decimal(1), actor=people.secretary
             )
         assert "gyldigt årstal" in str(info.value)
 
@@ -222,34 +228,34 @@ class TestAllocationCreate:
     def test_an_item_draws_on_a_pool_of_its_body(self, people, item) -> None:
         pool = PoolFactory(body=people.body)
         allocation = allocation_create(
-            item=item, pool=pool, amount=Decimal("2812"), user=people.secretary, permanent=True
+            item=item, pool=pool, amount=Decimal("2812"), actor=people.secretary, permanent=True
         )
         assert (allocation.year, allocation.permanent) == (2018, True)
 
     def test_a_pool_of_another_body_is_refused(self, people, item) -> None:
         pool = PoolFactory(body=people.other_body)
         with pytest.raises(DomainError) as info:
-            allocation_create(item=item, pool=pool, amount=Decimal(1), user=people.superuser)
+            allocation_create(item=item, pool=pool, amount=Decimal(1), actor=people.superuser)
         assert "hører til et andet organ" in str(info.value)
 
     def test_the_year_must_be_the_pools(self, people, item) -> None:
         pool = PoolFactory(body=people.body, year=2018)
         with pytest.raises(DomainError) as info:
             allocation_create(
-                item=item, pool=pool, amount=Decimal(1), year=2019, user=people.secretary
+                item=item, pool=pool, amount=Decimal(1), year=2019, actor=people.secretary
             )
         assert "gælder 2018, ikke 2019" in str(info.value)
 
     def test_zero_is_refused(self, people, item) -> None:
         pool = PoolFactory(body=people.body)
         with pytest.raises(DomainError):
-            allocation_create(item=item, pool=pool, amount=Decimal(0), user=people.secretary)
+            allocation_create(item=item, pool=pool, amount=Decimal(0), actor=people.secretary)
         assert not Allocation.objects.exists()
 
     def test_the_director_may_not_allocate(self, people, item) -> None:
         pool = PoolFactory(body=people.body)
         with pytest.raises(NotAllowed):
-            allocation_create(item=item, pool=pool, amount=Decimal(1), user=people.director)
+            allocation_create(item=item, pool=pool, amount=Decimal(1), actor=people.director)
 
     def test_approved_minutes_take_no_new_allocations(self, people) -> None:
         meeting = MeetingFactory(
@@ -263,5 +269,5 @@ class TestAllocationCreate:
                 item=AgendaItemFactory(meeting=meeting),
                 pool=pool,
                 amount=Decimal(1),
-                user=people.secretary,
+                actor=people.secretary,
             )

@@ -17,10 +17,10 @@ def _approve_demo_minutes() -> Meeting:
     users = get_user_model().objects
     meeting = Meeting.objects.get(body__slug="direktionen", starts_at__year=2018)
     secretary, director = users.get(username="sekretaer"), users.get(username="direktoer")
-    meeting_reopen(meeting=meeting, by=secretary, reason="Prøver godkendelsen")
-    meeting_submit_for_review(meeting=meeting, by=secretary)
+    meeting_reopen(meeting=meeting, actor=secretary, reason="Prøver godkendelsen")
+    meeting_submit_for_review(meeting=meeting, actor=secretary)
     for item in meeting.items.filter(decision__isnull=False):
-        decision_approve(item=item, by=director)
+        decision_approve(item=item, actor=director)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.APPROVED
     return meeting

@@ -195,7 +195,7 @@ class TestIdempotence:
         item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")
         assert item.decision.outcome == Decision.Outcome.POSTPONED
 
-        meeting_reopen(meeting=meeting, by=people.secretary, reason="Rettet referat fra arkivet")
+        meeting_reopen(meeting=meeting, actor=people.secretary, reason="Rettet referat fra arkivet")
         replaced = import_file("x.txt", changed)
         assert replaced.ok and replaced.updated == 1, replaced.summary()
         item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")

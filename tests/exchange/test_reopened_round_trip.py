@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reopened_minutes_round_trip_with_their_status(review: Review) -> None:
-    meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
+    meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="Rettelse")
     review.published.refresh_from_db()
     data = meeting_to_exchange(review.published)
     assert data["status"] == "reopened"
@@ -23,7 +23,7 @@ def test_reopened_minutes_round_trip_with_their_status(review: Review) -> None:
 
 
 def test_a_public_export_of_reopened_minutes_keeps_closed_items_closed(review: Review) -> None:
-    meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
+    meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="Rettelse")
     review.published.refresh_from_db()
     data = meeting_to_exchange(review.published, user=review.people.director, public=True)
     assert CLOSED_TOKEN not in str(data)

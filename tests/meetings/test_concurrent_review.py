@@ -25,7 +25,7 @@ def _minutes_in_review(people: People) -> tuple[Meeting, Any]:
     chair = UserFactory(username="formand", first_name="Birgitte")
     MembershipFactory(user=chair, body=people.body, role=Membership.Role.CHAIR)
     meeting = make_minutes(people, day=dt.date(2018, 4, 23), reviewers=[people.director, chair])
-    meeting_submit_for_review(meeting=meeting, by=people.secretary)
+    meeting_submit_for_review(meeting=meeting, actor=people.secretary)
     return meeting, chair
 
 
@@ -55,8 +55,8 @@ def test_two_directors_approving_one_decision_at_once_both_count(people: People)
     meeting, chair = _minutes_in_review(people)
     item = meeting.items.get(number=1)
     results = _at_the_same_moment(
-        lambda: decision_approve(item=item, by=people.director),
-        lambda: decision_approve(item=item, by=chair),
+        lambda: decision_approve(item=item, actor=people.director),
+        lambda: decision_approve(item=item, actor=chair),
     )
     assert all(isinstance(r, DecisionApproval) for r in results), results
     approvals = DecisionApproval.objects.filter(decision__item=item)
@@ -69,11 +69,11 @@ def test_two_directors_approving_one_decision_at_once_both_count(people: People)
 def test_the_last_two_approvals_at_once_approve_the_minutes(people: People) -> None:
     meeting, chair = _minutes_in_review(people)
     first, second = meeting.items.get(number=1), meeting.items.get(number=2)
-    decision_approve(item=first, by=people.director)
-    decision_approve(item=second, by=chair)
+    decision_approve(item=first, actor=people.director)
+    decision_approve(item=second, actor=chair)
     results = _at_the_same_moment(
-        lambda: decision_approve(item=first, by=chair),
-        lambda: decision_approve(item=second, by=people.director),
+        lambda: decision_approve(item=first, actor=chair),
+        lambda: decision_approve(item=second, actor=people.director),
     )
     assert all(isinstance(r, DecisionApproval) for r in results), results
     meeting.refresh_from_db()
@@ -85,8 +85,8 @@ def test_a_double_click_at_the_same_moment_leaves_one_approval(people: People) -
     meeting, _chair = _minutes_in_review(people)
     item = meeting.items.get(number=1)
     results = _at_the_same_moment(
-        lambda: decision_approve(item=item, by=people.director),
-        lambda: decision_approve(item=item, by=people.director),
+        lambda: decision_approve(item=item, actor=people.director),
+        lambda: decision_approve(item=item, actor=people.director),
     )
     assert all(isinstance(r, DecisionApproval) for r in results), results
     assert DecisionApproval.objects.filter(decision__item=item).count() == 1
@@ -97,7 +97,7 @@ def test_an_approval_waits_for_an_open_edit_and_binds_to_the_edited_text(
 ) -> None:
     meeting, chair = _minutes_in_review(people)
     item = meeting.items.get(number=1)
-    decision_approve(item=item, by=people.director)
+    decision_approve(item=item, actor=people.director)
     edited, release = threading.Event(), threading.Event()
 
     def secretary_edits() -> None:
@@ -118,7 +118,7 @@ def test_an_approval_waits_for_an_open_edit_and_binds_to_the_edited_text(
 
     def chair_approves() -> None:
         try:
-            outcome.append(decision_approve(item=item, by=chair))
+            outcome.append(decision_approve(item=item, actor=chair))
         except Exception as exc:
             outcome.append(exc)
         finally:

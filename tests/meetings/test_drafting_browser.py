@@ -289,7 +289,7 @@ class TestNothingTypedIsLost:
         self, page: Page, live_server, people: People, draft: Meeting
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
-        presence_touch(user=people.superuser, item=item)
+        presence_touch(actor=people.superuser, item=item)
         log_in(page, live_server, people.secretary)
         page.goto(live_server.url + f"/items/{item.pk}/edit/")
         expect(page.locator("#presence")).to_contain_text("Også åben hos: admin")

@@ -105,7 +105,7 @@ class TestEveryKindOfChangeIsRecorded:
 
     def test_a_service_records_the_user_who_acted(self, review: Review) -> None:
         item = review.item(review.in_review, 1)
-        decision_request_changes(item=item, by=review.chair, comment="Ret datoen")
+        decision_request_changes(item=item, actor=review.chair, comment="Ret datoen")
         entry = next(e for e in item_history(item) if e.kind == "DecisionApproval")
         assert entry.user_id == review.chair.pk
         assert entry.user_name == "Birgitte Dam"
@@ -219,7 +219,7 @@ class TestImportsAreRecordedWithTheirUploader:
         name = "direktionen-2017-03-20.txt"
         upload = SimpleUploadedFile(name, (SAMPLE_DIR / name).read_bytes())
         with django_capture_on_commit_callbacks(execute=False):
-            job = import_job_create(user=people.secretary, uploads=[upload])
+            job = import_job_create(actor=people.secretary, uploads=[upload])
         import_job_run(job_id=job.pk)  # as the worker does, outside any request
         item = AgendaItem.objects.get(meeting__imported_from=name, number=1)
         entries = item_history(item)

@@ -128,7 +128,7 @@ class TestTheDatabaseRefuses:
 class TestOnlyAReopenUnlocks:
     def test_after_a_reopen_the_item_can_be_edited(self, review: Review) -> None:
         item = _locked_item(review)
-        meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
+        meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="Rettelse")
         assert not item_is_locked(item)
         Decision.objects.filter(item=item).update(text="<p>Rettet.</p>")
         Attachment.objects.create(
@@ -137,7 +137,7 @@ class TestOnlyAReopenUnlocks:
         assert Decision.objects.get(item=item).text == "<p>Rettet.</p>"
 
     def test_the_reopen_window_closes_with_the_service(self, review: Review) -> None:
-        meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
+        meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="Rettelse")
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('referat.reopening', true)")
             assert cursor.fetchone()[0] == "off"
@@ -194,7 +194,7 @@ class TestTheDraftingPaths:
 
     def _locked_under_review(self, review: Review) -> AgendaItem:
         item = review.item(review.in_review, 1)
-        decision_approve(item=item, by=review.people.director)  # the chair approved already
+        decision_approve(item=item, actor=review.people.director)  # the chair approved already
         assert item_is_locked(item)
         return item
 
@@ -241,7 +241,7 @@ class TestTheDraftingPaths:
 
     def test_reopened_minutes_take_edits_again(self, review: Review) -> None:
         item = review.item(review.published, 1)
-        meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Rettelse")
+        meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="Rettelse")
         updated = item_update(
             actor=review.people.secretary, item=item, version=item.version, title="Rettet titel"
         )
@@ -253,5 +253,5 @@ class TestTheDraftingPaths:
         item = self._locked_under_review(review)
         assert budget_locked(item)
         with pytest.raises(MeetingLocked):
-            budget_table_create(item=item, user=review.people.secretary)
+            budget_table_create(item=item, actor=review.people.secretary)
         assert not budget_locked(review.item(review.in_review, 2))

@@ -370,13 +370,13 @@ class TestPresence:
         self, people: People, draft: Meeting
     ) -> None:
         item = AgendaItemFactory(meeting=draft)
-        presence_touch(user=people.secretary, item=item)
-        presence_touch(user=people.superuser, item=item)
-        assert presence_others(user=people.secretary, item=item) == ["admin"]
-        assert presence_others(user=people.superuser, item=item) == ["Kathrine"]
+        presence_touch(actor=people.secretary, item=item)
+        presence_touch(actor=people.superuser, item=item)
+        assert presence_others(actor=people.secretary, item=item) == ["admin"]
+        assert presence_others(actor=people.superuser, item=item) == ["Kathrine"]
 
     @override_settings(PRESENCE_TTL_SECONDS=0)
     def test_a_stale_heartbeat_no_longer_counts(self, people: People, draft: Meeting) -> None:
         item = AgendaItemFactory(meeting=draft)
-        presence_touch(user=people.superuser, item=item)
-        assert presence_others(user=people.secretary, item=item) == []
+        presence_touch(actor=people.superuser, item=item)
+        assert presence_others(actor=people.secretary, item=item) == []

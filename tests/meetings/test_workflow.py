@@ -50,10 +50,10 @@ def _state(review: Review, status: str) -> Meeting:
     if status == Meeting.Status.PUBLISHED:
         return review.published
     meeting = review.draft
-    meeting_submit_for_review(meeting=meeting, by=secretary)
+    meeting_submit_for_review(meeting=meeting, actor=secretary)
     review.approve_all(meeting)
     if status == Meeting.Status.REOPENED:
-        meeting_reopen(meeting=meeting, by=secretary, reason="Rettelse")
+        meeting_reopen(meeting=meeting, actor=secretary, reason="Rettelse")
     meeting.refresh_from_db()
     assert meeting.status == status
     return meeting
@@ -66,7 +66,7 @@ class TestWhoMayMoveTheMinutes:
     ) -> None:
         user = _user(review, role)
         if role in RUNS_WORKFLOW:
-            meeting_submit_for_review(meeting=review.draft, by=user)
+            meeting_submit_for_review(meeting=review.draft, actor=user)
             review.draft.refresh_from_db()
             assert review.draft.status == Meeting.Status.IN_REVIEW
             transition = review.draft.transitions.get()
@@ -74,7 +74,7 @@ class TestWhoMayMoveTheMinutes:
             assert (transition.from_status, transition.to_status) == ("kladde", "til_godkendelse")
         else:
             with pytest.raises(PermissionDenied, match="Kun organets sekretær"):
-                meeting_submit_for_review(meeting=review.draft, by=user)
+                meeting_submit_for_review(meeting=review.draft, actor=user)
             review.draft.refresh_from_db()
             assert review.draft.status == Meeting.Status.DRAFT
 
@@ -83,13 +83,13 @@ class TestWhoMayMoveTheMinutes:
         item = review.item(review.in_review, 1)
         user = _user(review, role)
         if role in REVIEWS:
-            approval = decision_approve(item=item, by=user)
+            approval = decision_approve(item=item, actor=user)
             assert approval.status == DecisionApproval.Status.APPROVED
             assert approval.reviewer == user
         else:
             before = DecisionApproval.objects.count()
             with pytest.raises(PermissionDenied, match="ikke blandt dem, der skal godkende"):
-                decision_approve(item=item, by=user)
+                decision_approve(item=item, actor=user)
             assert DecisionApproval.objects.count() == before
 
     @pytest.mark.parametrize("role", ALL)
@@ -97,24 +97,24 @@ class TestWhoMayMoveTheMinutes:
         item = review.item(review.in_review, 1)
         user = _user(review, role)
         if role in REVIEWS:
-            approval = decision_request_changes(item=item, by=user, comment="Ret datoen")
+            approval = decision_request_changes(item=item, actor=user, comment="Ret datoen")
             assert approval.status == DecisionApproval.Status.CHANGES_REQUESTED
             assert approval.comment == "Ret datoen"
         else:
             with pytest.raises(PermissionDenied):
-                decision_request_changes(item=item, by=user, comment="Ret datoen")
+                decision_request_changes(item=item, actor=user, comment="Ret datoen")
 
     @pytest.mark.parametrize("role", ALL)
     def test_only_the_secretary_or_a_superuser_publishes(self, review: Review, role: str) -> None:
         meeting = _state(review, Meeting.Status.APPROVED)
         user = _user(review, role)
         if role in RUNS_WORKFLOW:
-            meeting_publish(meeting=meeting, by=user)
+            meeting_publish(meeting=meeting, actor=user)
             meeting.refresh_from_db()
             assert meeting.status == Meeting.Status.PUBLISHED
         else:
             with pytest.raises(PermissionDenied):
-                meeting_publish(meeting=meeting, by=user)
+                meeting_publish(meeting=meeting, actor=user)
             meeting.refresh_from_db()
             assert meeting.status == Meeting.Status.APPROVED
 
@@ -122,13 +122,13 @@ class TestWhoMayMoveTheMinutes:
     def test_only_the_secretary_or_a_superuser_reopens(self, review: Review, role: str) -> None:
         user = _user(review, role)
         if role in RUNS_WORKFLOW:
-            meeting_reopen(meeting=review.published, by=user, reason="Forkert dato i punkt 1")
+            meeting_reopen(meeting=review.published, actor=user, reason="Forkert dato i punkt 1")
             review.published.refresh_from_db()
             assert review.published.status == Meeting.Status.REOPENED
             assert review.published.transitions.last().reason == "Forkert dato i punkt 1"
         else:
             with pytest.raises(PermissionDenied):
-                meeting_reopen(meeting=review.published, by=user, reason="Forkert dato")
+                meeting_reopen(meeting=review.published, actor=user, reason="Forkert dato")
             review.published.refresh_from_db()
             assert review.published.status == Meeting.Status.PUBLISHED
 
@@ -137,7 +137,7 @@ class TestWhoMayMoveTheMinutes:
         self, review: Review, role: str
     ) -> None:
         with pytest.raises(PermissionDenied):
-            meeting_approve(meeting=review.in_review, by=_user(review, role))
+            meeting_approve(meeting=review.in_review, actor=_user(review, role))
 
 
 class TestWhichStateAllowsWhat:
@@ -147,55 +147,57 @@ class TestWhichStateAllowsWhat:
     ) -> None:
         meeting = _state(review, status)
         with pytest.raises(DomainError, match="kan ikke sendes til godkendelse"):
-            meeting_submit_for_review(meeting=meeting, by=review.people.secretary)
+            meeting_submit_for_review(meeting=meeting, actor=review.people.secretary)
 
     @pytest.mark.parametrize("status", ["kladde", "godkendt", "offentliggjort", "genåbnet"])
     def test_decisions_are_approved_only_under_review(self, review: Review, status: str) -> None:
         meeting = _state(review, status)
         with pytest.raises(DomainError, match="kan ikke godkendes nu"):
-            decision_approve(item=review.item(meeting, 1), by=review.people.director)
+            decision_approve(item=review.item(meeting, 1), actor=review.people.director)
         with pytest.raises(DomainError, match="kan ikke kommenteres nu"):
             decision_request_changes(
-                item=review.item(meeting, 1), by=review.people.director, comment="x"
+                item=review.item(meeting, 1), actor=review.people.director, comment="x"
             )
 
     @pytest.mark.parametrize("status", ["kladde", "til_godkendelse", "offentliggjort", "genåbnet"])
     def test_only_approved_minutes_are_published(self, review: Review, status: str) -> None:
         meeting = _state(review, status)
         with pytest.raises(DomainError, match="kan ikke offentliggøres"):
-            meeting_publish(meeting=meeting, by=review.people.secretary)
+            meeting_publish(meeting=meeting, actor=review.people.secretary)
 
     @pytest.mark.parametrize("status", ["kladde", "genåbnet"])
     def test_a_draft_cannot_be_reopened(self, review: Review, status: str) -> None:
         meeting = _state(review, status)
         with pytest.raises(DomainError, match="kan ikke genåbnes"):
-            meeting_reopen(meeting=meeting, by=review.people.secretary, reason="x")
+            meeting_reopen(meeting=meeting, actor=review.people.secretary, reason="x")
 
     def test_a_reopen_needs_a_reason(self, review: Review) -> None:
         with pytest.raises(DomainError, match="Skriv en begrundelse"):
-            meeting_reopen(meeting=review.published, by=review.people.secretary, reason="  ")
+            meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="  ")
         review.published.refresh_from_db()
         assert review.published.status == Meeting.Status.PUBLISHED
 
     def test_a_request_for_changes_needs_a_comment(self, review: Review) -> None:
         with pytest.raises(DomainError, match="Skriv, hvad der skal ændres"):
             decision_request_changes(
-                item=review.item(review.in_review, 1), by=review.chair, comment=" "
+                item=review.item(review.in_review, 1), actor=review.chair, comment=" "
             )
 
     def test_minutes_without_decisions_cannot_be_sent(self, review: Review) -> None:
         Decision.objects.filter(item__meeting=review.draft).delete()
         with pytest.raises(DomainError, match="ingen beslutninger"):
-            meeting_submit_for_review(meeting=review.draft, by=review.people.secretary)
+            meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
 
     def test_minutes_nobody_can_approve_cannot_be_sent(self, review: Review) -> None:
         Attendance.objects.filter(meeting=review.draft).update(present=False)
         with pytest.raises(DomainError, match="Ingen af organets medlemmer deltog"):
-            meeting_submit_for_review(meeting=review.draft, by=review.people.secretary)
+            meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
 
     def test_an_unknown_action_is_named_in_danish(self, review: Review) -> None:
         with pytest.raises(DomainError, match="Ukendt handling “archive”"):
-            meeting_transition(meeting=review.draft, by=review.people.secretary, action="archive")
+            meeting_transition(
+                meeting=review.draft, actor=review.people.secretary, action="archive"
+            )
 
 
 class TestWhoReviews:
@@ -218,11 +220,11 @@ class TestWhoReviews:
     def test_a_body_can_need_its_chair_only(self, review: Review) -> None:
         review.people.body.review_by_chair_only = True
         review.people.body.save()
-        meeting_submit_for_review(meeting=review.draft, by=review.people.secretary)
+        meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
         item = review.item(review.draft, 1)
         with pytest.raises(PermissionDenied):
-            decision_approve(item=item, by=review.people.director)
-        decision_approve(item=item, by=review.chair)
+            decision_approve(item=item, actor=review.people.director)
+        decision_approve(item=item, actor=review.chair)
         assert Decision.objects.get(item=item).locked
 
     def test_a_chair_only_body_without_a_chair_cannot_send(self, review: Review) -> None:
@@ -230,13 +232,13 @@ class TestWhoReviews:
         review.people.body.save()
         Membership.objects.filter(user=review.chair).update(role=Membership.Role.MEMBER)
         with pytest.raises(DomainError, match="ingen formand"):
-            meeting_submit_for_review(meeting=review.draft, by=review.people.secretary)
+            meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
 
 
 class TestApproving:
     def test_an_approval_is_bound_to_the_hash_of_the_exact_content(self, review: Review) -> None:
         item = review.item(review.in_review, 1)
-        approval = decision_approve(item=item, by=review.people.director)
+        approval = decision_approve(item=item, actor=review.people.director)
         state = decision_review(fresh_item(item.pk), review.reviewers)
         assert approval.text_hash == state.text_hash
         assert len(approval.text_hash) == 64
@@ -244,8 +246,8 @@ class TestApproving:
 
     def test_approving_twice_leaves_one_record(self, review: Review) -> None:
         item = review.item(review.in_review, 2)
-        first = decision_approve(item=item, by=review.chair)
-        second = decision_approve(item=item, by=review.chair)
+        first = decision_approve(item=item, actor=review.chair)
+        second = decision_approve(item=item, actor=review.chair)
         assert first.pk == second.pk
         assert (
             DecisionApproval.objects.filter(decision__item=item, reviewer=review.chair).count() == 1
@@ -254,7 +256,7 @@ class TestApproving:
     def test_the_decision_locks_when_every_reviewer_has_approved(self, review: Review) -> None:
         item = review.item(review.in_review, 1)  # the chair approved it in the scenario
         assert not Decision.objects.get(item=item).locked
-        decision_approve(item=item, by=review.people.director)
+        decision_approve(item=item, actor=review.people.director)
         assert Decision.objects.get(item=item).locked
 
     def test_the_minutes_are_approved_with_the_last_decision_and_the_secretary_told(
@@ -262,11 +264,11 @@ class TestApproving:
     ) -> None:
         meeting = review.in_review
         with django_capture_on_commit_callbacks(execute=True):
-            decision_approve(item=review.item(meeting, 1), by=review.people.director)
-            decision_approve(item=review.item(meeting, 2), by=review.people.director)
+            decision_approve(item=review.item(meeting, 1), actor=review.people.director)
+            decision_approve(item=review.item(meeting, 2), actor=review.people.director)
             meeting.refresh_from_db()
             assert meeting.status == Meeting.Status.IN_REVIEW
-            decision_approve(item=review.item(meeting, 2), by=review.chair)
+            decision_approve(item=review.item(meeting, 2), actor=review.chair)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.APPROVED
         last = meeting.transitions.last()
@@ -287,9 +289,9 @@ class TestApproving:
         lines = [(line.kind, line.text) for hunk in state.diff_for(review.chair) for line in hunk]
         assert ("removed", "Godkendt.") in lines
         assert ("added", "Godkendt med ændret tidsplan.") in lines
-        decision_approve(item=item, by=review.people.director)
+        decision_approve(item=item, actor=review.people.director)
         assert not Decision.objects.get(item=item).locked  # the chair's approval no longer counts
-        decision_approve(item=item, by=review.chair)
+        decision_approve(item=item, actor=review.chair)
         decision = Decision.objects.get(item=item)
         assert decision.locked and decision.review_round == 2
 
@@ -298,7 +300,7 @@ class TestApproving:
         seen = decision_review(fresh_item(item.pk), review.reviewers).text_hash
         Decision.objects.filter(item=item).update(text="<p>Afvist.</p>")
         with pytest.raises(StaleContent, match="Punktet er ændret, siden du åbnede det"):
-            decision_approve(item=item, by=review.people.director, text_hash=seen)
+            decision_approve(item=item, actor=review.people.director, text_hash=seen)
         assert not DecisionApproval.objects.filter(
             decision__item=item, reviewer=review.people.director
         ).exists()
@@ -309,7 +311,7 @@ class TestApproving:
         item = review.item(review.in_review, 1)
         with django_capture_on_commit_callbacks(execute=True):
             decision_request_changes(
-                item=item, by=review.people.director, comment="Tilføj datoen for kontrakten."
+                item=item, actor=review.people.director, comment="Tilføj datoen for kontrakten."
             )
         assert mail.outbox[0].to == [review.people.secretary.email]
         assert "Tilføj datoen for kontrakten." in mail.outbox[0].body
@@ -333,7 +335,7 @@ class TestApproving:
         with django_capture_on_commit_callbacks(execute=True):
             decision_request_changes(
                 item=review.item(review.in_review, 2),
-                by=review.chair,
+                actor=review.chair,
                 comment=f"Navnet {CLOSED_TOKEN} skal ud",
             )
         assert CLOSED_TOKEN not in mail.outbox[0].subject + mail.outbox[0].body
@@ -343,7 +345,7 @@ class TestApproving:
         self, review: Review, django_capture_on_commit_callbacks
     ) -> None:
         with django_capture_on_commit_callbacks(execute=True):
-            meeting_submit_for_review(meeting=review.draft, by=review.people.secretary)
+            meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
         assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in review.reviewers)
         message = mail.outbox[0]
         assert message.subject == "Referat til godkendelse: Direktionen 25-06-2018"
@@ -353,15 +355,15 @@ class TestApproving:
 
     def test_a_locked_decision_takes_no_more_requests_for_changes(self, review: Review) -> None:
         item = review.item(review.in_review, 1)
-        decision_approve(item=item, by=review.people.director)  # the chair approved already
+        decision_approve(item=item, actor=review.people.director)  # the chair approved already
         with pytest.raises(DecisionLocked, match="godkendt og låst"):
-            decision_request_changes(item=item, by=review.chair, comment="Ret")
+            decision_request_changes(item=item, actor=review.chair, comment="Ret")
 
     def test_reopened_minutes_with_nothing_changed_are_approved_again_at_once(
         self, review: Review
     ) -> None:
-        meeting_reopen(meeting=review.published, by=review.people.secretary, reason="Tjek")
-        meeting_submit_for_review(meeting=review.published, by=review.people.secretary)
+        meeting_reopen(meeting=review.published, actor=review.people.secretary, reason="Tjek")
+        meeting_submit_for_review(meeting=review.published, actor=review.people.secretary)
         review.published.refresh_from_db()
         assert review.published.status == Meeting.Status.APPROVED
 
@@ -373,14 +375,16 @@ class TestReopenAndPublish:
         assert set(
             Decision.objects.filter(item__meeting=meeting).values_list("locked", flat=True)
         ) == {True}
-        meeting_reopen(meeting=meeting, by=secretary, reason="Beslutningen i punkt 2 var forkert")
+        meeting_reopen(
+            meeting=meeting, actor=secretary, reason="Beslutningen i punkt 2 var forkert"
+        )
         assert set(
             Decision.objects.filter(item__meeting=meeting).values_list("locked", flat=True)
         ) == {False}
         Decision.objects.filter(item__number=2, item__meeting=meeting).update(
             text="<p>Rettet beslutning.</p>"
         )
-        meeting_submit_for_review(meeting=meeting, by=secretary)
+        meeting_submit_for_review(meeting=meeting, actor=secretary)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.IN_REVIEW
         assert Decision.objects.get(item__meeting=meeting, item__number=1).locked
@@ -398,7 +402,7 @@ class TestReopenAndPublish:
         rendered.clear()
         settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.test_workflow.record_rendering"
         meeting = _state(review, Meeting.Status.APPROVED)
-        meeting_publish(meeting=meeting, by=review.people.secretary)
+        meeting_publish(meeting=meeting, actor=review.people.secretary)
         assert rendered == [(meeting.pk, Meeting.Status.PUBLISHED)]
 
     def test_publishing_queues_the_public_pdf_without_closed_content(
@@ -408,7 +412,7 @@ class TestReopenAndPublish:
 
         meeting = _state(review, Meeting.Status.APPROVED)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            meeting_publish(meeting=meeting, by=review.people.secretary)
+            meeting_publish(meeting=meeting, actor=review.people.secretary)
         job = PdfJob.objects.get(meeting=meeting)
         assert (job.variant, job.document, job.status) == ("public", "minutes", "queued")
         assert "Udbud af KMD driftskontrakt" in job.html
@@ -421,20 +425,20 @@ class TestReopenAndPublish:
         settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.test_workflow.broken_rendering"
         meeting = _state(review, Meeting.Status.APPROVED)
         with pytest.raises(RuntimeError):
-            meeting_publish(meeting=meeting, by=review.people.secretary)
+            meeting_publish(meeting=meeting, actor=review.people.secretary)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.APPROVED
 
     def test_explicit_approval_names_what_is_missing(self, review: Review) -> None:
         with pytest.raises(DomainError, match="punkt 1, 2 mangler godkendelse"):
-            meeting_approve(meeting=review.in_review, by=review.people.secretary)
+            meeting_approve(meeting=review.in_review, actor=review.people.secretary)
 
     def test_explicit_approval_catches_up_when_a_reviewer_leaves(self, review: Review) -> None:
         meeting = review.in_review
         for number in (1, 2):
-            decision_approve(item=review.item(meeting, number), by=review.people.director)
+            decision_approve(item=review.item(meeting, number), actor=review.people.director)
         Attendance.objects.filter(meeting=meeting, user=review.chair).update(present=False)
-        meeting_approve(meeting=meeting, by=review.people.secretary)
+        meeting_approve(meeting=meeting, actor=review.people.secretary)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.APPROVED
 

@@ -103,7 +103,7 @@ class TestFollowingAndDownloading:
     ) -> None:
         job = _finish(
             services.pdf_request(
-                meeting=meeting, variant=variant, document="minutes", user=people.superuser
+                meeting=meeting, variant=variant, document="minutes", actor=people.superuser
             ).pk
         )
         client = people.client_for(role)
@@ -192,7 +192,7 @@ class TestMeetingPagePanel:
         self, people: People, meeting: Meeting
     ) -> None:
         job = services.pdf_request(
-            meeting=meeting, variant="internal", document="minutes", user=people.secretary
+            meeting=meeting, variant="internal", document="minutes", actor=people.secretary
         )
         assert people.client_for("staff").get(f"/pdf-jobs/{job.pk}/").status_code == 404
 

@@ -60,7 +60,7 @@ class TestWhoMayHaveWhich:
         meeting = MeetingFactory(body=people.body)
         with pytest.raises(services.PdfAccessDenied, match="ikke adgang"):
             services.pdf_request(
-                meeting=meeting, variant="internal", document="minutes", user=people.staff
+                meeting=meeting, variant="internal", document="minutes", actor=people.staff
             )
         assert not PdfJob.objects.exists()
 
@@ -68,7 +68,7 @@ class TestWhoMayHaveWhich:
         meeting = MeetingFactory(body=people.body)
         with pytest.raises(DomainError, match="Udgaven"):
             services.pdf_request(
-                meeting=meeting, variant="secret", document="minutes", user=people.secretary
+                meeting=meeting, variant="secret", document="minutes", actor=people.secretary
             )
 
 
@@ -77,24 +77,24 @@ class TestReuseByContent:
         self, sample_minutes: Meeting, people: People
     ) -> None:
         first = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.staff
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.staff
         )
         again = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.director
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.director
         )
         assert again.pk == first.pk
         assert PdfJob.objects.count() == 1
 
     def test_any_change_makes_a_new_job(self, sample_minutes: Meeting, people: People) -> None:
         first = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.staff
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.staff
         )
         unlock_decisions(sample_minutes)
         Decision.objects.filter(item__meeting=sample_minutes, item__number=4).update(
             text="<p>Godkendt med en ændring.</p>"
         )
         second = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.staff
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.staff
         )
         assert second.pk != first.pk
         assert second.content_hash != first.content_hash
@@ -103,14 +103,14 @@ class TestReuseByContent:
         self, sample_minutes: Meeting, people: People
     ) -> None:
         first = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.staff
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.staff
         )
         unlock_decisions(sample_minutes)
         AgendaItem.objects.filter(meeting=sample_minutes, number=8).update(
             background="<p>Ny fortrolig tekst</p>"
         )
         again = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.secretary
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.secretary
         )
         assert again.pk == first.pk
 
@@ -119,7 +119,7 @@ class TestReuseByContent:
     ) -> None:
         jobs = {
             services.pdf_request(
-                meeting=sample_minutes, variant="public", document="agenda", user=user
+                meeting=sample_minutes, variant="public", document="agenda", actor=user
             ).pk
             for user in (people.staff, people.secretary, people.superuser, people.outsider)
         }
@@ -130,7 +130,7 @@ class TestReuseByContent:
         self, sample_minutes: Meeting, people: People
     ) -> None:
         job = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.superuser
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.superuser
         )
         for secret in CLOSED_TEXTS:
             assert secret not in job.html
@@ -141,7 +141,7 @@ class TestRunningAJob:
         self, sample_minutes: Meeting, people: People
     ) -> None:
         job = services.pdf_request(
-            meeting=sample_minutes, variant="internal", document="minutes", user=people.director
+            meeting=sample_minutes, variant="internal", document="minutes", actor=people.director
         )
         assert job.status == PdfJob.Status.QUEUED
         done = _run(job)
@@ -160,12 +160,12 @@ class TestRunningAJob:
     ) -> None:
         job = _run(
             services.pdf_request(
-                meeting=sample_minutes, variant="public", document="agenda", user=people.staff
+                meeting=sample_minutes, variant="public", document="agenda", actor=people.staff
             )
         )
         stamp = services.pdf_file_path(job).stat().st_mtime_ns
         again = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="agenda", user=people.staff
+            meeting=sample_minutes, variant="public", document="agenda", actor=people.staff
         )
         assert again.pk == job.pk
         assert again.status == PdfJob.Status.DONE
@@ -176,7 +176,7 @@ class TestRunningAJob:
         self, sample_minutes: Meeting, people: People
     ) -> None:
         job = services.pdf_request(
-            meeting=sample_minutes, variant="public", document="minutes", user=people.staff
+            meeting=sample_minutes, variant="public", document="minutes", actor=people.staff
         )
         target = Path(settings.MEDIA_ROOT) / services._final_relative_path(job)
         # The crashed attempt: marked running, a half-written temporary file left behind.
@@ -205,7 +205,7 @@ class TestRunningAJob:
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)
         job = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         db = connection.settings_dict
         # Another session (another worker) holds the job's lock.
@@ -230,12 +230,12 @@ class TestRunningAJob:
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)
         job = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         services.pdf_job_fail(job_id=job.pk, error="Fejl")
         assert services.pdf_job_run(job_id=job.pk).status == PdfJob.Status.FAILED
         again = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         assert again.pk == job.pk
         assert again.status == PdfJob.Status.QUEUED
@@ -247,12 +247,12 @@ class TestRunningAJob:
         AgendaItemFactory(meeting=meeting)
         job = _run(
             services.pdf_request(
-                meeting=meeting, variant="public", document="agenda", user=people.staff
+                meeting=meeting, variant="public", document="agenda", actor=people.staff
             )
         )
         os.unlink(services.pdf_file_path(job))
         again = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         assert again.pk == job.pk
         assert again.status == PdfJob.Status.QUEUED
@@ -281,10 +281,10 @@ class TestSweep:
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)
         dead = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         alive = services.pdf_request(
-            meeting=meeting, variant="public", document="minutes", user=people.staff
+            meeting=meeting, variant="public", document="minutes", actor=people.staff
         )
         long_ago = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
         PdfJob.objects.update(
@@ -308,7 +308,7 @@ class TestSweep:
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting, title="Budget 2019")
         job = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         assert services.pdf_job_dispatch(job_id=job.pk) is False
         job.refresh_from_db()
@@ -323,7 +323,7 @@ class TestTask:
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)
         job = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         PdfJob.objects.filter(pk=job.pk).update(html="")  # nothing left to render
         assert pdf_render_job.apply(args=[job.pk]).get() == "failed"
@@ -337,7 +337,7 @@ class TestTask:
         meeting = MeetingFactory(body=people.body)
         AgendaItemFactory(meeting=meeting)
         job = services.pdf_request(
-            meeting=meeting, variant="public", document="agenda", user=people.staff
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
         )
         assert pdf_render_job.apply(args=[job.pk]).get() == "done"
         assert pdf_render_job.apply(args=[job.pk]).get() == "done"

@@ -206,7 +206,7 @@ class TestWorkerKilledMidJob:
         second = None
         try:
             job = services.pdf_request(
-                meeting=meeting, variant="internal", document="minutes", user=people.secretary
+                meeting=meeting, variant="internal", document="minutes", actor=people.secretary
             )
             html = job.html
             target = Path(settings.MEDIA_ROOT) / services._final_relative_path(job)
