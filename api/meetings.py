@@ -31,6 +31,7 @@ from exchange.load import STATUS_FROM_MODEL
 from meetings.access import closed_item_stub, get_item_for_user
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
+from meetings.selectors.items import with_sections
 from meetings.services.attachments import attachment_add
 from meetings.services.items import (
     DecisionInput,
@@ -335,11 +336,7 @@ class MeetingViewSet(
 
 
 def _item_with_sections(pk: int) -> AgendaItem:
-    return (
-        AgendaItem.objects.select_related("case", "recommendation", "decision")
-        .prefetch_related("recommendation__clauses", "attachments")
-        .get(pk=pk)
-    )
+    return with_sections(AgendaItem.objects.all()).get(pk=pk)
 
 
 class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
@@ -349,10 +346,8 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     serializer_class = ItemPatchSerializer
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
-        return (
-            AgendaItem.objects.listed_for(self.request.user)
-            .select_related("case", "recommendation", "decision", "meeting__body")
-            .prefetch_related("recommendation__clauses", "attachments")
+        return with_sections(AgendaItem.objects.listed_for(self.request.user)).select_related(
+            "meeting__body"
         )
 
     @extend_schema(responses={200: _EXCHANGE_ITEM, 404: _ERRORS[404]})

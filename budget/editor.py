@@ -1,5 +1,6 @@
-"""The budget table editor's form: a grid posted as it was typed, and the moves the editor
-offers (add, move and remove rows and columns, paste, accept a computed total).
+"""The budget table editor: its form (a grid posted as it was typed), the moves it offers (add,
+move and remove rows and columns, paste, accept a computed total), and its state (what the
+editor of one table shows: the grid as typed, its errors and its totals).
 
 The form is the state: each button posts the whole grid with its action, the action is
 applied to what was typed, and the result is saved when it parses — so nothing typed is lost
@@ -9,12 +10,25 @@ by clicking "add row" before fixing a cell.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from budget.models import BudgetRow
-from budget.tables import MAX_COLUMNS, MAX_ROWS, CellError, Grid, GridRow
+from budget.models import BudgetRow, BudgetTable
+from budget.tables import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    CellError,
+    ComputedTable,
+    Grid,
+    GridError,
+    GridRow,
+    compute,
+    grid_from_table_data,
+    table_data_from_grid,
+    table_data_from_model,
+)
 from budget.tsv import PasteError, grid_from_paste
 
 Kind = BudgetRow.Kind
@@ -136,3 +150,104 @@ def _next_label(columns: list[str]) -> str:
     if columns and columns[-1].strip().isdecimal() and len(columns[-1].strip()) == 4:
         return str(int(columns[-1].strip()) + 1)
     return ""
+
+
+# --- The editor's state ---------------------------------------------------------------
+
+
+@dataclass
+class EditorCell:
+    index: int
+    value: str
+    stated: str
+    error: str = ""
+    computed: str = ""
+    mismatch: bool = False
+    incomplete: bool = False
+
+
+@dataclass
+class EditorRow:
+    index: int
+    kind: str
+    ref: str
+    text: str
+    subtract: bool
+    cells: list[EditorCell]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_sum(self) -> bool:
+        return self.kind in {Kind.SUBTOTAL, Kind.TOTAL}
+
+    @property
+    def mismatch(self) -> bool:
+        return any(cell.mismatch for cell in self.cells)
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.errors) or any(cell.error for cell in self.cells)
+
+
+@dataclass
+class EditorState:
+    """What the editor of one table shows: the grid as typed, its errors and its totals."""
+
+    table: BudgetTable
+    grid: Grid
+    version: int
+    errors: list[CellError] = field(default_factory=list)
+    message: str = ""
+    saved: bool = False
+    conflict: ComputedTable | None = None
+    paste: str = ""
+    rows: list[EditorRow] = field(default_factory=list)
+    table_errors: list[str] = field(default_factory=list)
+    preview: ComputedTable | None = None
+
+    def build(self) -> EditorState:
+        by_cell = {(e.row, e.column): e.message for e in self.errors if e.row is not None}
+        self.table_errors = [e.message for e in self.errors if e.row is None]
+        try:
+            self.preview = compute(table_data_from_grid(self.grid))
+        except GridError:
+            self.preview = None
+        self.rows = []
+        for r, row in enumerate(self.grid.rows):
+            computed = self.preview.rows[r] if self.preview else None
+            cells = []
+            for c, value in enumerate(row.cells):
+                result = computed.cells[c] if computed else None
+                cells.append(
+                    EditorCell(
+                        index=c,
+                        value=value,
+                        stated=row.stated[c] if c < len(row.stated) else "",
+                        error=by_cell.get((r, c), ""),
+                        computed=result.display if result else "",
+                        mismatch=bool(result and result.mismatch),
+                        incomplete=bool(result and result.incomplete),
+                    )
+                )
+            self.rows.append(
+                EditorRow(
+                    index=r,
+                    kind=row.kind,
+                    ref=row.ref,
+                    text=row.text,
+                    subtract=row.subtract,
+                    cells=cells,
+                    errors=[e.message for e in self.errors if e.row == r and e.column is None],
+                )
+            )
+        return self
+
+    @property
+    def all_errors(self) -> list[str]:
+        return [e.message for e in self.errors]
+
+
+def fresh_editor_state(table: BudgetTable, **kwargs: Any) -> EditorState:
+    table = BudgetTable.objects.prefetch_related("columns", "rows__cells").get(pk=table.pk)
+    grid = grid_from_table_data(table_data_from_model(table))
+    return EditorState(table=table, grid=grid, version=table.version, **kwargs).build()

@@ -3,7 +3,6 @@ and its PDF. Thin: parse, call a service, render (a fragment for htmx)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budget.editor import apply_action, grid_from_post
+from budget.editor import EditorState, apply_action, fresh_editor_state, grid_from_post
 from budget.models import (
     Allocation,
     BudgetRow,
@@ -48,14 +47,9 @@ from budget.services import (
     pool_report_request,
 )
 from budget.tables import (
-    CellError,
-    ComputedTable,
-    Grid,
     GridError,
-    compute,
     compute_table,
     grid_from_table_data,
-    table_data_from_grid,
     table_data_from_model,
 )
 from common.http import no_store
@@ -79,109 +73,18 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponseBase:
     return redirect(url)
 
 
+def _item_to_edit(request: HttpRequest, pk: int) -> AgendaItem:
+    """The item if the user may see it (else 404) and edit its budget (else 403)."""
+    return get_item_for_user(
+        request.user,
+        pk,
+        for_edit=True,
+        message=_("Kun organets sekretær kan ændre punktets økonomi."),
+    )
+
+
 def _tables_of(item: AgendaItem) -> list[BudgetTable]:
     return list(item.budget_tables.prefetch_related("columns", "rows__cells"))
-
-
-# --- The editor --------------------------------------------------------------------------
-
-
-@dataclass
-class EditorCell:
-    index: int
-    value: str
-    stated: str
-    error: str = ""
-    computed: str = ""
-    mismatch: bool = False
-    incomplete: bool = False
-
-
-@dataclass
-class EditorRow:
-    index: int
-    kind: str
-    ref: str
-    text: str
-    subtract: bool
-    cells: list[EditorCell]
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def is_sum(self) -> bool:
-        return self.kind in {Kind.SUBTOTAL, Kind.TOTAL}
-
-    @property
-    def mismatch(self) -> bool:
-        return any(cell.mismatch for cell in self.cells)
-
-    @property
-    def has_error(self) -> bool:
-        return bool(self.errors) or any(cell.error for cell in self.cells)
-
-
-@dataclass
-class EditorState:
-    """What the editor of one table shows: the grid as typed, its errors and its totals."""
-
-    table: BudgetTable
-    grid: Grid
-    version: int
-    errors: list[CellError] = field(default_factory=list)
-    message: str = ""
-    saved: bool = False
-    conflict: ComputedTable | None = None
-    paste: str = ""
-    rows: list[EditorRow] = field(default_factory=list)
-    table_errors: list[str] = field(default_factory=list)
-    preview: ComputedTable | None = None
-
-    def build(self) -> EditorState:
-        by_cell = {(e.row, e.column): e.message for e in self.errors if e.row is not None}
-        self.table_errors = [e.message for e in self.errors if e.row is None]
-        try:
-            self.preview = compute(table_data_from_grid(self.grid))
-        except GridError:
-            self.preview = None
-        self.rows = []
-        for r, row in enumerate(self.grid.rows):
-            computed = self.preview.rows[r] if self.preview else None
-            cells = []
-            for c, value in enumerate(row.cells):
-                result = computed.cells[c] if computed else None
-                cells.append(
-                    EditorCell(
-                        index=c,
-                        value=value,
-                        stated=row.stated[c] if c < len(row.stated) else "",
-                        error=by_cell.get((r, c), ""),
-                        computed=result.display if result else "",
-                        mismatch=bool(result and result.mismatch),
-                        incomplete=bool(result and result.incomplete),
-                    )
-                )
-            self.rows.append(
-                EditorRow(
-                    index=r,
-                    kind=row.kind,
-                    ref=row.ref,
-                    text=row.text,
-                    subtract=row.subtract,
-                    cells=cells,
-                    errors=[e.message for e in self.errors if e.row == r and e.column is None],
-                )
-            )
-        return self
-
-    @property
-    def all_errors(self) -> list[str]:
-        return [e.message for e in self.errors]
-
-
-def _fresh_state(table: BudgetTable, **kwargs: Any) -> EditorState:
-    table = BudgetTable.objects.prefetch_related("columns", "rows__cells").get(pk=table.pk)
-    grid = grid_from_table_data(table_data_from_model(table))
-    return EditorState(table=table, grid=grid, version=table.version, **kwargs).build()
 
 
 def _editor_context(item: AgendaItem, request: HttpRequest) -> dict[str, Any]:
@@ -247,12 +150,7 @@ def _render_item_budget(
 @no_store
 @require_POST
 def table_add(request: HttpRequest, pk: int) -> HttpResponseBase:
-    item = get_item_for_user(
-        request.user,
-        pk,
-        for_edit=True,
-        message=_("Kun organets sekretær kan ændre punktets økonomi."),
-    )
+    item = _item_to_edit(request, pk)
     section = request.POST.get("section", "")
     if section not in BudgetTable.Section.values:
         section = BudgetTable.Section.ECONOMY
@@ -269,12 +167,7 @@ def table_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase:
     """Every move of the editor: apply it to the posted grid, then save if it parses."""
-    item = get_item_for_user(
-        request.user,
-        pk,
-        for_edit=True,
-        message=_("Kun organets sekretær kan ændre punktets økonomi."),
-    )
+    item = _item_to_edit(request, pk)
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     version_raw = request.POST.get("version", "")
     version = int(version_raw) if version_raw.isdecimal() else 0
@@ -307,7 +200,7 @@ def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase
         except DomainError as exc:
             state.message = str(exc)
         else:
-            state = _fresh_state(table, saved=True, message=_("Gemt."))
+            state = fresh_editor_state(table, saved=True, message=_("Gemt."))
     if state.errors and not state.message:
         state.message = _("Ikke gemt: ret de markerede felter.")
     state.build()
@@ -326,12 +219,7 @@ def table_edit(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase
 @no_store
 @require_POST
 def table_remove(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase:
-    item = get_item_for_user(
-        request.user,
-        pk,
-        for_edit=True,
-        message=_("Kun organets sekretær kan ændre punktets økonomi."),
-    )
+    item = _item_to_edit(request, pk)
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     try:
         budget_table_delete(table=table, actor=request.user)
@@ -346,12 +234,7 @@ def table_remove(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBa
 @no_store
 @require_POST
 def table_move(request: HttpRequest, pk: int, table_pk: int) -> HttpResponseBase:
-    item = get_item_for_user(
-        request.user,
-        pk,
-        for_edit=True,
-        message=_("Kun organets sekretær kan ændre punktets økonomi."),
-    )
+    item = _item_to_edit(request, pk)
     table = get_object_or_404(BudgetTable.objects.filter(item=item), pk=table_pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
@@ -375,12 +258,7 @@ def _parse_amount(raw: str) -> Decimal:
 @no_store
 @require_POST
 def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
-    item = get_item_for_user(
-        request.user,
-        pk,
-        for_edit=True,
-        message=_("Kun organets sekretær kan ændre punktets økonomi."),
-    )
+    item = _item_to_edit(request, pk)
     form = {
         "pool": request.POST.get("pool", ""),
         "amount": request.POST.get("amount", "")[:100],
@@ -426,12 +304,7 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 @no_store
 @require_POST
 def allocation_remove(request: HttpRequest, pk: int, allocation_pk: int) -> HttpResponseBase:
-    item = get_item_for_user(
-        request.user,
-        pk,
-        for_edit=True,
-        message=_("Kun organets sekretær kan ændre punktets økonomi."),
-    )
+    item = _item_to_edit(request, pk)
     allocation = get_object_or_404(Allocation.objects.filter(item=item), pk=allocation_pk)
     try:
         allocation_delete(allocation=allocation, actor=request.user)

@@ -11,42 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import escape
 
 from exchange.budget_tables import tables_to_exchange
 from exchange.load import FORMAT, STATUS_FROM_MODEL
 from meetings.access import closed_item_stub
-from meetings.models import AgendaItem, Meeting, Recommendation
+from meetings.models import AgendaItem, Meeting
+from meetings.selectors.items import recommendation_html, with_content
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
-
-
-def recommendation_html(rec: Recommendation) -> str:
-    """The recommendation as it reads: unit and lead-in, the "at …" clauses, then any note.
-
-    A clause may carry its own bulleted sub-list as lines starting with "- ".
-    """
-    parts: list[str] = []
-    lead = " ".join(p for p in [rec.lead_in] if p) or rec.unit
-    if lead:
-        parts.append(f"<p>{escape(lead)}</p>")
-    clauses = list(rec.clauses.all())
-    if clauses:
-        tag = "ol" if rec.numbered else "ul"
-        rendered = []
-        for clause in clauses:
-            first, *rest = clause.text.split("\n")
-            sub = [line[2:].strip() for line in rest if line.startswith("- ")]
-            more = [line for line in rest if not line.startswith("- ") and line.strip()]
-            inner = str(escape(" ".join([first, *more])))
-            if sub:
-                inner += "<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sub) + "</ul>"
-            rendered.append(f"<li>{inner}</li>")
-        parts.append(f"<{tag}>{''.join(rendered)}</{tag}>")
-    if rec.note:
-        parts.append(rec.note)
-    return "".join(parts)
 
 
 def item_to_exchange(item: AgendaItem, *, include_ids: bool = False) -> dict[str, Any]:
@@ -91,16 +64,7 @@ def _items_for(meeting: Meeting, user: AnyUser | None) -> QuerySet[AgendaItem]:
     base = AgendaItem.objects.filter(meeting=meeting)
     if user is not None:
         base = AgendaItem.objects.listed_for(user).filter(meeting=meeting)
-    return (
-        base.select_related("case", "recommendation", "decision")
-        .prefetch_related(
-            "recommendation__clauses",
-            "attachments",
-            "budget_tables__columns",
-            "budget_tables__rows__cells",
-        )
-        .order_by("number")
-    )
+    return with_content(base).order_by("number")
 
 
 def meeting_to_exchange(

@@ -477,22 +477,6 @@ class ItemPresence(models.Model):
         return f"{self.user} i {self.item}"
 
 
-def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> models.QuerySet[AgendaItem]:
-    """A meeting's items as the user may read them, with everything a page needs prefetched."""
-    return (
-        AgendaItem.objects.listed_for(user)
-        .filter(meeting=meeting)
-        .select_related("meeting__body", "case", "recommendation", "decision")
-        .prefetch_related(
-            "recommendation__clauses",
-            "attachments",
-            "budget_tables__columns",
-            "budget_tables__rows__cells",
-        )
-        .order_by("number")
-    )
-
-
 def import_upload_to(instance: ImportJob, filename: str) -> str:
     return f"imports/{instance.created_at:%Y%m%d}/{filename}"
 

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from budget.models import BudgetTable
 from budget.rendering import section_with_tables
-from exchange.export import recommendation_html
-from meetings.models import AgendaItem, Meeting, meeting_items_for_display
+from meetings.models import AgendaItem, Meeting
 from meetings.sanitize import sanitize_html
+from meetings.selectors.items import meeting_items_for_display, recommendation_html, with_content
 from pdf.models import PdfJob
 
 if TYPE_CHECKING:
@@ -103,18 +103,9 @@ def _items_for(
     # variant can be asked for this way, and it shows no closed item's content to anyone.
     if variant != PdfJob.Variant.PUBLIC:
         raise ValueError("An internal PDF is always rendered for a named user.")
-    return (
-        AgendaItem.objects.filter(meeting=meeting)
-        .annotate(content_visible=Q(closed=False))
-        .select_related("case", "recommendation", "decision")
-        .prefetch_related(
-            "recommendation__clauses",
-            "attachments",
-            "budget_tables__columns",
-            "budget_tables__rows__cells",
-        )
-        .order_by("number")
-    )
+    return with_content(
+        AgendaItem.objects.filter(meeting=meeting).annotate(content_visible=Q(closed=False))
+    ).order_by("number")
 
 
 def _item_view(item: AgendaItem, *, meeting: Meeting, document: str, shown: bool) -> ItemView:

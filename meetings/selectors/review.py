@@ -29,6 +29,7 @@ from meetings.models import (
     Membership,
     Recommendation,
 )
+from meetings.selectors.items import with_sections
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -97,11 +98,7 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def fresh_item(item_id: int) -> AgendaItem:
     """The item read anew from the database, with what item_review_content needs."""
-    return (
-        AgendaItem.objects.select_related("case", "recommendation", "decision")
-        .prefetch_related("recommendation__clauses", "attachments")
-        .get(pk=item_id)
-    )
+    return with_sections(AgendaItem.objects.all()).get(pk=item_id)
 
 
 class _TextExtractor(HTMLParser):
@@ -343,10 +340,9 @@ def meeting_decision_reviews(meeting: Meeting, user: AnyUser) -> list[tuple[Agen
     item has a decision and its content is visible to the user (otherwise None)."""
     reviewers = meeting_reviewers(meeting)
     items = (
-        AgendaItem.objects.listed_for(user)
-        .filter(meeting=meeting)
-        .select_related("case", "recommendation", "decision", "meeting__body")
-        .prefetch_related("recommendation__clauses", "attachments", _approvals_prefetch())
+        with_sections(AgendaItem.objects.listed_for(user).filter(meeting=meeting))
+        .select_related("meeting__body")
+        .prefetch_related(_approvals_prefetch())
         .order_by("number")
     )
     rows: list[tuple[AgendaItem, Any]] = []

@@ -4,8 +4,8 @@ from django import forms, template
 from django.utils.safestring import SafeString, mark_safe
 from js_asset.media import Media
 
-from exchange.export import recommendation_html
 from meetings.models import Recommendation
+from meetings.selectors.items import recommendation_html
 
 register = template.Library()
 

@@ -43,6 +43,7 @@ from meetings.forms.drafting import (
 from meetings.locks import EDITABLE_STATUSES, item_is_locked, locked_message
 from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, Membership
 from meetings.sanitize import sanitize_html
+from meetings.selectors.items import with_sections
 from meetings.services import attachments as attachment_service
 from meetings.services import items as item_service
 from meetings.services import meetings as meeting_service
@@ -327,11 +328,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_for_editor(pk: int, request: HttpRequest) -> AgendaItem:
     item = get_item_for_user(request.user, pk, for_edit=True)
-    return (
-        AgendaItem.objects.select_related("meeting__body", "case", "recommendation", "decision")
-        .prefetch_related("recommendation__clauses", "attachments")
-        .get(pk=item.pk)
-    )
+    return with_sections(AgendaItem.objects.select_related("meeting__body")).get(pk=item.pk)
 
 
 @login_required

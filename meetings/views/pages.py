@@ -25,8 +25,9 @@ from meetings.access import (
 from meetings.forms.drafting import ItemCreateForm
 from meetings.forms.search import SearchForm, page_number
 from meetings.locks import EDITABLE_STATUSES
-from meetings.models import AgendaItem, Body, Case, Meeting, meeting_items_for_display
+from meetings.models import AgendaItem, Body, Case, Meeting
 from meetings.search import search_items
+from meetings.selectors.items import meeting_items_for_display, with_sections
 from meetings.validators import normalise_case_number
 
 
@@ -117,10 +118,8 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404(exc.messages[0]) from exc
     case = get_object_or_404(Case, number=number)
     items = list(
-        AgendaItem.objects.listed_for(request.user)
-        .filter(case=case)
-        .select_related("meeting", "meeting__body", "decision", "recommendation")
-        .prefetch_related("recommendation__clauses", "attachments")
+        with_sections(AgendaItem.objects.listed_for(request.user).filter(case=case))
+        .select_related("meeting__body")
         .order_by("-meeting__starts_at", "-number")
     )
     for item in items:
