@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from budget.legacy import LegacyBudgetTable, blocks_context, take_budget_tables
 from budget.models import BudgetTable
+from common.documents import UnreadablePdf, decode_text, pdf_pages_text
 from exchange.budget_tables import legacy_tables_to_exchange
 from exchange.load import FORMAT, validate_exchange
 from exchange.parser import (
@@ -83,23 +83,16 @@ def read_minutes_file(name: str, content: bytes) -> ReadFile:
 
 
 def _decode_text(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("Filen er ikke tekst (hverken UTF-8 eller Windows-1252).")
+    text = decode_text(content)
+    if text is None:
+        raise ImportFileError("Filen er ikke tekst (hverken UTF-8 eller Windows-1252).")
+    return text
 
 
 def _pdf_text(content: bytes) -> str:
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
-
     try:
-        with pdfplumber.open(io.BytesIO(content)) as pdf:
-            pages = [page.extract_text(x_tolerance=1.5) or "" for page in pdf.pages]
-    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        pages = pdf_pages_text(content)
+    except UnreadablePdf as exc:
         raise ImportFileError("Filen er ikke en læsbar PDF.") from exc
     # A form feed between pages lets the parser see page breaks (running headers, tables
     # continued with a repeated header).

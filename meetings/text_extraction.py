@@ -1,14 +1,15 @@
-"""The text of an uploaded file, for the search index: PDFs through pypdf, plain text as is.
+"""The text of an uploaded file, for the search index: PDFs and plain text (common/documents.py).
 
 Other kinds (images, Office files) give no text; the attachment is then found by its title.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from typing import BinaryIO
+
+from common.documents import decode_text, pdf_pages_text
 
 logger = logging.getLogger(__name__)
 
@@ -37,27 +38,12 @@ def extract_text(data: BinaryIO, *, content_type: str = "", name: str = "") -> s
 
 
 def _pdf_text(data: BinaryIO) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data.read()))
-    parts: list[str] = []
-    total = 0
-    for page in reader.pages:
-        page_text = page.extract_text() or ""
-        parts.append(page_text)
-        total += len(page_text)
-        if total >= MAX_TEXT_CHARS:
-            break
-    return "\n\n".join(parts)
+    return "\n\n".join(pdf_pages_text(data.read(), max_chars=MAX_TEXT_CHARS))
 
 
 def _plain_text(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
+    text = decode_text(raw)
+    return raw.decode("utf-8", errors="replace") if text is None else text
 
 
 def _tidy(text: str) -> str:

@@ -8,7 +8,6 @@ so no template mistake can print what it never receives.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from budget.models import BudgetTable
 from budget.rendering import section_with_tables
+from common.hashing import content_hash as hash_parts
 from meetings.models import AgendaItem, Meeting
 from meetings.sanitize import sanitize_html
 from meetings.selectors.items import meeting_items_for_display, recommendation_html, with_content
@@ -197,8 +197,4 @@ def content_hash(*, html: str, document: str, variant: str) -> str:
     """The key a PDF is stored under: everything that decides its bytes."""
     from pdf.render import renderer_fingerprint
 
-    digest = hashlib.sha256()
-    for part in (LAYOUT_VERSION, renderer_fingerprint(), document, variant, html):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return hash_parts(LAYOUT_VERSION, renderer_fingerprint(), document, variant, html)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -20,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from common.hashing import canonical_json
+from common.hashing import content_hash as common_hash
 from meetings.access import meeting_reviewers
 from meetings.models import (
     AgendaItem,
@@ -92,8 +92,7 @@ def item_review_content(item: AgendaItem) -> dict[str, Any]:
 
 def content_hash(content: dict[str, Any]) -> str:
     """SHA-256 of the content's canonical JSON: any change of any byte gives a new hash."""
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return common_hash(canonical_json(content))
 
 
 def fresh_item(item_id: int) -> AgendaItem:
