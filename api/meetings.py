@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exchange.export import item_to_exchange, meeting_to_exchange
-from exchange.load import STATUS_FROM_MODEL
+from exchange.schema import STATUS_FROM_MODEL
 from meetings.access import closed_item_stub, get_item_for_user
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from exchange.budget_tables import tables_to_exchange
-from exchange.load import FORMAT, STATUS_FROM_MODEL
+from exchange.schema import FORMAT, STATUS_FROM_MODEL
 from meetings.access import closed_item_stub
 from meetings.models import AgendaItem, Meeting
 from meetings.selectors.items import recommendation_html, with_content

@@ -13,7 +13,6 @@ from budget.legacy import LegacyBudgetTable, blocks_context, take_budget_tables
 from budget.models import BudgetTable
 from common.documents import UnreadablePdf, decode_text, pdf_pages_text
 from exchange.budget_tables import legacy_tables_to_exchange
-from exchange.load import FORMAT, validate_exchange
 from exchange.parser import (
     Block,
     MinutesParseError,
@@ -24,6 +23,7 @@ from exchange.parser import (
     normalise_pdf_text,
     parse_minutes,
 )
+from exchange.schema import FORMAT, validate_exchange
 from meetings.errors import ExchangeError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024

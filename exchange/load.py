@@ -10,21 +10,16 @@ same minutes again replaces their content instead of adding a second meeting.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from common.bulk import copy_new, reserve_ids
-from exchange.budget_tables import schema_problem
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
-from exchange.budget_tables import validate_exchange as validate_budget_tables
+from exchange.schema import STATUS_TO_MODEL
 from meetings.errors import ExchangeError
 from meetings.models import (
     AgendaItem,
@@ -40,17 +35,6 @@ from meetings.models import (
 from meetings.sanitize import sanitize_html
 from meetings.validators import normalise_case_number
 
-FORMAT = "referat/1"
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
-
-STATUS_TO_MODEL = {
-    "draft": Meeting.Status.DRAFT,
-    "in_review": Meeting.Status.IN_REVIEW,
-    "approved": Meeting.Status.APPROVED,
-    "published": Meeting.Status.PUBLISHED,
-    "reopened": Meeting.Status.REOPENED,
-}
-STATUS_FROM_MODEL = {value: key for key, value in STATUS_TO_MODEL.items()}
 # Minutes imported in these states come with their decisions approved (and so locked).
 APPROVED_STATUSES = {Meeting.Status.APPROVED, Meeting.Status.PUBLISHED}
 
@@ -62,36 +46,6 @@ class SavedMeeting:
     items: int
     warnings: list[str] = field(default_factory=list)
     unchanged: bool = False
-
-
-@cache
-def exchange_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return schema
-
-
-def validate_exchange(data: Any) -> None:
-    """Raise ExchangeError (Danish, with the JSON path) if data is not valid referat/1."""
-    validator = jsonschema.Draft202012Validator(
-        exchange_schema(), format_checker=jsonschema.FormatChecker()
-    )
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(roden)"
-        raise ExchangeError(f"Filen følger ikke udvekslingsformatet referat/1 ved {where}: "
-                            f"{schema_problem(first)}")  # fmt: skip
-    # Budget tables have a schema of their own; checked here, once, for data from outside.
-    for m, meeting in enumerate(data["meetings"]):
-        for i, item in enumerate(meeting["items"]):
-            if item.get("budget_tables"):
-                try:
-                    validate_budget_tables(item["budget_tables"])
-                except ExchangeError as exc:
-                    raise ExchangeError(
-                        f"Filen følger ikke udvekslingsformatet referat/1 ved "
-                        f"meetings/{m}/items/{i}/{exc}"
-                    ) from exc
 
 
 def parse_starts_at(raw: str) -> dt.datetime:

@@ -3,7 +3,8 @@
 import pytest
 
 from exchange.export import meeting_to_exchange
-from exchange.load import save_exchange_meeting, validate_exchange
+from exchange.load import save_exchange_meeting
+from exchange.schema import validate_exchange
 from meetings.models import Meeting
 from meetings.services.review import meeting_reopen
 from tests.review_scenario import CLOSED_TOKEN, Review
