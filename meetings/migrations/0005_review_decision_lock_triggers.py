@@ -1,11 +1,12 @@
 """The lock on approved decisions, kept by the database itself.
 
-Once every reviewer has approved an item, meetings/services/review.py sets `locked` on its decision.
+Once every reviewer has approved an item, meetings/services/review.py sets `locked` on its
+decision.
 From then on these triggers refuse any change to the item's content — the decision, the item's
 text columns, its recommendation and clauses, its attachments — whoever makes it: the app, the
 admin, a bulk `QuerySet.update()` or plain SQL. (TRUNCATE, which needs the table's owner and
 is how the test suite empties its database, is left alone.) They raise SQLSTATE RF423, which
-meetings.services.review.locked_edits_refused turns into a Danish DecisionLocked error.
+meetings.locks.locked_edits_refused turns into a Danish DecisionLocked error.
 
 Only meeting_reopen unlocks: clearing `locked` is refused unless the transaction has first set
 `referat.reopening` to 'on' (the service does that, and sets it back right after).

@@ -11,6 +11,7 @@ from pdf.models import PdfJob
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import AgendaItemFactory, MeetingFactory
 from tests.pdf.conftest import CLOSED_TEXTS
+from tests.pdf.conftest import _pdf_media_root as _pdf_media_root  # each test's own PDF folder
 from tests.pdf.pdfread import ReadPdf
 
 pytestmark = pytest.mark.django_db

@@ -400,7 +400,7 @@ class TestReopenAndPublish:
         self, review: Review, settings
     ) -> None:
         rendered.clear()
-        settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.test_workflow.record_rendering"
+        settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.services.test_review.record_rendering"
         meeting = _state(review, Meeting.Status.APPROVED)
         meeting_publish(meeting=meeting, actor=review.people.secretary)
         assert rendered == [(meeting.pk, Meeting.Status.PUBLISHED)]
@@ -422,7 +422,7 @@ class TestReopenAndPublish:
     def test_a_failing_renderer_leaves_the_minutes_unpublished(
         self, review: Review, settings
     ) -> None:
-        settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.test_workflow.broken_rendering"
+        settings.PUBLIC_MINUTES_RENDERER = "tests.meetings.services.test_review.broken_rendering"
         meeting = _state(review, Meeting.Status.APPROVED)
         with pytest.raises(RuntimeError):
             meeting_publish(meeting=meeting, actor=review.people.secretary)
