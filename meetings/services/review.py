@@ -32,6 +32,7 @@ from meetings.errors import DecisionLocked, DomainError, InvalidInput, StaleCont
 from meetings.locks import locked_message
 from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, MeetingTransition
 from meetings.selectors.review import approval_counts, content_hash, fresh_item, item_review_content
+from meetings.services._common import lock_meeting
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,10 +41,6 @@ Status = Meeting.Status
 
 
 # --- helpers of the services --------------------------------------------------------------------
-
-
-def _lock_meeting(meeting_id: int) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("body").get(pk=meeting_id)
 
 
 def _require_workflow_runner(actor: User, meeting: Meeting) -> None:
@@ -127,6 +124,19 @@ def _approve_meeting(meeting: Meeting, *, actor: User) -> None:
     transaction.on_commit(partial(mail.mail_minutes_approved, meeting_id=meeting.pk))
 
 
+def _reviewers_turn(
+    item: AgendaItem, actor: User, wanted: str
+) -> tuple[Meeting, list[User], Decision]:
+    """Lock the item's meeting and decision for a reviewer's verdict: the minutes must be under
+    review and the actor one of their reviewers."""
+    meeting = lock_meeting(item.meeting_id)
+    if meeting.status != Status.IN_REVIEW:
+        raise _status_refusal(meeting, wanted)
+    reviewers = meeting_reviewers(meeting)
+    _require_reviewer(actor, reviewers)
+    return meeting, reviewers, _locked_decision(item)
+
+
 # --- the services -------------------------------------------------------------------------------
 
 
@@ -140,7 +150,7 @@ def meeting_submit_for_review(*, meeting: Meeting, actor: User) -> Meeting:
     approved in the same step. The reviewers who have something to approve get an e-mail.
     """
     with pghistory.context(user=actor.pk, service="meeting_submit_for_review"):
-        meeting = _lock_meeting(meeting.pk)
+        meeting = lock_meeting(meeting.pk)
         _require_workflow_runner(actor, meeting)
         if meeting.status not in (Status.DRAFT, Status.REOPENED):
             raise _status_refusal(meeting, _("sendes til godkendelse"))
@@ -192,12 +202,7 @@ def decision_approve(
     on the meeting row, so none is lost.
     """
     with pghistory.context(user=actor.pk, service="decision_approve"):
-        meeting = _lock_meeting(item.meeting_id)
-        if meeting.status != Status.IN_REVIEW:
-            raise _status_refusal(meeting, _("godkendes nu"))
-        reviewers = meeting_reviewers(meeting)
-        _require_reviewer(actor, reviewers)
-        decision = _locked_decision(item)
+        meeting, reviewers, decision = _reviewers_turn(item, actor, _("godkendes nu"))
         if decision.locked:
             mine = decision.approvals.filter(
                 reviewer=actor, round=decision.review_round, status=DecisionApproval.Status.APPROVED
@@ -248,12 +253,7 @@ def decision_request_changes(*, item: AgendaItem, actor: User, comment: str) -> 
     if not comment:
         raise InvalidInput(_("Skriv, hvad der skal ændres."))
     with pghistory.context(user=actor.pk, service="decision_request_changes"):
-        meeting = _lock_meeting(item.meeting_id)
-        if meeting.status != Status.IN_REVIEW:
-            raise _status_refusal(meeting, _("kommenteres nu"))
-        reviewers = meeting_reviewers(meeting)
-        _require_reviewer(actor, reviewers)
-        decision = _locked_decision(item)
+        _meeting, _reviewers, decision = _reviewers_turn(item, actor, _("kommenteres nu"))
         if decision.locked:
             raise DecisionLocked(locked_message())
         content = item_review_content(fresh_item(item.pk))
@@ -283,7 +283,7 @@ def meeting_approve(*, meeting: Meeting, actor: User) -> Meeting:
     The secretary, a superuser or a reviewer may call it.
     """
     with pghistory.context(user=actor.pk, service="meeting_approve"):
-        meeting = _lock_meeting(meeting.pk)
+        meeting = lock_meeting(meeting.pk)
         reviewers = meeting_reviewers(meeting)
         if not user_runs_workflow(actor, meeting):
             _require_reviewer(actor, reviewers)
@@ -311,7 +311,7 @@ def meeting_publish(*, meeting: Meeting, actor: User) -> Meeting:
     public PDF is queued through settings.PUBLIC_MINUTES_RENDERER; the worker gets it after
     commit. Only the body's secretary (or a superuser)."""
     with pghistory.context(user=actor.pk, service="meeting_publish"):
-        meeting = _lock_meeting(meeting.pk)
+        meeting = lock_meeting(meeting.pk)
         _require_workflow_runner(actor, meeting)
         if meeting.status != Status.APPROVED:
             raise _status_refusal(meeting, _("offentliggøres – det skal først godkendes"))
@@ -332,7 +332,7 @@ def meeting_reopen(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     if not reason:
         raise InvalidInput(_("Skriv en begrundelse for at genåbne referatet."))
     with pghistory.context(user=actor.pk, service="meeting_reopen"):
-        meeting = _lock_meeting(meeting.pk)
+        meeting = lock_meeting(meeting.pk)
         _require_workflow_runner(actor, meeting)
         if meeting.status not in (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED):
             raise _status_refusal(meeting, _("genåbnes"))
