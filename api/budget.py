@@ -26,10 +26,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budget.models import Allocation, Pool, Unit, allocation_is_approved
-from budget.pools import PoolStatus, bodies_with_pools_for, pool_status, visible_item_ids
+from budget.pools import PoolStatus, pool_status, visible_item_ids
 from budget.services import allocation_create, pool_create
 from exchange.budget_tables import tables_to_exchange
-from meetings.access import get_item_for_user, may_edit_body
+from meetings.access import bodies_with_access, get_item_for_user, may_edit_body
 from meetings.models import Body, Membership
 
 
@@ -178,7 +178,7 @@ class PoolListView(APIView):
 
     def _body(self, request: Request, slug: str | None) -> Body:
         if slug:
-            body = bodies_with_pools_for(request.user).filter(slug=slug).first()
+            body = bodies_with_access(request.user).filter(slug=slug).first()
             if body is None:
                 raise ValidationError(
                     {"body": _("Organet “%(slug)s” findes ikke.") % {"slug": slug}}

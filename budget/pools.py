@@ -7,7 +7,6 @@ A pool of year Y is drawn on by the allocations made against it and by the perma
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from budget.models import Allocation, BudgetRow, Pool, allocation_is_approved
 from budget.tables import ComputedCell, ComputedRow, ComputedTable
-from meetings.access import bodies_with_access
+from common.hashing import content_hash
 from meetings.models import AgendaItem, Body
 
 if TYPE_CHECKING:
@@ -143,15 +142,10 @@ def statuses_content_key(statuses: list[PoolStatus]) -> str:
                     item.meeting.starts_at.isoformat(),
                 ]
             )
-    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+    return content_hash(json.dumps(facts, ensure_ascii=False))
 
 
 # --- As tables, for the pages and the PDF ----------------------------------------------------
-
-
-def bodies_with_pools_for(user: AnyUser) -> QuerySet[Body]:
-    """The bodies whose pools the user may see (as Pool.objects.visible_to)."""
-    return bodies_with_access(user)
 
 
 def _describe(

@@ -34,7 +34,7 @@ from budget.models import (
 )
 from budget.numbers import UNKNOWN, format_danish_number
 from budget.pdf import html_to_pdf, pool_status_html
-from budget.pools import bodies_with_pools_for, body_pool_statuses, statuses_content_key
+from budget.pools import body_pool_statuses, statuses_content_key
 from budget.tables import (
     SUMMING_KINDS,
     ComputedRow,
@@ -46,7 +46,7 @@ from budget.tables import (
 )
 from common.bulk import copy_new, copy_rows, reserve_ids
 from common.files import write_atomically
-from meetings.access import may_edit_body
+from meetings.access import bodies_with_access, may_edit_body
 from meetings.errors import DomainError, InvalidInput, MeetingLocked, NotAllowed, StaleVersion
 from meetings.locks import EDITABLE_STATUSES, item_is_locked
 from meetings.models import AgendaItem, Body
@@ -437,7 +437,7 @@ REPORT_REUSE_QUEUED_FOR = timedelta(minutes=10)
 
 
 def may_see_pools(user: AnyUser, body: Body) -> bool:
-    return bodies_with_pools_for(user).filter(pk=body.pk).exists()
+    return bodies_with_access(user).filter(pk=body.pk).exists()
 
 
 @transaction.atomic

@@ -27,7 +27,6 @@ from budget.models import (
 )
 from budget.numbers import NumberError, format_amount, parse_danish_number
 from budget.pools import (
-    bodies_with_pools_for,
     body_pool_statuses,
     pool_status,
     pool_timeline_table,
@@ -53,7 +52,7 @@ from budget.tables import (
     table_data_from_model,
 )
 from common.http import no_store
-from meetings.access import get_item_for_user, may_edit_body
+from meetings.access import bodies_with_access, get_item_for_user, may_edit_body
 from meetings.errors import DomainError, NotAllowed
 from meetings.models import AgendaItem, Body
 
@@ -321,7 +320,7 @@ def allocation_remove(request: HttpRequest, pk: int, allocation_pk: int) -> Http
 @login_required
 @no_store
 def pool_list(request: HttpRequest) -> HttpResponse:
-    bodies = list(bodies_with_pools_for(request.user).order_by("name"))
+    bodies = list(bodies_with_access(request.user).order_by("name"))
     groups = []
     for body in bodies:
         statuses = body_pool_statuses(body)
@@ -357,7 +356,7 @@ def pool_add(request: HttpRequest) -> HttpResponseBase:
         "unit": request.POST.get("unit", Unit.KR),
     }
     errors = []
-    body = bodies_with_pools_for(request.user).filter(slug=form["body"]).first()
+    body = bodies_with_access(request.user).filter(slug=form["body"]).first()
     if body is None:
         errors.append(_("Vælg et organ."))
     year = int(form["year"]) if form["year"].strip().isdecimal() else None
@@ -385,7 +384,7 @@ def pool_add(request: HttpRequest) -> HttpResponseBase:
         else:
             messages.success(request, _("Puljen %(pool)s er oprettet.") % {"pool": pool})
             return redirect(pool.get_absolute_url())
-    bodies = list(bodies_with_pools_for(request.user).order_by("name"))
+    bodies = list(bodies_with_access(request.user).order_by("name"))
     groups = [
         {
             "body": b,
@@ -429,7 +428,7 @@ def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _get_body_for_pools(request: HttpRequest, slug: str) -> Body:
-    body = bodies_with_pools_for(request.user).filter(slug=slug).first()
+    body = bodies_with_access(request.user).filter(slug=slug).first()
     if body is None:
         raise Http404(_("Organet findes ikke, eller du har ikke adgang til dets puljer."))
     return body
@@ -472,9 +471,9 @@ def pool_report_create(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 def _get_report(request: HttpRequest, pk: int) -> PoolStatusReport:
     return get_object_or_404(
-        PoolStatusReport.objects.filter(
-            body__in=bodies_with_pools_for(request.user)
-        ).select_related("body"),
+        PoolStatusReport.objects.filter(body__in=bodies_with_access(request.user)).select_related(
+            "body"
+        ),
         pk=pk,
     )
 

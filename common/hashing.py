@@ -14,6 +14,11 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def checksum(data: bytes) -> str:
+    """SHA-256 (hex) of a file's bytes: how an imported file is recognised when it comes again."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def content_hash(*parts: str) -> str:
     """SHA-256 (hex) of the parts, each closed by a NUL so that no two lists of parts give the
     same bytes; a single part is hashed as it is."""

@@ -3,7 +3,6 @@ of staff, and — unless asked not to — the sample minutes."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from common.hashing import checksum as file_checksum
 from meetings.models import Body, Meeting, Membership
 from meetings.services.review import meeting_reopen
 
@@ -63,7 +63,7 @@ def _load_minutes(body: Body) -> list[str]:
     # reopening those minutes first.
     secretary = get_user_model().objects.get(username="sekretaer")
     for path in sorted(SAMPLE_DIR.glob("*.txt")):
-        checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        checksum = file_checksum(path.read_bytes())
         stale = Meeting.objects.filter(
             body=body, imported_from=path.name, items__decision__locked=True
         ).exclude(source_checksum=checksum)

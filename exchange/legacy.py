@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from django.utils import timezone
 from budget.legacy import LegacyBudgetTable, blocks_context, take_budget_tables
 from budget.models import BudgetTable
 from common.documents import UnreadablePdf, decode_text, pdf_pages_text
+from common.hashing import checksum as file_checksum
 from exchange.budget_tables import legacy_tables_to_exchange
 from exchange.parser import (
     Block,
@@ -59,7 +59,7 @@ def read_minutes_file(name: str, content: bytes) -> ReadFile:
             f"Filen er for stor ({len(content) // (1024 * 1024)} MB); grænsen er "
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
         )
-    checksum = hashlib.sha256(content).hexdigest()
+    checksum = file_checksum(content)
     lower = name.lower()
     if lower.endswith(".json"):
         return _read_json(name, checksum, content)

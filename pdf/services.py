@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.files import write_atomically
-from meetings.access import bodies_with_access
+from meetings.access import user_has_body_access
 from meetings.errors import DomainError, InvalidInput, NotAllowed
 from meetings.models import Meeting
 from pdf.content import build_html, content_hash
@@ -65,7 +65,7 @@ def pdf_variant_allowed(*, user: AnyUser, meeting: Meeting, variant: str) -> boo
         return True
     if variant != PdfJob.Variant.INTERNAL:
         return False
-    return bodies_with_access(user).filter(pk=meeting.body_id).exists()
+    return user_has_body_access(user, meeting)
 
 
 def _check_choice(*, variant: str, document: str) -> None:
