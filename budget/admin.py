@@ -1,3 +1,5 @@
+"""The admin of budget tables, pools, allocations and pool reports."""
+
 from django.contrib import admin
 
 from budget.models import Allocation, BudgetTable, Pool, PoolStatusReport

@@ -1,3 +1,5 @@
+"""The budget app: budget tables, pools and allocations."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The pages of budget tables and pools."""
+
 from django.urls import path
 
 from budget import views

@@ -1,3 +1,5 @@
+"""The pages of the import: upload, progress and restart of a job."""
+
 from django.urls import path
 
 from exchange import views

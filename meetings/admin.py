@@ -1,3 +1,6 @@
+"""The admin of bodies, meetings, items and cases; it writes past the workflow, so the database
+locks are what keep approved content as it is."""
+
 from collections.abc import Callable
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""The core app: bodies, meetings, items, cases, decisions, attachments."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

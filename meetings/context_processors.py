@@ -1,3 +1,5 @@
+"""What every page's navigation needs to know about the user's roles."""
+
 from django.http import HttpRequest
 
 from meetings.access import bodies_editable_by

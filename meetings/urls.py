@@ -1,3 +1,5 @@
+"""The pages of the core: meetings, drafting, review, history, cases, search, attachments."""
+
 from django.urls import path
 
 from meetings.views import drafting, pages, review

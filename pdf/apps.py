@@ -1,3 +1,5 @@
+"""The PDF app (label "pdf"): jobs that render the council's PDF in a worker."""
+
 import logging
 
 from django.apps import AppConfig

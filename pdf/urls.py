@@ -1,3 +1,5 @@
+"""The pages of PDF jobs: order, follow and download."""
+
 from django.urls import path
 
 from pdf import views

@@ -136,3 +136,13 @@ def test_the_circle_finder_finds_circles(
     graph: dict[str, set[str]], expected: list[list[str]]
 ) -> None:
     assert _circles(graph) == expected
+
+
+def test_every_module_says_what_it_is_responsible_for() -> None:
+    silent = [
+        str(path.relative_to(ROOT))
+        for path in MODULES.values()
+        if path.read_text(encoding="utf-8").strip()
+        and not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not silent, "Modules without an opening docstring:\n" + "\n".join(silent)

@@ -1,3 +1,5 @@
+"""Template filters of the core's pages."""
+
 from typing import Any
 
 from django import forms, template

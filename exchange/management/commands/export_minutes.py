@@ -1,3 +1,5 @@
+"""`manage.py export_minutes`: meetings as JSON in the exchange format, public or in full."""
+
 import datetime as dt
 import json
 from argparse import ArgumentParser

@@ -1,3 +1,6 @@
+"""`manage.py import_minutes`: legacy minutes (.txt, .pdf) and exchange files (.json), given as
+files or folders."""
+
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any

@@ -1,3 +1,5 @@
+"""`manage.py loaddemo`: the demo body, users, sample minutes and pools."""
+
 from argparse import ArgumentParser
 from typing import Any
 
