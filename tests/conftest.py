@@ -6,6 +6,7 @@ The users: `secretary` (sekretær of Direktionen), `director` (a member), `staff
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -19,9 +20,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from django.utils import timezone
 
-from meetings.models import Body, Membership
-from tests.factories import BodyFactory, MembershipFactory, UserFactory
+from meetings.models import Body, Meeting, Membership
+from tests.factories import BodyFactory, MeetingFactory, MembershipFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +65,16 @@ def people(db: None) -> People:
     MembershipFactory(user=director, body=body, role=Membership.Role.MEMBER)
     MembershipFactory(user=outsider, body=other, role=Membership.Role.SECRETARY)
     return People(body, other, secretary, director, staff, outsider, superuser)
+
+
+@pytest.fixture
+def draft(people: People) -> Meeting:
+    """A draft meeting (kladde) of the people's body, on the date of the sample minutes."""
+    return MeetingFactory(
+        body=people.body,
+        status=Meeting.Status.DRAFT,
+        starts_at=timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30)),
+    )
 
 
 @pytest.fixture(scope="session")

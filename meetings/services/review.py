@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pghistory
 from django.conf import settings
@@ -137,6 +137,24 @@ def _reviewers_turn(
     return meeting, reviewers, _locked_decision(item)
 
 
+def _record_verdict(
+    decision: Decision,
+    actor: User,
+    status: str,
+    content: dict[str, Any],
+    text_hash: str,
+    comment: str,
+) -> DecisionApproval:
+    """The reviewer's one verdict of this round, bound to the content it was given on."""
+    approval, _created = DecisionApproval.objects.update_or_create(
+        decision=decision,
+        reviewer=actor,
+        round=decision.review_round,
+        defaults={"status": status, "text_hash": text_hash, "content": content, "comment": comment},
+    )
+    return approval
+
+
 # --- the services -------------------------------------------------------------------------------
 
 
@@ -225,16 +243,8 @@ def decision_approve(
         ).first()
         if existing is not None and approval_counts(existing, decision, current):
             return existing
-        approval, _created = DecisionApproval.objects.update_or_create(
-            decision=decision,
-            reviewer=actor,
-            round=decision.review_round,
-            defaults={
-                "status": DecisionApproval.Status.APPROVED,
-                "text_hash": current,
-                "content": content,
-                "comment": comment.strip(),
-            },
+        approval = _record_verdict(
+            decision, actor, DecisionApproval.Status.APPROVED, content, current, comment.strip()
         )
         if _lock_if_complete(decision, reviewers, current) and not _missing_numbers(meeting):
             _approve_meeting(meeting, actor=actor)
@@ -259,16 +269,8 @@ def decision_request_changes(*, item: AgendaItem, actor: User, comment: str) -> 
         content = item_review_content(fresh_item(item.pk))
         current = content_hash(content)
         _sync_round(decision, current)
-        approval, _created = DecisionApproval.objects.update_or_create(
-            decision=decision,
-            reviewer=actor,
-            round=decision.review_round,
-            defaults={
-                "status": DecisionApproval.Status.CHANGES_REQUESTED,
-                "text_hash": current,
-                "content": content,
-                "comment": comment,
-            },
+        approval = _record_verdict(
+            decision, actor, DecisionApproval.Status.CHANGES_REQUESTED, content, current, comment
         )
         transaction.on_commit(partial(mail.mail_changes_requested, approval_id=approval.pk))
         return approval

@@ -3,12 +3,10 @@ overdraft, an item's allocations and budget tables, for every role."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -32,12 +30,8 @@ def post_json(client: APIClient, url: str, body: str):
 
 
 @pytest.fixture
-def meeting(people: People) -> Meeting:
-    return MeetingFactory(
-        body=people.body,
-        status=Meeting.Status.DRAFT,
-        starts_at=timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30)),
-    )
+def meeting(draft: Meeting) -> Meeting:
+    return draft
 
 
 @pytest.mark.django_db

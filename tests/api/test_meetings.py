@@ -36,15 +36,6 @@ def patch_json(client: Client, url: str, data: object):
 
 
 @pytest.fixture
-def draft(people: People) -> Meeting:
-    return MeetingFactory(
-        body=people.body,
-        status=Meeting.Status.DRAFT,
-        starts_at=timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30)),
-    )
-
-
-@pytest.fixture
 def published(people: People) -> Meeting:
     meeting = MeetingFactory(
         body=people.body,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,15 +15,6 @@ from tests.conftest import People
 from tests.factories import AgendaItemFactory, CaseFactory, DecisionFactory, MeetingFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def draft(people: People) -> Meeting:
-    return MeetingFactory(
-        body=people.body,
-        status=Meeting.Status.DRAFT,
-        starts_at=timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30)),
-    )
 
 
 def editor_post(item: AgendaItem, **changes: object) -> dict[str, object]:
