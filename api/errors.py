@@ -1,8 +1,8 @@
 """The one mapping of errors to HTTP answers, for every endpoint of the API.
 
-Services raise the domain's kinds (meetings/errors.py); views let them through, and DRF hands
-them here (settings REST_FRAMEWORK["EXCEPTION_HANDLER"]). Every answer is JSON with a Danish
-`detail`, or, for field errors, a message list per field:
+Services raise the domain's kinds (meetings/errors.py, each with its status); views let them
+through, and DRF hands them here (settings REST_FRAMEWORK["EXCEPTION_HANDLER"]). Every answer
+is JSON with a Danish `detail`, or, for field errors, a message list per field:
 
 | what | status |
 |---|---|
@@ -28,19 +28,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.http import not_found_message
 from exchange.export import item_to_exchange
-from meetings.errors import DomainError, InvalidInput, MeetingLocked, NotAllowed, StaleVersion
+from meetings.errors import DomainError, StaleVersion, http_status
 from meetings.models import AgendaItem
-
-
-def domain_status(exc: DomainError) -> int:
-    """The HTTP status of a domain error's kind."""
-    if isinstance(exc, MeetingLocked):
-        return status.HTTP_423_LOCKED
-    if isinstance(exc, InvalidInput):
-        return status.HTTP_400_BAD_REQUEST
-    if isinstance(exc, NotAllowed):
-        return status.HTTP_403_FORBIDDEN
-    return status.HTTP_409_CONFLICT
 
 
 def _domain_body(exc: DomainError) -> dict[str, Any]:
@@ -57,7 +46,7 @@ def _domain_body(exc: DomainError) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors of the services and Django's own as HTTP answers with Danish messages."""
     if isinstance(exc, DomainError):
-        return Response(_domain_body(exc), status=domain_status(exc))
+        return Response(_domain_body(exc), status=http_status(exc))
     if isinstance(exc, DjangoValidationError):
         body = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

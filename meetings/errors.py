@@ -1,7 +1,7 @@
 """Every domain exception of Referat, and nothing else.
 
-A service raises one of these kinds with a Danish message meant for the user; the API maps each
-kind to one HTTP status in one place (api/errors.py), and the HTML views show the message.
+A service raises one of these kinds with a Danish message meant for the user. Each kind has one
+HTTP status (`http_status`), which the API (api/errors.py) and the HTML views answer with.
 
 | kind | means | HTTP |
 |---|---|---|
@@ -58,3 +58,14 @@ class StaleContent(DomainError):
 class ExchangeError(InvalidInput):
     """A file or payload in the exchange format (or legacy minutes read into it) that cannot be
     taken: the message names the meeting, item or field."""
+
+
+def http_status(exc: DomainError) -> int:
+    """The HTTP status of a domain error's kind (the table above)."""
+    if isinstance(exc, MeetingLocked):
+        return 423
+    if isinstance(exc, InvalidInput):
+        return 400
+    if isinstance(exc, NotAllowed):
+        return 403
+    return 409

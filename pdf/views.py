@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
 from meetings.access import get_meeting_for_user
-from meetings.errors import DomainError
+from meetings.errors import DomainError, http_status
 from pdf import services
 from pdf.models import PdfJob
 from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message
@@ -33,10 +33,9 @@ def pdf_start(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting, variant=variant, document=document, actor=request.user
         )
     except DomainError as exc:
-        if request.htmx:  # type: ignore[attr-defined]
-            return render(request, "pdf/_error.html", {"error": str(exc)}, status=403)
-        messages.error(request, str(exc))
-        return render(request, "pdf/_error.html", {"error": str(exc)}, status=403)
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.error(request, str(exc))
+        return render(request, "pdf/_error.html", {"error": str(exc)}, status=http_status(exc))
     return _render_job(request, job)
 
 

@@ -28,7 +28,7 @@ from meetings.access import (
     get_item_for_user,
     get_meeting_for_user,
 )
-from meetings.errors import DomainError, MeetingLocked, StaleVersion
+from meetings.errors import DomainError, MeetingLocked, StaleVersion, http_status
 from meetings.forms.drafting import (
     MEMBER_CHOICES,
     AttachmentForm,
@@ -421,7 +421,9 @@ def item_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(target if target in form.fields else None, errors)
         return render(request, template, {"form": form, "state": "invalid"}, status=400)
     except DomainError as exc:
-        return render(request, template, {"state": "error", "message": str(exc)}, status=400)
+        return render(
+            request, template, {"state": "error", "message": str(exc)}, status=http_status(exc)
+        )
     item_service.presence_touch(actor=request.user, item=item)
     return render(
         request,
@@ -492,7 +494,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return _attachments_response(request, item, form, status=400)
     except DomainError as exc:
         form.add_error(None, str(exc))
-        return _attachments_response(request, item, form, status=400)
+        return _attachments_response(request, item, form, status=http_status(exc))
     return _attachments_response(
         request,
         item,

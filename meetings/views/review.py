@@ -28,7 +28,7 @@ from meetings.access import (
     user_has_body_access,
     user_runs_workflow,
 )
-from meetings.errors import DomainError
+from meetings.errors import DomainError, http_status
 from meetings.models import AgendaItem, Meeting
 from meetings.selectors.history import item_history, meeting_history
 from meetings.selectors.review import meeting_decision_reviews, tasks_for
@@ -128,7 +128,7 @@ def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, str(exc))
-        return _render_review(request, meeting, status=409, typed={"reason": reason})
+        return _render_review(request, meeting, status=http_status(exc), typed={"reason": reason})
     messages.success(
         request,
         _("Referatet har nu status “%(status)s”.") % {"status": meeting.get_status_display()},
@@ -150,7 +150,7 @@ def item_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, str(exc))
-        return _render_review(request, item.meeting, status=409)
+        return _render_review(request, item.meeting, status=http_status(exc))
     messages.success(request, _("Du har godkendt punkt %(number)s.") % {"number": item.number})
     return HttpResponseRedirect(
         reverse("meetings:meeting_review", args=[item.meeting_id]) + f"#beslutning-{item.number}"
@@ -168,7 +168,10 @@ def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return _render_review(
-            request, item.meeting, status=409, typed={"comment_item": item.pk, "comment": comment}
+            request,
+            item.meeting,
+            status=http_status(exc),
+            typed={"comment_item": item.pk, "comment": comment},
         )
     messages.success(
         request,

@@ -114,7 +114,7 @@ class TestTheReviewPage:
             f"/items/{item.pk}/request-changes/", {"comment": "Min lange kommentar om datoen"}
         )
         page = response.content.decode()
-        assert response.status_code == 409
+        assert response.status_code == 423
         assert "godkendt og låst" in page
         assert "Min lange kommentar om datoen" in page
 
@@ -123,7 +123,7 @@ class TestTheReviewPage:
         response = review.people.client_for("director").post(
             f"/items/{item.pk}/request-changes/", {"comment": "   "}
         )
-        assert response.status_code == 409
+        assert response.status_code == 400
         assert "Skriv, hvad der skal ændres." in response.content.decode()
 
     def test_the_secretary_sends_reopens_with_a_reason_and_publishes(
@@ -139,7 +139,7 @@ class TestTheReviewPage:
         response = client.post(url, {"action": "publish"}, follow=True)
         assert "Offentliggjort" in response.content.decode()
         response = client.post(url, {"action": "reopen", "reason": ""})
-        assert response.status_code == 409
+        assert response.status_code == 400
         assert "Skriv en begrundelse" in response.content.decode()
         response = client.post(url, {"action": "reopen", "reason": "Forkert dato"}, follow=True)
         page = response.content.decode()
