@@ -24,28 +24,37 @@ _INLINE_CLAUSE_RE = re.compile(
 def _recommendation(blocks: list[Block]) -> Recommendation | None:
     if not blocks:
         return None
-    unit, lead_in = "", ""
-    rest = list(blocks)
-    first = rest[0]
-    following = rest[1] if len(rest) > 1 else None
-    clauses: list[str] = []
+    unit, lead_in, clauses, rest = _lead_in(blocks)
+    numbered = _add_clauses(clauses, rest)
+    return Recommendation(unit, lead_in, clauses, numbered, blocks)
+
+
+def _lead_in(blocks: list[Block]) -> tuple[str, str, list[str], list[Block]]:
+    """The proposing unit and the lead-in read from the first block, a paragraph, with the
+    clause that follows the lead-in on its line if any, and the blocks after the lead-in."""
+    first = blocks[0]
+    if not isinstance(first, Paragraph):
+        return "", "", [], blocks
+    text = first.text
+    unit_match = _UNIT_RE.match(text)
+    unit = unit_match["unit"].strip() if unit_match else ""
+    following = blocks[1] if len(blocks) > 1 else None
+    introduces = text.endswith(":") or isinstance(following, ListBlock)
+    # A lone "At direktionen godkender …" is itself the first clause, without a lead-in.
+    if not introduces and _CLAUSE_START_RE.match(text):
+        return unit, "", [], blocks
+    inline = None if introduces else _INLINE_CLAUSE_RE.match(text)
+    if inline:
+        return unit, inline["lead"].strip(), [inline["clause"].strip()], blocks[1:]
+    return unit, text, [], blocks[1:]
+
+
+def _add_clauses(clauses: list[str], blocks: list[Block]) -> bool:
+    """Add the clauses of ``blocks``, those after the lead-in, to ``clauses`` (which holds
+    the lead-in's own clause, if any); whether they are numbered."""
     numbered = False
-    if isinstance(first, Paragraph):
-        text = first.text
-        unit_match = _UNIT_RE.match(text)
-        unit = unit_match["unit"].strip() if unit_match else ""
-        introduces = text.endswith(":") or isinstance(following, ListBlock)
-        # A lone "At direktionen godkender …" is itself the first clause, without a lead-in.
-        if introduces or not _CLAUSE_START_RE.match(text):
-            rest = rest[1:]
-            inline = None if introduces else _INLINE_CLAUSE_RE.match(text)
-            if inline:
-                lead_in = inline["lead"].strip()
-                clauses.append(inline["clause"].strip())
-            else:
-                lead_in = text
     last_from_paragraph = bool(clauses)
-    for block in rest:
+    for block in blocks:
         if isinstance(block, ListBlock):
             items = [_strip_number(item) for item in block.items]
             if clauses and last_from_paragraph:
@@ -72,7 +81,7 @@ def _recommendation(blocks: list[Block]) -> Recommendation | None:
                 last_from_paragraph = True
             else:
                 clauses[-1] = _join(clauses[-1], text)
-    return Recommendation(unit, lead_in, clauses, numbered, blocks)
+    return numbered
 
 
 def _strip_number(item: str) -> str:

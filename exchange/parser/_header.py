@@ -128,35 +128,26 @@ def _parse_meta(
         if _TOC_TITLE_RE.match(text):
             in_toc, last_field = True, ""
             continue
-        matched = False
-        for name, pattern in _FIELD_RES:
-            match = pattern.match(text)
-            if not match:
-                continue
-            matched, last_field = True, name
-            value = match[1].strip()
-            if name == "date":
+        opened = _field(text)
+        if opened is not None:
+            last_field, value = opened
+            if last_field == "date":
                 date_value = (value, index + 1)
-            elif name == "place":
+            elif last_field == "place":
                 location = value
-            elif name == "participants":
+            elif last_field == "participants":
                 participants_seen = True
-                participants.extend(_participant(p, False) for p in _split_people(value))
+                _add_present(participants, value)
             else:
                 _add_absent(participants, value)
-            break
-        if matched:
             continue
-        toc_line = _TOC_LINE_RE.match(lines[index].strip(" "))
-        if toc_line and ("\t" in lines[index] or ".." in text or "…" in text):
-            page = toc_line["page"]
-            toc.append(
-                TocEntry(_squash(toc_line["title"]).rstrip(" ."), int(page) if page else None)
-            )
+        entry = _toc_entry(lines[index], text)
+        if entry is not None:
+            toc.append(entry)
         elif in_toc:
             toc.append(TocEntry(text, None))
         elif last_field == "participants":
-            participants.extend(_participant(p, False) for p in _split_people(text))
+            _add_present(participants, text)
         elif last_field == "absent":
             _add_absent(participants, text)
     starts_at = _starts_at(date_value, header, warnings)
@@ -165,6 +156,30 @@ def _parse_meta(
     if not participants_seen:
         warnings.append("Mødedeltagere mangler.")
     return _Meta(starts_at, location or "", participants, toc)
+
+
+def _field(text: str) -> tuple[str, str] | None:
+    """The field a line of the header opens ("date", "place", "participants" or "absent"),
+    with the rest of the line; None for any other line."""
+    for name, pattern in _FIELD_RES:
+        match = pattern.match(text)
+        if match:
+            return name, match[1].strip()
+    return None
+
+
+def _toc_entry(line: str, text: str) -> TocEntry | None:
+    """The entry of the table of contents that ``line`` (squashed: ``text``) is, if it is one:
+    a title followed by dots, "…" or a tab, and maybe a page number."""
+    toc_line = _TOC_LINE_RE.match(line.strip(" "))
+    if toc_line and ("\t" in line or ".." in text or "…" in text):
+        page = toc_line["page"]
+        return TocEntry(_squash(toc_line["title"]).rstrip(" ."), int(page) if page else None)
+    return None
+
+
+def _add_present(participants: list[Participant], text: str) -> None:
+    participants.extend(_participant(p, False) for p in _split_people(text))
 
 
 def _add_absent(participants: list[Participant], text: str) -> None:

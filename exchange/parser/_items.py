@@ -1,6 +1,7 @@
-"""The items: each item's title, case number and closed flag, its lines sorted into sections,
-the section blocks, its decisions (the meeting's own and those quoted from other bodies or
-earlier meetings), and the table of contents checked against the items."""
+"""The items: where each starts, its title, case number and closed flag, its lines sorted into
+sections, the section blocks, its decisions (the meeting's own and those quoted from other
+bodies or earlier meetings), and the warnings on the items as a whole (their numbering, the
+table of contents)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from exchange.parser._text import (
     _day_month_year,
     _decision_heading,
     _DecisionHeading,
+    _indexes_of_possible_item_headings,
     _is_item_heading,
     _join,
     _norm_title,
@@ -29,6 +31,21 @@ _BULLET_RE = _patterns._BULLET_RE
 _CASE_LIKE_RE = _patterns._CASE_LIKE_RE
 _CASE_RE = _patterns._CASE_RE
 _SECTION_WORD_MAX_LENGTH = _patterns._SECTION_WORD_MAX_LENGTH
+
+
+def _item_starts(lines: list[str], squashed: list[str], header_index: int) -> list[int]:
+    """The indexes of the item headings after the document header, which is at
+    ``header_index``; text without items is an error."""
+    starts = [
+        i
+        for i in _indexes_of_possible_item_headings(squashed)
+        if i > header_index and _is_item_heading(lines[i])
+    ]
+    if not starts:
+        raise MinutesParseError(
+            "Teksten har ingen punkter: der er ingen linjer som “Punkt 1: …”.", header_index + 1
+        )
+    return starts
 
 
 @dataclass
@@ -51,6 +68,17 @@ def _parse_item(
     warnings: list[str],
 ) -> tuple[ParsedItem, list[_Section]]:
     """The item whose heading is ``source.lines[start]``."""
+    number, title, index = _item_heading(source, start, end)
+    case_number, index = _case_number(source, index, end, number, warnings)
+    sections = _collect_sections(source, index, end, number, title, meeting_body, warnings)
+    item = ParsedItem(number, title, case_number, _is_closed(title), line=start + 1)
+    _fill_sections(item, source, sections)
+    return item, sections
+
+
+def _item_heading(source: _Source, start: int, end: int) -> tuple[int, str, int]:
+    """The number and title of the item whose heading is ``source.lines[start]``, and the
+    index of the first line after the title."""
     lines, squashed = source.lines, source.squashed
     heading = _is_item_heading(lines[start])
     assert heading is not None
@@ -67,25 +95,33 @@ def _parse_item(
     ):
         title = _join(title, squashed[index]) if title else squashed[index]
         index += 1
+    return number, title, index
+
+
+def _case_number(
+    source: _Source, index: int, end: int, number: int, warnings: list[str]
+) -> tuple[str, int]:
+    """The case number of item ``number`` at the first line from ``index`` that is not blank
+    ("" if it has none), and the index of the line after it."""
+    lines, squashed = source.lines, source.squashed
     while index < end and not squashed[index]:
         index += 1
-    case_number = ""
     candidate = lines[index].strip() if index < end else ""
     case_match = _CASE_RE.match(candidate)
     if case_match and int(case_match["serial"]) > 0:
-        case_number = f"{case_match['year']}/{int(case_match['serial'])}"
-        index += 1
-    elif case_match or _CASE_LIKE_RE.match(candidate):
+        return f"{case_match['year']}/{int(case_match['serial'])}", index + 1
+    if case_match or _CASE_LIKE_RE.match(candidate):
         raise MinutesParseError(
             f"Sagsnummeret “{candidate}” i punkt {number} er ugyldigt: det skal have formen "
             "ÅÅ/løbenummer, f.eks. 17/22360.",
             index + 1,
         )
-    else:
-        warnings.append(f"Punkt {number} har intet sagsnummer.")
+    warnings.append(f"Punkt {number} har intet sagsnummer.")
+    return "", index
 
-    sections = _collect_sections(source, index, end, number, title, meeting_body, warnings)
-    item = ParsedItem(number, title, case_number, _is_closed(title), line=start + 1)
+
+def _fill_sections(item: ParsedItem, source: _Source, sections: list[_Section]) -> None:
+    """Give ``item`` the blocks of its sections (decisions aside: see _add_decisions)."""
     background: list[int] = []
     for section in sections:
         if section.kind in ("preamble", "background"):
@@ -99,7 +135,6 @@ def _parse_item(
         elif section.kind == "attachments":
             item.attachments.extend(_attachments(source, section.lines))
     item.background = _build_blocks(source, background)
-    return item, sections
 
 
 def _attachments(source: _Source, indexes: Sequence[int]) -> list[str]:
@@ -131,22 +166,12 @@ def _collect_sections(
     Sagsfremstilling a repeat reopens the earlier section, which keeps its text together.
     Such sub-headings are added to ``source.subheadings``.
     """
-    lines, squashed, subheadings = source.lines, source.squashed, source.subheadings
-    preamble = _Section("preamble")
-    sections = [preamble]
-    by_kind: dict[str, _Section] = {}
-    decisions_seen: set[tuple[str, datetime.date | None]] = set()
-    current = preamble
+    lines, squashed = source.lines, source.squashed
+    sections = _Sections(source, number, warnings)
+    preamble = current = sections.preamble
     title_norm = _norm_title(title)
-
-    def is_repeated_title(index: int) -> bool:
-        """The title after a leading Bilag list; an attachment named like the item (2018 item
-        9) is the same text, so only the last such line before more content is the title."""
-        following = next((j for j in range(index + 1, end) if squashed[j]), None)
-        if following is None:
-            return False
-        return _norm_title(lines[following]) != title_norm
-
+    # Every line of the item passes here, and few are headings: the loop tells them apart, and
+    # _Sections opens the section a heading starts.
     for index in range(start, end):
         text = squashed[index]
         if not text:
@@ -165,47 +190,83 @@ def _collect_sections(
             if kind is None and text[0] in "bB" and text[:10].casefold().startswith("beslutning"):
                 decision = _decision_heading(text, index + 1, meeting_body)
         if decision is not None:
-            in_presentation = "presentation" in by_kind and current.kind != "attachments"
-            key = (decision.body.casefold(), decision.decided_on)
-            if key in decisions_seen and in_presentation:
-                current.lines.append(index)
-                subheadings.add(index)
-                continue
-            decisions_seen.add(key)
-            if decision.written_date and decision.decided_on is None:
-                warnings.append(
-                    f"Punkt {number}: datoen i “{text}” kan ikke læses; beslutningen står "
-                    "uden dato."
-                )
-            current = _Section("decision", decision=decision)
-            sections.append(current)
-            continue
-        if kind is not None:
-            in_presentation = "presentation" in by_kind and current.kind != "attachments"
-            if kind in by_kind and in_presentation:
-                current.lines.append(index)
-                subheadings.add(index)
-            elif kind in by_kind:
-                warnings.append(
-                    f"Punkt {number}: afsnittet “{text}” forekommer to gange; teksten er lagt "
-                    "sammen."
-                )
-                current = by_kind[kind]
-            else:
-                current = _Section(kind)
-                by_kind[kind] = current
-                sections.append(current)
-            continue
-        if (
+            current = sections.after_decision_heading(current, index, text, decision)
+        elif kind is not None:
+            current = sections.after_section_word(current, index, text, kind)
+        elif (
             current.kind in ("preamble", "attachments")
             and _norm_title(text) == title_norm
-            and (current.kind == "preamble" or is_repeated_title(index))
+            and (current.kind == "preamble" or _is_repeated_title(source, index, end, title_norm))
         ):
             # The item's title repeated after a leading Bilag list closes that list.
             current = preamble
-            continue
-        current.lines.append(index)
-    return sections
+        else:
+            current.lines.append(index)
+    return sections.opened
+
+
+class _Sections:
+    """The sections _collect_sections opens for one item, in order, and what it has seen."""
+
+    def __init__(self, source: _Source, number: int, warnings: list[str]) -> None:
+        self.preamble = _Section("preamble")
+        self.opened = [self.preamble]
+        self.by_kind: dict[str, _Section] = {}
+        self.decisions_seen: set[tuple[str, datetime.date | None]] = set()
+        self.subheadings = source.subheadings
+        self.number = number
+        self.warnings = warnings
+
+    def _in_presentation(self, current: _Section) -> bool:
+        return "presentation" in self.by_kind and current.kind != "attachments"
+
+    def after_decision_heading(
+        self, current: _Section, index: int, text: str, decision: _DecisionHeading
+    ) -> _Section:
+        """The section the lines after the decision heading ``text`` (line ``index``) go to;
+        ``current`` is the section before it."""
+        key = (decision.body.casefold(), decision.decided_on)
+        if key in self.decisions_seen and self._in_presentation(current):
+            current.lines.append(index)
+            self.subheadings.add(index)
+            return current
+        self.decisions_seen.add(key)
+        if decision.written_date and decision.decided_on is None:
+            self.warnings.append(
+                f"Punkt {self.number}: datoen i “{text}” kan ikke læses; beslutningen står "
+                "uden dato."
+            )
+        section = _Section("decision", decision=decision)
+        self.opened.append(section)
+        return section
+
+    def after_section_word(self, current: _Section, index: int, text: str, kind: str) -> _Section:
+        """The section the lines after the section word ``text`` (line ``index``) go to;
+        ``current`` is the section before it. See _collect_sections on a repeated word."""
+        seen = self.by_kind.get(kind)
+        if seen is None:
+            section = _Section(kind)
+            self.by_kind[kind] = section
+            self.opened.append(section)
+            return section
+        if self._in_presentation(current):
+            current.lines.append(index)
+            self.subheadings.add(index)
+            return current
+        self.warnings.append(
+            f"Punkt {self.number}: afsnittet “{text}” forekommer to gange; teksten er lagt sammen."
+        )
+        return seen
+
+
+def _is_repeated_title(source: _Source, index: int, end: int, title_norm: str) -> bool:
+    """The title after a leading Bilag list; an attachment named like the item (2018 item 9) is
+    the same text, so only the last such line before more content is the title."""
+    squashed = source.squashed
+    following = next((j for j in range(index + 1, end) if squashed[j]), None)
+    if following is None:
+        return False
+    return _norm_title(source.lines[following]) != title_norm
 
 
 def _add_decisions(
@@ -216,36 +277,11 @@ def _add_decisions(
     meeting_day: datetime.date,
     warnings: list[str],
 ) -> None:
-    decisions: list[Decision] = []
-    for section in sections:
-        if section.kind != "decision" or section.decision is None:
-            continue
-        blocks = _build_blocks(source, section.lines)
-        heading = section.decision
-        decisions.append(
-            Decision(
-                heading.body or meeting_body,
-                heading.decided_on,
-                infer_outcome(_decision_text(blocks)),
-                blocks,
-            )
-        )
+    """Give ``item`` its decision, the meeting's own, and the other decisions it quotes."""
+    decisions = _section_decisions(source, sections, meeting_body)
     if not decisions:
         return
-
-    def own_body(decision: Decision) -> bool:
-        body, meeting = decision.body.casefold(), meeting_body.casefold()
-        if not body or body == meeting:
-            return True  # the usual case; difflib would only confirm it, slowly
-        # The cheap upper bounds of the ratio first, as difflib.get_close_matches does.
-        matcher = difflib.SequenceMatcher(None, body, meeting)
-        return (
-            matcher.real_quick_ratio() >= 0.85
-            and matcher.quick_ratio() >= 0.85
-            and matcher.ratio() >= 0.85
-        )
-
-    own = [own_body(decision) for decision in decisions]
+    own = [_is_own_body(decision, meeting_body) for decision in decisions]
     ranked = sorted(
         range(len(decisions)),
         key=lambda i: (own[i], decisions[i].decided_on == meeting_day, i),
@@ -262,6 +298,52 @@ def _add_decisions(
         )
     item.decision = chosen
     item.other_decisions = [d for d in decisions if d is not chosen]
+
+
+def _section_decisions(
+    source: _Source, sections: list[_Section], meeting_body: str
+) -> list[Decision]:
+    """The decisions of the item's decision sections, in order."""
+    decisions: list[Decision] = []
+    for section in sections:
+        if section.kind != "decision" or section.decision is None:
+            continue
+        blocks = _build_blocks(source, section.lines)
+        heading = section.decision
+        decisions.append(
+            Decision(
+                heading.body or meeting_body,
+                heading.decided_on,
+                infer_outcome(_decision_text(blocks)),
+                blocks,
+            )
+        )
+    return decisions
+
+
+def _is_own_body(decision: Decision, meeting_body: str) -> bool:
+    """Whether the decision is the meeting's body's, written that way or nearly so."""
+    body, meeting = decision.body.casefold(), meeting_body.casefold()
+    if not body or body == meeting:
+        return True  # the usual case; difflib would only confirm it, slowly
+    # The cheap upper bounds of the ratio first, as difflib.get_close_matches does.
+    matcher = difflib.SequenceMatcher(None, body, meeting)
+    return (
+        matcher.real_quick_ratio() >= 0.85
+        and matcher.quick_ratio() >= 0.85
+        and matcher.ratio() >= 0.85
+    )
+
+
+def _numbering_warnings(items: list[ParsedItem]) -> list[str]:
+    """A warning for the first item whose number is not its place among the items."""
+    for position, item in enumerate(items, start=1):
+        if item.number != position:
+            return [
+                f"Punkterne er ikke nummereret fortløbende: punkt nummer {position} hedder "
+                f"“Punkt {item.number}”."
+            ]
+    return []
 
 
 def _toc_warnings(toc: list[TocEntry], items: list[ParsedItem]) -> list[str]:

@@ -1,13 +1,15 @@
-"""What normalise_pdf_text does to a PDF library's text besides dropping page noise:
-paragraphs rebuilt from printed lines, and words hyphenated at a line break joined."""
+"""The steps of normalise_pdf_text: page noise dropped from a PDF library's text, paragraphs
+rebuilt from printed lines (see _reflow), and what a page or line break cut joined again (a
+table's repeated header row, a sentence, a hyphenated word)."""
 
 from __future__ import annotations
 
 import re
 
 from exchange.parser import _patterns
-from exchange.parser._pages import _is_structural
-from exchange.parser._text import _is_item_heading, _section_word, _squash
+from exchange.parser._blocks import _continues
+from exchange.parser._pages import _is_structural, _noise_line_indexes
+from exchange.parser._text import _is_blank, _is_item_heading, _section_word, _squash
 
 # Assigned rather than imported by name, for speed: see _patterns.
 _BULLET_RE = _patterns._BULLET_RE
@@ -18,6 +20,70 @@ _ITEM_RE = _patterns._ITEM_RE
 _ORDERED_RE = _patterns._ORDERED_RE
 _TERMINAL = _patterns._TERMINAL
 _TOC_TITLE_RE = _patterns._TOC_TITLE_RE
+
+
+def _without_noise(lines: list[str]) -> list[str]:
+    """The lines but page numbers, running headers and footers, with one blank line where
+    there were several."""
+    noise = _noise_line_indexes(lines)
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if index in noise:
+            continue
+        if _is_blank(line):
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        kept.append(line)
+    return kept
+
+
+def _vocabulary(text: str) -> set[str]:
+    """The words of ``text``, case-folded; a hyphenated compound is one word."""
+    return set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.casefold()))
+
+
+def _rejoined(lines: list[str], vocabulary: set[str]) -> str:
+    """The text of ``lines`` with what a page or line break cut joined again: a table whose
+    header row is repeated after a page break, a sentence split by a page break, a word
+    hyphenated at a line break (see _join_hyphenated)."""
+    out: list[str] = []
+    table_head = ""
+    for line in lines:
+        if "\t" in line:
+            after_gap = len(out) >= 2 and out[-1] == "" and "\t" in out[-2]
+            if after_gap and line == table_head:
+                # The header row repeated at the top of the next page: one table, one header.
+                out.pop()
+                continue
+            if not after_gap and not (out and "\t" in out[-1]):
+                table_head = line
+            out.append(line)
+            continue
+        if line and out and _joinable_before(out[-1]) and _hyphenated(out[-1], line):
+            out[-1] = _join_hyphenated(out[-1], line, vocabulary)
+            continue
+        if (
+            line
+            and len(out) >= 2
+            and out[-1] == ""
+            and _joinable_before(out[-2])
+            and _joinable_after(line)
+        ):
+            previous = out[-2]
+            if _hyphenated(previous, line):
+                out.pop()
+                out[-1] = _join_hyphenated(previous, line, vocabulary)
+                continue
+            if _continues(previous.strip(), line.strip()):
+                out.pop()
+                out[-1] = f"{previous} {line.strip()}"
+                continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
 
 _REFLOW_MAX_BLANK_RATIO = 0.3
 _REFLOW_FIT_AFTER_SENTENCE = 1.0
