@@ -13,28 +13,27 @@ import datetime
 import random
 import re
 
-from exchange.parser import (
-    _ALNUM_RE,
+from exchange.parser import infer_outcome
+from exchange.parser._blocks import _ALNUM_RE, _may_be_list_item, _table_cells
+from exchange.parser._decisions import _OUTCOME_PATTERNS, _SENTENCE_END_RE
+from exchange.parser._header import _split_people
+from exchange.parser._patterns import (
     _BULLET_RE,
     _INVISIBLE_MAP,
     _ITEM_RE,
-    _MARKUP_MARKS,
     _ORDERED_RE,
-    _OUTCOME_PATTERNS,
     _SECTION_WORD_MAX_LENGTH,
     _SECTION_WORDS,
-    _SENTENCE_END_RE,
+)
+from exchange.parser._text import (
+    _MARKUP_MARKS,
     _day_month_year,
     _indexes_of_possible_item_headings,
     _lines_holding,
     _may_be_item_heading,
-    _may_be_list_item,
     _split_lines,
-    _split_people,
     _squash,
     _squashed_section_word,
-    _table_cells,
-    infer_outcome,
 )
 
 # Characters that make the shortcuts' cases: every kind of whitespace Python knows, the
