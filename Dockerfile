@@ -19,4 +19,5 @@ RUN DJANGO_SETTINGS_MODULE=referat.settings.production SECRET_KEY=build-only-$(h
 RUN useradd --create-home referat && mkdir -p /app/media && chown referat /app/media
 USER referat
 EXPOSE 8000
-CMD ["gunicorn", "referat.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# X-Forwarded-Proto is believed only from the proxies in TRUSTED_PROXIES (none if unset).
+CMD ["sh", "-c", "exec gunicorn referat.wsgi:application --bind 0.0.0.0:8000 --workers 3 --forwarded-allow-ips \"$TRUSTED_PROXIES\""]

@@ -1,9 +1,11 @@
 """Production settings: check --deploy passes with real values and refuses without them."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "x7!Kq2#pV9mZ$wL4tR8@nB6cY1&hJ3fD5sG0aE-uI_oP+eT=rW"
@@ -12,7 +14,7 @@ GOOD_KEY = "x7!Kq2#pV9mZ$wL4tR8@nB6cY1&hJ3fD5sG0aE-uI_oP+eT=rW"
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # DJANGO_ALLOW_ASYNC_UNSAFE belongs to the browser tests' process (tests/conftest.py), never
     # to a deployment, and `check --deploy` rightly refuses it.
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "TRUSTED_PROXIES", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     full_env = {k: v for k, v in os.environ.items() if k not in unset}
     full_env.update(env)
     full_env["DJANGO_SETTINGS_MODULE"] = "referat.settings.production"
@@ -30,10 +32,28 @@ class TestProductionSettings:
     def test_check_deploy_passes_without_warnings(self) -> None:
         result = _manage(
             "check", "--deploy", "--fail-level", "WARNING",
-            SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="referat.kommune.dk",
+            SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="referat.kommune.dk", TRUSTED_PROXIES="172.28.0.1",
         )  # fmt: skip
         assert result.returncode == 0, result.stderr + result.stdout
         assert "no issues" in result.stdout
+
+    def test_it_refuses_to_start_without_a_trusted_proxy_while_it_redirects_to_https(self) -> None:
+        result = _manage("check", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="referat.kommune.dk")
+        assert result.returncode != 0
+        assert "TRUSTED_PROXIES" in result.stderr
+        result = _manage(
+            "check", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk", SECURE_SSL_REDIRECT="false"
+        )
+        assert result.returncode == 0, result.stderr
+
+    def test_it_refuses_a_trusted_proxy_that_is_not_an_address(self) -> None:
+        result = _manage(
+            "check", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk", TRUSTED_PROXIES="10.0.0.1, proxy"
+        )
+        assert result.returncode != 0
+        assert "TRUSTED_PROXIES must list IP addresses or networks (CIDR), not 'proxy'" in (
+            result.stderr
+        )
 
     def test_it_refuses_to_start_without_a_real_secret_key(self) -> None:
         result = _manage("check", ALLOWED_HOSTS="referat.kommune.dk")
@@ -41,7 +61,10 @@ class TestProductionSettings:
         assert "SECRET_KEY" in result.stderr
 
     def test_it_refuses_a_malformed_boolean(self) -> None:
-        result = _manage("check", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk", DJANGO_DEBUG="måske")
+        result = _manage(
+            "check", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk", TRUSTED_PROXIES="10.0.0.1",
+            DJANGO_DEBUG="måske",
+        )  # fmt: skip
         assert result.returncode != 0
         assert "DJANGO_DEBUG" in result.stderr
 
@@ -95,7 +118,7 @@ class TestDockerCompose:
     def test_web_migrates_then_serves_and_a_worker_and_one_beat_run_beside_it(self) -> None:
         services = self._compose()["services"]
         assert {"db", "redis", "web", "worker", "beat"} <= set(services)
-        web = services["web"]["command"]
+        web = " ".join(services["web"]["command"])
         assert web.index("manage.py migrate") < web.index("gunicorn")
         assert "worker" in services["worker"]["command"]
         assert "beat" in services["beat"]["command"]
@@ -117,3 +140,77 @@ class TestDockerCompose:
     def test_the_image_leaves_the_hosts_packages_and_files_out(self) -> None:
         ignored = (ROOT / ".dockerignore").read_text().split()
         assert {".venv", "node_modules", "media", ".git"} <= set(ignored)
+
+    def test_the_web_port_is_published_on_the_loopback_address_alone(self) -> None:
+        services = self._compose()["services"]
+        assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+        assert [name for name, service in services.items() if "ports" in service] == ["web"]
+
+    def test_forwarded_headers_are_believed_from_the_proxy_alone(self) -> None:
+        compose = self._compose()
+        web = compose["services"]["web"]
+        command = " ".join(web["command"])
+        # $$ is compose's escape: the shell in the container expands the variable.
+        assert '--forwarded-allow-ips "$$TRUSTED_PROXIES"' in command
+        assert "TRUSTED_PROXIES" in web["environment"]
+        gateway = compose["networks"]["default"]["ipam"]["config"][0]["gateway"]
+        assert web["environment"]["TRUSTED_PROXIES"] == f"${{TRUSTED_PROXIES:-{gateway}}}"
+        dockerfile = (ROOT / "Dockerfile").read_text()
+        assert '--forwarded-allow-ips \\"$TRUSTED_PROXIES\\"' in dockerfile
+
+    def test_no_password_has_a_default_and_compose_refuses_to_start_without_one(self) -> None:
+        text = (ROOT / "docker-compose.yml").read_text()
+        assert re.search(r"(POSTGRES|REFERAT_DB)_PASSWORD:-", text) is None
+        db = self._compose()["services"]["db"]["environment"]
+        assert db["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+        assert db["REFERAT_DB_PASSWORD"].startswith("${REFERAT_DB_PASSWORD:?")
+
+    def test_the_app_connects_as_its_own_role_and_the_superuser_stays_with_the_db(self) -> None:
+        services = self._compose()["services"]
+        db = services["db"]
+        superuser = db["environment"]["POSTGRES_USER"]
+        assert "./docker/postgres/initdb:/docker-entrypoint-initdb.d:ro" in db["volumes"]
+        for name in ("web", "worker", "beat"):
+            env = services[name]["environment"]
+            url = urlsplit(_interpolated(env["DATABASE_URL"], REFERAT_DB_PASSWORD="s3cret"))
+            assert url.username == "referat_app", name
+            assert url.username != superuser
+            assert "POSTGRES_PASSWORD" not in str(env), name
+            assert "${REFERAT_DB_PASSWORD:?" in env["DATABASE_URL"]
+
+    def test_the_init_script_makes_a_non_superuser_owner_and_every_extension_needed(self) -> None:
+        script = (ROOT / "docker/postgres/initdb/10-referat-app-role.sh").read_text()
+        assert 'app_user="${REFERAT_DB_USER:-referat_app}"' in script
+        assert re.search(
+            r"CREATE ROLE :\"app_user\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE", script
+        )
+        assert 'ALTER DATABASE :"db" OWNER TO :"app_user"' in script
+        created = set(re.findall(r"CREATE EXTENSION IF NOT EXISTS (\w+)", script))
+        assert migration_extensions() <= created, migration_extensions() - created
+
+
+def _interpolated(value: str, **variables: str) -> str:
+    """A compose value with its ${NAME:?…} and ${NAME:-…} filled in as compose would."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name, kind, rest = match.groups()
+        if name in variables:
+            return variables[name]
+        assert kind == ":-", f"compose would refuse to start without {name}"
+        return rest
+
+    return re.sub(r"\$\{(\w+)(:[?-])([^}]*)\}", substitute, value)
+
+
+def migration_extensions() -> set[str]:
+    """The extensions any migration creates (django.contrib.postgres CreateExtension)."""
+    from django.contrib.postgres.operations import CreateExtension
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {
+        operation.name
+        for migration in loader.disk_migrations.values()
+        for operation in migration.operations
+        if isinstance(operation, CreateExtension)
+    }

@@ -6,9 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from referat.settings.env import database_from_url, env_bool, env_int, env_list, env_str
+from referat.settings.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,9 +49,13 @@ INSTALLED_APPS = [
     "pdf",
     "budget",
     "exchange",
+    # The site itself: its one model is the login lock-out (referat/models.py).
+    "referat",
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* from anyone but a trusted proxy are dropped before they are read.
+    "referat.client_address.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,12 +126,34 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less header we render
 
-# Login attempts are rate-limited per username and address: after AXES_FAILURE_LIMIT wrong
-# passwords that pair is refused for AXES_COOLOFF_TIME (a Danish page, HTTP 429), so a guesser
-# cannot lock a director out from another machine.
+# The addresses (or CIDR networks) of the HTTPS proxies in front of the app. Only a request
+# that comes straight from one of them has its X-Forwarded-For / -Proto believed; from anyone
+# else those headers are dropped (referat.client_address). Empty: no proxy is trusted.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
+
+# Login lock-outs (referat/lockout.py): AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address lock that pair out, AXES_ADDRESS_FAILURE_LIMIT from one address lock the
+# address out; never a username alone, so nobody elsewhere can lock a user out. The first
+# lock-out lasts AXES_COOLOFF_MINUTES, each further one in a day twice as long, up to
+# AXES_COOLOFF_MAX_MINUTES. The refusal is a Danish page with HTTP 429.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_BASE = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 2))
+AXES_COOLOFF_MAX = dt.timedelta(minutes=env_int("AXES_COOLOFF_MAX_MINUTES", 24 * 60))
+if AXES_FAILURE_LIMIT < 1 or AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT must be at least 1 and AXES_ADDRESS_FAILURE_LIMIT at least as high."
+    )
+if dt.timedelta(0) >= AXES_COOLOFF_BASE or AXES_COOLOFF_MAX < AXES_COOLOFF_BASE:
+    raise ImproperlyConfigured(
+        "AXES_COOLOFF_MINUTES must be positive and AXES_COOLOFF_MAX_MINUTES at least as long."
+    )
+AXES_COOLOFF_TIME = "referat.lockout.cooloff_time"
+AXES_HANDLER = "referat.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "referat.client_address.axes_client_ip"
+# Wrong passwords during a lock-out neither count nor lengthen it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "referat.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429

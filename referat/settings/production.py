@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from referat.settings.base import *  # noqa: F403
-from referat.settings.base import SECRET_KEY
+from referat.settings.base import SECRET_KEY, TRUSTED_PROXIES
 from referat.settings.env import env_bool, env_int, env_list
 
 DEBUG = False
@@ -21,8 +21,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site is served on.")
 
+# The HTTPS proxy says so in X-Forwarded-Proto; referat.client_address drops the header from
+# any peer that is not in TRUSTED_PROXIES, so a client cannot claim HTTPS for itself.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+if SECURE_SSL_REDIRECT and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must name the HTTPS proxy in front of the app (its address or network): "
+        "without it no request counts as HTTPS and every one is redirected again."
+    )
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
