@@ -48,8 +48,12 @@ def _imported(path: Path, module: str) -> Iterator[tuple[str, int]]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            # `from package import module` imports the module itself.
-            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # `from package import module` imports that module; `from module import name`
+            # the module (a package's __init__ that Python runs on the way is not counted).
+            names = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                for alias in node.names
+            ]
         for name in names:
             while name and name not in MODULES:
                 name = name.rpartition(".")[0]
