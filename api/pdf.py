@@ -116,6 +116,16 @@ class PdfJobDownloadView(APIView):
             return JsonResponse(
                 {"detail": _("PDF'en er ikke færdig endnu."), "status": job.status}, status=409
             )
+        if not services.pdf_job_is_current(job, request.user):
+            services.pdf_job_retire(job_id=job.pk)
+            return JsonResponse(
+                {
+                    "detail": _(
+                        "PDF'en er forældet: mødet er ændret, siden den blev lavet. Bestil en ny."
+                    )
+                },
+                status=410,
+            )
         path = services.pdf_file_path(job)
         if not path.is_file():
             return JsonResponse(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from exchange.budget_tables import tables_to_exchange
 from exchange.schema import FORMAT, STATUS_FROM_MODEL
-from meetings.access import closed_item_stub
+from meetings.access import closed_item_stub, public_meetings
 from meetings.models import AgendaItem, Meeting
 from meetings.selectors.items import recommendation_html, with_content
 
@@ -108,6 +108,10 @@ def meeting_to_exchange(
 def meetings_to_exchange(
     meetings: QuerySet[Meeting], *, user: AnyUser | None = None, public: bool = False
 ) -> dict[str, Any]:
+    """The meetings in the exchange format. `public=True` keeps only published meetings and
+    reduces every closed item: what anyone may have."""
+    if public:
+        meetings = public_meetings(meetings)
     return {
         "format": FORMAT,
         "meetings": [

@@ -95,10 +95,10 @@ def body_for_name(name: str) -> Body:
     return Body.objects.create(name=name, slug=slug)
 
 
-def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
+def _cases_for(numbers: set[str]) -> dict[str, Case]:
     """Map case numbers to Case rows, creating the new ones in one statement.
 
-    `numbers` maps each normalised number to a title for a case that is new.
+    `numbers` are normalised; a new case gets no title (an item's title is content).
     """
     if not numbers:
         return {}
@@ -106,9 +106,7 @@ def _cases_for(numbers: dict[str, str]) -> dict[str, Case]:
     # would fire the search index's case trigger for every item of the case), then all are
     # read back: two statements however many cases. In order of number, so that two imports
     # bringing the same new cases wait for each other instead of deadlocking.
-    Case.objects.bulk_create(
-        [Case(number=n, title=numbers[n][:500]) for n in sorted(numbers)], ignore_conflicts=True
-    )
+    Case.objects.bulk_create([Case(number=n) for n in sorted(numbers)], ignore_conflicts=True)
     cases = Case.objects.filter(number__in=list(numbers))
     return {c.number: c for c in cases}
 
@@ -208,12 +206,12 @@ def save_exchange_meetings(
         ),
     )
 
-    new_cases: dict[str, str] = {}
-    for _index, p in to_write:
-        for item in p.data["items"]:
-            if item.get("case_number"):
-                number = normalise_case_number(item["case_number"])
-                new_cases.setdefault(number, "" if item.get("closed") else item["title"])
+    new_cases = {
+        normalise_case_number(item["case_number"])
+        for _index, p in to_write
+        for item in p.data["items"]
+        if item.get("case_number")
+    }
     cases = _cases_for(new_cases)
 
     pairs: list[tuple[Meeting, dict[str, Any]]] = [

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Attachment, Body, Meeting, Membership
+from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -199,6 +199,36 @@ def bodies_user_may_import(user: User) -> set[str] | None:
 def user_may_import(user: User) -> bool:
     allowed = bodies_user_may_import(user)
     return allowed is None or bool(allowed)
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+def case_title(case: Case, listed: Iterable[AgendaItem]) -> str:
+    """What a case is called for a reader: the title of the newest of its items whose content
+    the reader may see (`listed` as `AgendaItem.objects.listed_for(user)` gives them, newest
+    first), else the case's own neutral title, else nothing. Never a closed or unpublished
+    item's title."""
+    for item in listed:
+        if getattr(item, "content_visible", False):
+            return item.title
+    return case.title
+
+
+def cases_matching_titles(user: AnyUser, text: str) -> QuerySet[Case]:
+    """Cases with an item whose title holds `text`, among the items whose content the user may
+    see: a word of a hidden title finds nothing."""
+    items = AgendaItem.objects.visible_to(user).filter(title__icontains=text)
+    return Case.objects.filter(items__in=items).distinct()
+
+
+# --- the public -------------------------------------------------------------------------------
+
+
+def public_meetings(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Of these meetings, those whose minutes are public: published ones. What anyone outside
+    the body may have, closed items reduced to their stub."""
+    return meetings.filter(status=Meeting.Status.PUBLISHED)
 
 
 # --- closed items -----------------------------------------------------------------------------

@@ -44,6 +44,8 @@ FUZZY_MIN_WORD_LENGTH = 4
 # A title word this similar (trigram similarity, 0–1) to an unknown query word stands in for it.
 NEAR_MISS_SIMILARITY = 0.4
 NEAR_MISS_ALTERNATIVES = 3
+# How many times as many title words are looked at, to find that many the reader may see.
+NEAR_MISS_CANDIDATES = 5
 
 CASE_NUMBER_QUERY_RE = re.compile(r"^\s*(?:sag\s+|sagsnr\.?\s*)?(\d{2}[/-]\d{1,6})\s*$", re.I)
 # Characters that cannot be stored in PostgreSQL text (NUL) or mean nothing to a search.
@@ -321,6 +323,27 @@ def _compile(expression: Any, qs: QuerySet[AgendaItem]) -> tuple[str, Any]:
     return compiler.compile(expression.resolve_expression(query))
 
 
+def _readable_near_misses(word: str, base: QuerySet[AgendaItem]) -> list[str]:
+    """The title words most like `word` that occur in a title the reader may see (`base`):
+    the table of title words holds the words of every title, closed and draft ones too, and
+    a hidden word must neither take a place among the alternatives nor give itself away."""
+    candidates = (
+        SearchTerm.objects.filter(word__trigram_similar=word)
+        .exclude(word=word)
+        .annotate(similarity=TrigramSimilarity("word", word))
+        .filter(similarity__gte=NEAR_MISS_SIMILARITY)
+        .order_by("-similarity", "word")
+        .values_list("word", flat=True)[: NEAR_MISS_ALTERNATIVES * NEAR_MISS_CANDIDATES]
+    )
+    readable: list[str] = []
+    for candidate in candidates:
+        if base.filter(title__icontains=candidate).exists():
+            readable.append(candidate)
+            if len(readable) == NEAR_MISS_ALTERNATIVES:
+                break
+    return readable
+
+
 def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -> None:
     """Search again with each query word that finds nothing replaced by the title words most
     like it (a typo, or a compound spelled another way: "friluftsstrategi" finds
@@ -339,14 +362,7 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
         return
     corrected: SearchQuery | None = None
     for word in unknown:
-        similar = list(
-            SearchTerm.objects.filter(word__trigram_similar=word)
-            .exclude(word=word)
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .filter(similarity__gte=NEAR_MISS_SIMILARITY)
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:NEAR_MISS_ALTERNATIVES]
-        )
+        similar = _readable_near_misses(word, base)
         if not similar:
             return
         alternatives = SearchQuery(similar[0], config=CONFIG, search_type="plain")

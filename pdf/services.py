@@ -134,6 +134,28 @@ def pdf_request(*, meeting: Meeting, variant: str, document: str, actor: AnyUser
     return job
 
 
+def pdf_job_is_current(job: PdfJob, user: AnyUser) -> bool:
+    """Whether the job's file still shows the meeting as `user` may see it now: its content
+    hash is that of the HTML the meeting gives today. A file made before an item was closed, a
+    title changed or the meeting reopened is superseded and must not be handed out."""
+    html = build_html(meeting=job.meeting, document=job.document, variant=job.variant, user=user)
+    return content_hash(html=html, document=job.document, variant=job.variant) == job.content_hash
+
+
+def pdf_job_retire(*, job_id: int) -> None:
+    """Remove a superseded job's file, so that no path can hand it out again; the job stays as
+    the record that it was made. Safe to run twice."""
+    with transaction.atomic():
+        job = PdfJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or not job.file_path:
+            return
+        path = pdf_file_path(job)
+        PdfJob.objects.filter(pk=job.pk).update(
+            file_path="", error=_("PDF'en er forældet: mødet er ændret, siden den blev lavet.")
+        )
+    path.unlink(missing_ok=True)
+
+
 def pdf_render_public_on_publish(meeting: Meeting) -> PdfJob:
     """Queue the public minutes PDF of a meeting that has just been published.
 

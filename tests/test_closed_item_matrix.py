@@ -124,8 +124,10 @@ PATHS = [
     ClosedPath("search near miss", lambda r: "/search/?q=personalesagg"),
     ClosedPath("search filtered by case", lambda r: "/api/search/?q=fratrædelse&case=17/173"),
     ClosedPath("API search", lambda r: "/api/search/?q=fratrædelse"),
-    # Suggestions name a closed item only "Lukket", whoever asks: the case title is public.
-    ClosedPath("case suggestions", lambda r: "/cases/suggest/?q=17/17", NOBODY),
+    # Suggestions list a case's items as the user may see them ("Lukket" for the others), by
+    # number and by a word of a title the user may read: a hidden title's word finds nothing.
+    ClosedPath("case suggestions", lambda r: "/cases/suggest/?case_number=17/17"),
+    ClosedPath("case suggestions by title", lambda r: "/cases/suggest/?case_number=Personalesag"),
     ClosedPath("item budget page", lambda r: f"/items/{published_closed(r)}/budget/"),
     ClosedPath("API budget tables", lambda r: f"/api/items/{published_closed(r)}/budget-tables/"),
     ClosedPath("API allocations", lambda r: f"/api/items/{published_closed(r)}/allocations/"),

@@ -1,4 +1,8 @@
-"""Cases (sager): one row per case number, found or created as items name them."""
+"""Cases (sager): one row per case number, found or created as items name them.
+
+A case keeps no title of an item: an item's title is content, closed or not yet published for
+some, so what a case is called is read from the items the reader may see
+(`meetings.access.case_title`). `Case.title` is a neutral title an administrator may give."""
 
 from __future__ import annotations
 
@@ -8,25 +12,20 @@ from meetings.models import Case
 from meetings.validators import normalise_case_number
 
 
-def case_get_or_create(*, number: str, title: str = "") -> Case:
+def case_get_or_create(*, number: str) -> Case:
     """Return the case with this number, creating it when the number is new and valid.
 
     Raises django.core.exceptions.ValidationError (Danish message) on a malformed number.
-    A title is only filled in when the case has none, so an old title is never overwritten
-    by an item's title.
     """
-    normal = normalise_case_number(number)
-    case, created = Case.objects.get_or_create(number=normal, defaults={"title": title[:500]})
-    if not created and title and not case.title:
-        case.title = title[:500]
-        case.save(update_fields=["title"])
+    case, _created = Case.objects.get_or_create(number=normalise_case_number(number))
     return case
 
 
-def case_for_number(number: str | None, title: str) -> Case | None:
+def case_for_number(number: str | None) -> Case | None:
+    """The case an item names, or None for no number; a malformed number is a field error."""
     if not number or not number.strip():
         return None
     try:
-        return case_get_or_create(number=number, title=title)
+        return case_get_or_create(number=number)
     except ValidationError as exc:
         raise ValidationError({"case_number": exc.messages}) from exc

@@ -177,8 +177,7 @@ def item_create(
     title = _clean_title(title)
     if decision is not None:
         _clean_outcome(decision.outcome)
-    # A closed item's title must not become the case's (public) title.
-    case = case_for_number(case_number, "" if closed else title)
+    case = case_for_number(case_number)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("number"))["last"]
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -242,10 +241,7 @@ def item_update(
     if isinstance(decision, DecisionInput):
         _clean_outcome(decision.outcome)
     if not isinstance(case_number, _Unset):
-        closed_now = row.get("closed", item.closed)
-        row["case"] = case_for_number(
-            case_number, "" if closed_now else row.get("title", item.title)
-        )
+        row["case"] = case_for_number(case_number)
 
     updated = AgendaItem.objects.filter(pk=item.pk, version=version).update(
         **row,

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from common.http import login_required_partial, no_store
 from meetings.access import (
     bodies_editable_by,
+    case_title,
+    cases_matching_titles,
     get_attachment_for_user,
     get_item_for_user,
     get_meeting_for_user,
@@ -535,11 +537,16 @@ def case_suggest(request: HttpRequest) -> HttpResponse:
             .select_related("meeting__body")
             .order_by("-meeting__starts_at", "-number")
         )
-        cases = list(
-            Case.objects.filter(Q(number__startswith=number_prefix) | Q(title__icontains=raw))
-            .prefetch_related(Prefetch("items", queryset=history, to_attr="history"))
-            .order_by("-number")[:8]
+        matching = Case.objects.filter(number__startswith=number_prefix).union(
+            cases_matching_titles(request.user, raw)
         )
+        cases = list(
+            Case.objects.filter(pk__in=[c.pk for c in matching.order_by("-number")[:8]])
+            .prefetch_related(Prefetch("items", queryset=history, to_attr="history"))
+            .order_by("-number")
+        )
+        for case in cases:
+            case.shown_title = case_title(case, case.history)  # type: ignore[attr-defined]
         context["cases"] = cases
         try:
             normal = normalise_case_number(raw)

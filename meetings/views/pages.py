@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from common.http import no_store
 from meetings.access import (
     bodies_editable_by,
+    case_title,
     get_attachment_for_user,
     get_meeting_for_user,
     log_closed_items_opened,
@@ -128,7 +129,7 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "meetings/case_detail.html",
-        {"case": case, "items": items, "bodies": bodies},
+        {"case": case, "case_title": case_title(case, items), "items": items, "bodies": bodies},
     )
 
 

@@ -206,3 +206,35 @@ def test_no_closed_text_in_any_public_response(people: People, meeting: Meeting)
     text = ReadPdf(b"".join(client.get(f"/api/jobs/{job.pk}/download/").streaming_content)).text
     assert "Fortrolig" not in text
     assert all(secret not in text for secret in CLOSED_TEXTS)
+
+
+class TestOldFiles:
+    """A PDF file is handed out only while it shows the meeting as it is: a public agenda made
+    while an item was open is not downloadable after the item is closed, whoever tries its
+    (sequential) job id, and its file is removed."""
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_a_public_pdf_made_before_an_item_was_closed_is_gone(
+        self, people: People, meeting: Meeting, role: str
+    ) -> None:
+        from meetings.models import AgendaItem
+
+        item = AgendaItem.objects.get(meeting=meeting, title="Budgetopfølgning")
+        job = _finish(_post(people, "secretary", meeting, "public", "agenda").json()["job"])
+        before = people.client_for(role).get(f"/api/jobs/{job.pk}/download/")
+        assert "Budgetopf" in ReadPdf(b"".join(before.streaming_content)).text
+        AgendaItem.objects.filter(pk=item.pk).update(closed=True)
+
+        response = people.client_for(role).get(f"/api/jobs/{job.pk}/download/")
+        assert response.status_code == 410
+        assert "forældet" in response.json()["detail"]
+        assert not services.pdf_file_path(PdfJob.objects.get(pk=job.pk)).is_file()
+        fresh = _finish(_post(people, "secretary", meeting, "public", "agenda").json()["job"])
+        assert fresh.pk != job.pk
+        text = ReadPdf(
+            b"".join(
+                people.client_for(role).get(f"/api/jobs/{fresh.pk}/download/").streaming_content
+            )
+        ).text
+        assert "Budgetopfølgning" not in text
+        assert "Lukket" in text

@@ -19,6 +19,7 @@ from exchange.service import import_file, import_files
 from meetings.models import AgendaItem, Attendance, Case, Decision, Meeting
 from meetings.services.review import meeting_reopen
 from tests.conftest import People, remove_all_meetings
+from tests.factories import AgendaItemFactory, MeetingFactory
 
 SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
 
@@ -336,6 +337,21 @@ class TestExportAndRoundTrip:
         full = io.StringIO()
         call_command("export_minutes", "--all", stdout=full)
         assert "omstrukturering" in full.getvalue()
+
+    def test_the_public_export_has_only_published_meetings(self, people) -> None:
+        draft = MeetingFactory(body=people.body, status=Meeting.Status.DRAFT)
+        AgendaItemFactory(meeting=draft, title="Udkast om skolelukning", closed=False)
+        approved = MeetingFactory(body=people.body, status=Meeting.Status.APPROVED)
+        AgendaItemFactory(meeting=approved, title="Godkendt, ikke offentliggjort", closed=False)
+        published = MeetingFactory(body=people.body, status=Meeting.Status.PUBLISHED)
+        AgendaItemFactory(meeting=published, title="Offentliggjort punkt", closed=False)
+        out = io.StringIO()
+        call_command("export_minutes", "--all", "--public", stdout=out)
+        assert "Offentliggjort punkt" in out.getvalue()
+        assert "skolelukning" not in out.getvalue()
+        assert "ikke offentliggjort" not in out.getvalue()
+        with pytest.raises(CommandError, match="ikke offentliggjort"):
+            call_command("export_minutes", str(draft.pk), "--public", stdout=io.StringIO())
 
     def test_export_by_date_and_by_id(self) -> None:
         import_file("a.txt", _sample("2017-03-20"))

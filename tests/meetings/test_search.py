@@ -289,6 +289,20 @@ class TestNearMisses:
             ("Godkendelse af Friluftstrategi", True),
         ]
 
+    def test_words_of_hidden_titles_take_no_place_among_the_near_misses(
+        self, people: People
+    ) -> None:
+        published = MeetingFactory(body=people.body)
+        draft = MeetingFactory(body=people.body, status=Meeting.Status.DRAFT)
+        # Three hidden titles hold the words most like the query: closed, closed, draft.
+        AgendaItemFactory(meeting=published, title="Friluftsstrategien for Hedeland", closed=True)
+        AgendaItemFactory(meeting=published, title="Friluftsstrategiens mål", closed=True)
+        AgendaItemFactory(meeting=draft, title="Friluftsstrategier i kommunen")
+        AgendaItemFactory(meeting=published, title="Friluftsstrategiplan for Vestskoven")
+        page = search_items(people.staff, "friluftsstrategi")
+        assert titles(page) == ["Friluftsstrategiplan for Vestskoven"]
+        assert page.hits[0].near_miss
+
     def test_words_that_are_found_bring_no_near_misses(self, people: People, minutes) -> None:
         # "omstilling" is a real word of the minutes: "omstillingen af hjemmeplejen" is not
         # offered as a near miss of the phrase.

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from exchange.export import meetings_to_exchange
+from meetings.access import public_meetings
 from meetings.models import Meeting
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     help = (
         "Udskriver møder som JSON i udvekslingsformatet referat/1: ét møde (ID), alle møder "
         "på en dato (--date ÅÅÅÅ-MM-DD) eller alle (--all). "
-        "--public udelader lukkede punkters indhold."
+        "--public tager kun offentliggjorte møder med og udelader lukkede punkters indhold."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public",
             action="store_true",
-            help="kun det offentlige indhold (uden lukkede punkter)",
+            help="kun offentliggjorte møder, uden lukkede punkters indhold",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             meetings = meetings.filter(pk=options["id"])
             if not meetings.exists():
                 raise CommandError(f"Mødet {options['id']} findes ikke.")
+            if options["public"] and not public_meetings(meetings).exists():
+                raise CommandError(
+                    f"Mødet {options['id']} er ikke offentliggjort, så det har intet "
+                    "offentligt indhold endnu."
+                )
         elif options["date"]:
             try:
                 day = dt.date.fromisoformat(options["date"])

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from meetings.models import Decision, Recommendation, RecommendationClause
+from meetings.models import Decision, Meeting, Recommendation, RecommendationClause
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS, People
 from tests.factories import AgendaItemFactory, CaseFactory, DecisionFactory, MeetingFactory
 
@@ -106,3 +106,62 @@ class TestCaseHistory:
             assert SECRET not in html
             assert "Afvist" not in html
             assert "Punkt 2: Lukket" in html
+
+
+class TestWhatACaseIsCalled:
+    """A case is called by the items its reader may see: never by the title a closed item had,
+    nor by a draft's title before the meeting is published (on the case page and in the case
+    suggestions, where an attacker types a word of the hidden title)."""
+
+    SECRET_TITLE = "Salg af rådhusgrunden til Hedebo"
+
+    def _item_closed_after_creation(self, people: People):
+        from meetings.services.items import item_create, item_update
+
+        meeting = MeetingFactory(
+            body=people.body, starts_at=at(2018, 4, 23), status=Meeting.Status.DRAFT
+        )
+        item = item_create(
+            actor=people.secretary, meeting=meeting, title=self.SECRET_TITLE, case_number="18/900"
+        )
+        item_update(actor=people.secretary, item=item, version=item.version, closed=True)
+        meeting.status = Meeting.Status.PUBLISHED
+        meeting.save(update_fields=["status"])
+        return item
+
+    @pytest.mark.django_db
+    @pytest.mark.parametrize("role", ROLES)
+    def test_an_item_closed_after_creation_leaves_no_title_on_its_case(
+        self, people: People, role: str
+    ) -> None:
+        self._item_closed_after_creation(people)
+        client = people.client_for(role)
+        page = client.get("/cases/18-900/").content.decode()
+        suggestions = client.get("/cases/suggest/?case_number=rådhusgrunden").content.decode()
+        by_number = client.get("/cases/suggest/?case_number=18/9").content.decode()
+        shown = role in ROLES_WITH_CLOSED_ACCESS
+        assert (self.SECRET_TITLE in page) is shown
+        assert (self.SECRET_TITLE in suggestions) is shown
+        assert ("18/900" in suggestions) is shown
+        assert (self.SECRET_TITLE in by_number) is shown
+        assert "18/900" in by_number
+
+    @pytest.mark.django_db
+    @pytest.mark.parametrize("role", ROLES)
+    def test_a_draft_title_stays_with_the_body_until_the_meeting_is_published(
+        self, people: People, role: str
+    ) -> None:
+        from meetings.services.items import item_create
+
+        meeting = MeetingFactory(
+            body=people.body, starts_at=at(2018, 5, 28), status=Meeting.Status.DRAFT
+        )
+        item_create(
+            actor=people.secretary, meeting=meeting, title=self.SECRET_TITLE, case_number="18/901"
+        )
+        client = people.client_for(role)
+        page = client.get("/cases/18-901/").content.decode()
+        suggestions = client.get("/cases/suggest/?case_number=rådhusgrunden").content.decode()
+        shown = role in ROLES_WITH_CLOSED_ACCESS
+        assert (self.SECRET_TITLE in page) is shown
+        assert (self.SECRET_TITLE in suggestions) is shown
