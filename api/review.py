@@ -48,6 +48,8 @@ from meetings.services.review import (
 class TransitionRequest(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(TRANSITION_ACTIONS))
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # Send minutes whose items lack a decision or an outcome, having seen the list (409).
+    send_anyway = serializers.BooleanField(required=False, default=False)
 
 
 class ApproveRequest(serializers.Serializer):
@@ -198,6 +200,7 @@ class MeetingTransitionAPI(ReviewAPIView):
             actor=request.user,  # type: ignore[arg-type]
             action=data.validated_data["action"],
             reason=data.validated_data["reason"],
+            send_anyway=data.validated_data["send_anyway"],
         )
         return Response(meeting_status_json(meeting, request.user))
 

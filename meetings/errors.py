@@ -9,6 +9,7 @@ HTTP status (`http_status`), which the API (api/errors.py) and the HTML views an
 | InvalidInput | what was sent is wrong (an empty reason, an amount that is not a number) | 400 |
 | NotAllowed | the user may see this but may not do it | 403 |
 | StaleVersion | someone else saved since the user's version was read | 409 |
+| Incomplete | the minutes lack decisions; the user may send them anyway | 409 |
 | MeetingLocked, DecisionLocked | approved content takes no edits until a reopen | 423 |
 
 What a user may not know exists is not an error of the domain: it is a 404 of the caller's
@@ -53,6 +54,11 @@ class DecisionLocked(MeetingLocked):
 
 class StaleContent(DomainError):
     """The reviewer approved a version of the item that is no longer the current one."""
+
+
+class Incomplete(DomainError):
+    """The minutes lack something the secretary must either add or knowingly send without: the
+    message names the items. `send_anyway` is the way on that the user may choose."""
 
 
 class ExchangeError(InvalidInput):

@@ -100,8 +100,14 @@ def make_minutes(
         content_type="application/pdf",
         size=len(CLOSED_FILE_BYTES),
     )
-    AgendaItem.objects.create(
+    other_matters = AgendaItem.objects.create(
         meeting=meeting, number=3, title="Øvrige sager", case=CaseFactory(number="17/22360")
+    )
+    Decision.objects.create(
+        item=other_matters,
+        text="<p>Ingen.</p>",
+        outcome=Decision.Outcome.NOTED,
+        decided_on=day,
     )
     # The closed item's money: a budget table and a draw on the body's pool.
     budget_table_create(
@@ -153,7 +159,7 @@ class Review:
         return meeting.items.get(number=number)
 
     def approve_all(self, meeting: Meeting) -> None:
-        for item in meeting.items.filter(decision__isnull=False).order_by("number"):
+        for item in meeting.items.filter(decision__locked=False).order_by("number"):
             for reviewer in self.reviewers:
                 decision_approve(item=item, actor=reviewer)
 

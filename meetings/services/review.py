@@ -28,10 +28,16 @@ from django.utils.translation import gettext as _
 
 from meetings import mail
 from meetings.access import meeting_reviewers, user_runs_workflow
-from meetings.errors import DecisionLocked, DomainError, InvalidInput, StaleContent
+from meetings.errors import DecisionLocked, DomainError, Incomplete, InvalidInput, StaleContent
 from meetings.locks import locked_message
 from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, MeetingTransition
-from meetings.selectors.review import approval_counts, content_hash, fresh_item, item_review_content
+from meetings.selectors.review import (
+    approval_counts,
+    content_hash,
+    fresh_item,
+    html_to_lines,
+    item_review_content,
+)
 from meetings.services._common import lock_meeting
 
 if TYPE_CHECKING:
@@ -119,6 +125,35 @@ def _missing_numbers(meeting: Meeting) -> list[int]:
     )
 
 
+def _numbers(numbers: list[int]) -> str:
+    """Item numbers as Danish prose: "3", "3 og 5", "3, 4 og 7"."""
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" og ") + words[-1]
+
+
+def _incompleteness(meeting: Meeting) -> str:
+    """What keeps the minutes from review: items with no decision text, and decisions with no
+    outcome (Godkendt, Taget til efterretning …). Empty when every item has both."""
+    no_text, no_outcome = [], []
+    for item in AgendaItem.objects.filter(meeting=meeting).select_related("decision"):
+        decision = getattr(item, "decision", None)
+        if decision is None or not html_to_lines(decision.text or ""):
+            no_text.append(item.number)
+        elif not decision.outcome:
+            no_outcome.append(item.number)
+    problems = []
+    if no_text:
+        problems.append(
+            _("punkt %(numbers)s mangler en beslutning") % {"numbers": _numbers(sorted(no_text))}
+        )
+    if no_outcome:
+        problems.append(
+            _("punkt %(numbers)s mangler et udfald (f.eks. Godkendt eller Taget til efterretning)")
+            % {"numbers": _numbers(sorted(no_outcome))}
+        )
+    return "; ".join(problems)
+
+
 def _approve_meeting(meeting: Meeting, *, actor: User) -> None:
     _move(meeting, to=Status.APPROVED, action=MeetingTransition.Action.APPROVE, actor=actor)
     transaction.on_commit(partial(mail.mail_minutes_approved, meeting_id=meeting.pk))
@@ -159,13 +194,19 @@ def _record_verdict(
 
 
 @transaction.atomic
-def meeting_submit_for_review(*, meeting: Meeting, actor: User) -> Meeting:
+def meeting_submit_for_review(
+    *, meeting: Meeting, actor: User, send_anyway: bool = False
+) -> Meeting:
     """Send the minutes to the reviewers (kladde or genåbnet → til godkendelse).
 
     Only the body's secretary (or a superuser). The minutes need at least one decision and at
     least one reviewer. After a reopen, decisions whose content is unchanged keep their
     approvals and are locked again at once; when that covers all of them the minutes are
     approved in the same step. The reviewers who have something to approve get an e-mail.
+
+    Items with no decision text, and decisions with no outcome, are named and the minutes are
+    not sent (`Incomplete`), unless the secretary chose `send_anyway` having seen the list
+    (some items, e.g. "Øvrige sager", rightly have none): the transition then records it.
     """
     with pghistory.context(user=actor.pk, service="meeting_submit_for_review"):
         meeting = lock_meeting(meeting.pk)
@@ -176,6 +217,15 @@ def meeting_submit_for_review(*, meeting: Meeting, actor: User) -> Meeting:
         if not decisions:
             raise DomainError(
                 _("Referatet har ingen beslutninger at godkende. Skriv mindst én beslutning.")
+            )
+        incomplete = _incompleteness(meeting)
+        if incomplete and not send_anyway:
+            raise Incomplete(
+                _(
+                    "Referatet er ikke færdigt: %(problems)s. Skriv det, der mangler, eller send "
+                    "referatet alligevel."
+                )
+                % {"problems": incomplete}
             )
         reviewers = meeting_reviewers(meeting)
         if not reviewers:
@@ -189,6 +239,9 @@ def meeting_submit_for_review(*, meeting: Meeting, actor: User) -> Meeting:
             to=Status.IN_REVIEW,
             action=MeetingTransition.Action.SUBMIT_FOR_REVIEW,
             actor=actor,
+            reason=_("Sendt alligevel: %(problems)s.") % {"problems": incomplete}
+            if incomplete
+            else "",
         )
         # Every decision is looked at (no short-circuit): each unchanged one is locked again.
         locked = [_lock_if_complete(d, reviewers) for d in decisions]
@@ -366,10 +419,12 @@ def _locked_decision(item: AgendaItem) -> Decision:
 TRANSITION_ACTIONS = ("submit_for_review", "approve", "publish", "reopen")
 
 
-def meeting_transition(*, meeting: Meeting, actor: User, action: str, reason: str = "") -> Meeting:
+def meeting_transition(
+    *, meeting: Meeting, actor: User, action: str, reason: str = "", send_anyway: bool = False
+) -> Meeting:
     """Run the named transition of the meeting's minutes (see TRANSITION_ACTIONS)."""
     if action == "submit_for_review":
-        return meeting_submit_for_review(meeting=meeting, actor=actor)
+        return meeting_submit_for_review(meeting=meeting, actor=actor, send_anyway=send_anyway)
     if action == "approve":
         return meeting_approve(meeting=meeting, actor=actor)
     if action == "publish":

@@ -28,7 +28,7 @@ from meetings.access import (
     user_has_body_access,
     user_runs_workflow,
 )
-from meetings.errors import DomainError, http_status
+from meetings.errors import DomainError, Incomplete, http_status
 from meetings.models import AgendaItem, Meeting
 from meetings.selectors.history import item_history, meeting_history
 from meetings.selectors.review import meeting_decision_reviews, tasks_for
@@ -124,11 +124,16 @@ def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     try:
         meeting = meeting_transition(
-            meeting=meeting, actor=_acting_user(request), action=action, reason=reason
+            meeting=meeting,
+            actor=_acting_user(request),
+            action=action,
+            reason=reason,
+            send_anyway=request.POST.get("send_anyway") == "1",
         )
     except DomainError as exc:
         messages.error(request, str(exc))
-        return _render_review(request, meeting, status=http_status(exc), typed={"reason": reason})
+        typed: dict[str, Any] = {"reason": reason, "incomplete": isinstance(exc, Incomplete)}
+        return _render_review(request, meeting, status=http_status(exc), typed=typed)
     messages.success(
         request,
         _("Referatet har nu status “%(status)s”.") % {"status": meeting.get_status_display()},

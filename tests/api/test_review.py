@@ -7,7 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from meetings.models import Decision, DecisionApproval, Meeting
+from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting
 from tests.review_scenario import Review
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +160,7 @@ class TestApproveAndRequestChanges:
         assert "ikke blandt dem" in response.json()["detail"]
 
     def test_an_item_without_a_decision_says_so(self, review: Review) -> None:
-        item = review.item(review.in_review, 3)
+        item = AgendaItem.objects.create(meeting=review.in_review, number=4, title="Eventuelt")
         response = _api(review, "director").post(f"/api/items/{item.pk}/approve/")
         assert response.status_code == 409
         assert response.json()["detail"] == "Punktet har ingen beslutning at godkende."
@@ -176,7 +176,7 @@ class TestTasksApi:
         body = _api(review, "director").get("/api/tasks/").json()
         (group,) = body["meetings"]
         assert group["meeting"] == review.in_review.pk
-        assert [t["number"] for t in group["to_approve"]] == [1, 2]
+        assert [t["number"] for t in group["to_approve"]] == [1, 2, 3]
 
     def test_the_secretary_gets_the_comments(self, review: Review) -> None:
         (group,) = _api(review, "secretary").get("/api/tasks/").json()["meetings"]

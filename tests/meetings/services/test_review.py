@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from meetings.access import meeting_reviewers
-from meetings.errors import DecisionLocked, DomainError, StaleContent
+from meetings.errors import DecisionLocked, DomainError, Incomplete, StaleContent
 from meetings.models import (
+    AgendaItem,
     Attendance,
     Decision,
     DecisionApproval,
@@ -188,6 +189,28 @@ class TestWhichStateAllowsWhat:
         with pytest.raises(DomainError, match="ingen beslutninger"):
             meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
 
+    def test_minutes_with_an_item_undecided_cannot_be_sent_and_say_which(
+        self, review: Review
+    ) -> None:
+        draft = review.draft
+        AgendaItem.objects.create(meeting=draft, number=4, title="Eventuelt")
+        fifth = AgendaItem.objects.create(meeting=draft, number=5, title="Status på it")
+        Decision.objects.create(item=fifth, text="<p>Drøftet.</p>", outcome="")
+        AgendaItem.objects.create(meeting=draft, number=6, title="Næste møde")
+        with pytest.raises(Incomplete) as refused:
+            meeting_submit_for_review(meeting=draft, actor=review.people.secretary)
+        assert "punkt 4 og 6 mangler en beslutning" in str(refused.value)
+        assert "punkt 5 mangler et udfald" in str(refused.value)
+        draft.refresh_from_db()
+        assert draft.status == Meeting.Status.DRAFT
+        assert not MeetingTransition.objects.filter(meeting=draft).exists()
+        # Sent knowingly, the list is kept with the transition.
+        meeting_submit_for_review(meeting=draft, actor=review.people.secretary, send_anyway=True)
+        draft.refresh_from_db()
+        assert draft.status == Meeting.Status.IN_REVIEW
+        sent = MeetingTransition.objects.get(meeting=draft)
+        assert "Sendt alligevel: punkt 4 og 6 mangler en beslutning" in sent.reason
+
     def test_minutes_nobody_can_approve_cannot_be_sent(self, review: Review) -> None:
         Attendance.objects.filter(meeting=review.draft).update(present=False)
         with pytest.raises(DomainError, match="Ingen af organets medlemmer deltog"):
@@ -264,8 +287,9 @@ class TestApproving:
     ) -> None:
         meeting = review.in_review
         with django_capture_on_commit_callbacks(execute=True):
-            decision_approve(item=review.item(meeting, 1), actor=review.people.director)
-            decision_approve(item=review.item(meeting, 2), actor=review.people.director)
+            for number in (1, 2, 3):
+                decision_approve(item=review.item(meeting, number), actor=review.people.director)
+            decision_approve(item=review.item(meeting, 3), actor=review.chair)
             meeting.refresh_from_db()
             assert meeting.status == Meeting.Status.IN_REVIEW
             decision_approve(item=review.item(meeting, 2), actor=review.chair)
@@ -349,7 +373,7 @@ class TestApproving:
         assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in review.reviewers)
         message = mail.outbox[0]
         assert message.subject == "Referat til godkendelse: Direktionen 25-06-2018"
-        assert "2 beslutninger venter på godkendelse" in message.body
+        assert "3 beslutninger venter på godkendelse" in message.body
         assert f"/meetings/{review.draft.pk}/review/" in message.body
         assert CLOSED_TOKEN not in message.body
 
@@ -430,12 +454,12 @@ class TestReopenAndPublish:
         assert meeting.status == Meeting.Status.APPROVED
 
     def test_explicit_approval_names_what_is_missing(self, review: Review) -> None:
-        with pytest.raises(DomainError, match="punkt 1, 2 mangler godkendelse"):
+        with pytest.raises(DomainError, match="punkt 1, 2, 3 mangler godkendelse"):
             meeting_approve(meeting=review.in_review, actor=review.people.secretary)
 
     def test_explicit_approval_catches_up_when_a_reviewer_leaves(self, review: Review) -> None:
         meeting = review.in_review
-        for number in (1, 2):
+        for number in (1, 2, 3):
             decision_approve(item=review.item(meeting, number), actor=review.people.director)
         Attendance.objects.filter(meeting=meeting, user=review.chair).update(present=False)
         meeting_approve(meeting=meeting, actor=review.people.secretary)

@@ -69,8 +69,11 @@ def test_two_directors_approving_one_decision_at_once_both_count(people: People)
 def test_the_last_two_approvals_at_once_approve_the_minutes(people: People) -> None:
     meeting, chair = _minutes_in_review(people)
     first, second = meeting.items.get(number=1), meeting.items.get(number=2)
+    third = meeting.items.get(number=3)
     decision_approve(item=first, actor=people.director)
     decision_approve(item=second, actor=chair)
+    decision_approve(item=third, actor=people.director)
+    decision_approve(item=third, actor=chair)
     results = _at_the_same_moment(
         lambda: decision_approve(item=first, actor=chair),
         lambda: decision_approve(item=second, actor=people.director),

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 
-from meetings.models import Decision, DecisionApproval, Meeting
+from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting
 from meetings.selectors.review import decision_review, fresh_item
 from tests.review_scenario import Review
 
@@ -28,6 +28,7 @@ class TestTheReviewPage:
     def test_a_director_sees_each_decision_with_every_verdict_and_the_forms(
         self, review: Review
     ) -> None:
+        AgendaItem.objects.create(meeting=review.in_review, number=4, title="Eventuelt")
         response = review.people.client_for("director").get(
             f"/meetings/{review.in_review.pk}/review/"
         )
@@ -40,7 +41,7 @@ class TestTheReviewPage:
         assert "Send kommentar til sekretæren" in page
         assert "skriv fratrædelsesdatoen" in page  # the director's own comment on item 2
         assert "Send til godkendelse" not in page  # the workflow is the secretary's
-        assert "Punktet har ingen beslutning at godkende." in page  # item 3
+        assert "Punktet har ingen beslutning at godkende." in page  # item 4
 
     def test_the_secretary_sees_the_comments_and_the_workflow_but_cannot_approve(
         self, review: Review
@@ -255,3 +256,19 @@ class TestReopenReasons:
         staff = review.people.client_for("staff").get(url).content.decode()
         assert "begrundelse: Datoen i LukketQx7 var forkert" in member
         assert "begrundelse: <em>kun for organets medlemmer</em>" in staff
+
+
+class TestSendingIncompleteMinutes:
+    def test_the_page_names_what_is_missing_and_offers_to_send_anyway(self, review: Review) -> None:
+        AgendaItem.objects.create(meeting=review.draft, number=4, title="Eventuelt")
+        client = review.people.client_for("secretary")
+        url = f"/meetings/{review.draft.pk}/transitions/"
+        response = client.post(url, {"action": "submit_for_review"})
+        page = response.content.decode()
+        assert response.status_code == 409
+        assert "punkt 4 mangler en beslutning" in page
+        assert "Send alligevel" in page
+        assert Meeting.objects.get(pk=review.draft.pk).status == Meeting.Status.DRAFT
+        response = client.post(url, {"action": "submit_for_review", "send_anyway": "1"})
+        assert response.status_code == 302
+        assert Meeting.objects.get(pk=review.draft.pk).status == Meeting.Status.IN_REVIEW
