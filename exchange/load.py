@@ -37,6 +37,10 @@ from meetings.validators import normalise_case_number
 
 # Minutes imported in these states come with their decisions approved (and so locked).
 APPROVED_STATUSES = {Meeting.Status.APPROVED, Meeting.Status.PUBLISHED}
+# Minutes under review, approved or published are never replaced by an import (which would
+# turn them back into whatever the file says and replace their items and attachments): only
+# the same file again passes, as a no-op; a correction goes through a reopen.
+OFFICIAL_STATUSES = {Meeting.Status.IN_REVIEW, *APPROVED_STATUSES}
 
 
 @dataclass
@@ -175,12 +179,16 @@ def save_exchange_meetings(
                 meeting=old, created=False, items=len(p.data["items"]), unchanged=True
             )
             continue
-        if old is not None and old.pk in locked:
+        if old is not None and (old.pk in locked or old.status in OFFICIAL_STATUSES):
             local = timezone.localtime(p.starts_at)
+            state = (
+                "er godkendt og låst"
+                if old.pk in locked
+                else f"har status “{old.get_status_display()}”"
+            )
             raise ExchangeError(
-                f"Referatet af {p.body_name} {local:%d-%m-%Y} er godkendt og låst og kan ikke "
-                f"importeres igen med ændringer. Sekretæren skal først genåbne det med en "
-                f"begrundelse."
+                f"Referatet af {p.body_name} {local:%d-%m-%Y} {state} og kan ikke importeres "
+                f"igen med ændringer. Sekretæren skal først genåbne det med en begrundelse."
             )
         to_write.append((index, p))
 

@@ -353,6 +353,19 @@ class TestExportAndRoundTrip:
         with pytest.raises(CommandError, match="ikke offentliggjort"):
             call_command("export_minutes", str(draft.pk), "--public", stdout=io.StringIO())
 
+    def test_reimporting_over_published_minutes_never_turns_them_back(self, people) -> None:
+        meeting = MeetingFactory(body=people.body, status=Meeting.Status.PUBLISHED)
+        AgendaItemFactory(meeting=meeting, number=1, title="Offentliggjort beslutning")
+        data = meetings_to_exchange(Meeting.objects.filter(pk=meeting.pk))
+        data["meetings"][0]["status"] = "draft"
+        data["meetings"][0]["items"][0]["title"] = "Ombyttet titel"
+        report = import_file("ny.json", json.dumps(data).encode())
+        assert not report.ok
+        assert "Offentliggjort" in report.error and "genåbne" in report.error
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.PUBLISHED
+        assert list(meeting.items.values_list("title", flat=True)) == ["Offentliggjort beslutning"]
+
     def test_export_by_date_and_by_id(self) -> None:
         import_file("a.txt", _sample("2017-03-20"))
         import_file("b.txt", _sample("2018-04-23"))
