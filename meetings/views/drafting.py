@@ -512,7 +512,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item,
         AttachmentForm(),
-        announcement=_("Bilaget “%(title)s” er vedhæftet.") % {"title": attachment.title},
+        announcement=_("Bilaget “%(title)s” er vedhæftet.") % {"title": attachment.title}
+        + (f" {_('Teksten i bilaget kan søges om lidt.')}" if attachment.text_pending else ""),
     )
 
 
