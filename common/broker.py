@@ -18,7 +18,9 @@ RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3}
 
 def send_task(task: Any, args: list[Any], *, what: str, **options: Any) -> str | None:
     """`task.apply_async(args, **options)`, or None (logged) when the broker cannot be reached.
-    Returns the task id. Never raises for a broker or network fault."""
+    Returns the task id. Never raises: the work is recorded before, and the sweep sends it
+    again. Tasks sent this way should have ignore_result=True, so that sending does not also
+    need Celery's result store."""
     from kombu.exceptions import KombuError
     from redis.exceptions import RedisError
 
@@ -26,5 +28,10 @@ def send_task(task: Any, args: list[Any], *, what: str, **options: Any) -> str |
         result = task.apply_async(args=args, retry_policy=RETRY_POLICY, **options)
     except (KombuError, RedisError, OSError) as exc:
         logger.warning("%s could not be queued; the sweep sends it later: %s", what, exc)
+        return None
+    except Exception:
+        # Celery has more ways to fail while Redis is away (its result store, for one, raises
+        # RuntimeError); the work is recorded, so the user's request must not fail with it.
+        logger.exception("%s could not be queued; the sweep sends it later", what)
         return None
     return str(result.id or "")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.services import pool_reports_dispatch_pending
+from common.broker import send_task
 from common.files import write_atomically
 from common.locks import advisory_lock, is_locked
 from meetings.access import user_has_body_access
@@ -153,9 +154,6 @@ def pdf_render_public_on_publish(meeting: Meeting) -> PdfJob:
 def pdf_job_dispatch(*, job_id: int) -> bool:
     """Hand a queued job to the broker. Returns False (and leaves the job waiting, with
     `dispatched_at` empty) when the broker cannot be reached; never raises for that."""
-    from kombu.exceptions import KombuError
-    from redis.exceptions import RedisError
-
     from pdf.tasks import pdf_render_job
 
     claimed = PdfJob.objects.filter(
@@ -163,18 +161,12 @@ def pdf_job_dispatch(*, job_id: int) -> bool:
     ).update(dispatched_at=timezone.now())
     if not claimed:
         return True  # someone else sent it, or it is no longer waiting
-    options: dict[str, object] = {
-        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3},
-    }
-    if settings.PDF_TASK_QUEUE:
-        options["queue"] = settings.PDF_TASK_QUEUE
-    try:
-        result = pdf_render_job.apply_async(args=[job_id], **options)
-    except (KombuError, RedisError, OSError) as exc:
+    options = {"queue": settings.PDF_TASK_QUEUE} if settings.PDF_TASK_QUEUE else {}
+    task_id = send_task(pdf_render_job, [job_id], what=f"PDF job {job_id}", **options)
+    if task_id is None:
         PdfJob.objects.filter(pk=job_id).update(dispatched_at=None)
-        logger.warning("PDF job %s could not be queued: %s", job_id, exc)
         return False
-    PdfJob.objects.filter(pk=job_id).update(task_id=result.id or "")
+    PdfJob.objects.filter(pk=job_id).update(task_id=task_id)
     return True
 
 
