@@ -26,6 +26,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.ids import parse_id
 from exchange.export import item_to_exchange, meeting_to_exchange
 from exchange.schema import STATUS_FROM_MODEL
 from meetings.access import closed_item_stub, get_item_for_user
@@ -134,9 +135,8 @@ class ItemInputSerializer(serializers.Serializer):
             kwargs["decision"] = (
                 None
                 if decision is None
-                else DecisionInput(
-                    text=decision.get("text", ""), outcome=decision.get("outcome", "")
-                )
+                # A key not sent leaves the stored value as it is.
+                else DecisionInput(text=decision.get("text"), outcome=decision.get("outcome"))
             )
         return kwargs
 
@@ -170,10 +170,12 @@ class MeetingCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, error_messages=_TEXT
     )
     participants = serializers.ListField(
-        child=serializers.DictField(),
+        child=serializers.DictField(
+            error_messages={"not_a_dict": gettext_lazy("Hver mødedeltager skal være et objekt.")}
+        ),
         required=False,
         error_messages=_messages(
-            not_a_list=gettext_lazy("Skal være en liste af {name, role, present}.")
+            not_a_list=gettext_lazy("Skal være en liste af {{name, role, present}}.")
         ),
     )
 
@@ -188,16 +190,16 @@ class MeetingCreateSerializer(serializers.Serializer):
     def validate_participants(self, value: list[dict[str, Any]]) -> list[AttendeeInput]:
         people = []
         for entry in value:
-            name = str(entry.get("name") or "").strip()
-            if not name:
+            name, role, present = entry.get("name"), entry.get("role"), entry.get("present", True)
+            if not isinstance(name, str) or not name.strip():
                 raise serializers.ValidationError(_("Hver mødedeltager skal have et navn."))
-            people.append(
-                AttendeeInput(
-                    name=name,
-                    role=str(entry.get("role") or ""),
-                    present=bool(entry.get("present", True)),
+            if role is not None and not isinstance(role, str):
+                raise serializers.ValidationError(_("En mødedeltagers rolle skal være tekst."))
+            if not isinstance(present, bool):
+                raise serializers.ValidationError(
+                    _("“present” skal være true eller false (afbud).")
                 )
-            )
+            people.append(AttendeeInput(name=name.strip(), role=role or "", present=present))
         return people
 
 
@@ -283,6 +285,8 @@ class MeetingViewSet(
     """Meetings the user may see; secretaries create them and add items."""
 
     serializer_class = MeetingSummarySerializer
+    # Ids only: anything else (or past bigint) is a 404 of the lookup, never the database's.
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return (
@@ -344,6 +348,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = ItemPatchSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
         return with_sections(AgendaItem.objects.listed_for(self.request.user)).select_related(
@@ -352,7 +357,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
 
     @extend_schema(responses={200: _EXCHANGE_ITEM, 404: _ERRORS[404]})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        item = get_object_or_404(self.get_queryset(), pk=pk)
+        item = get_object_or_404(self.get_queryset(), pk=parse_id(pk) or 0)
         if not getattr(item, "content_visible", False):
             return Response({"id": item.pk, **closed_item_stub(item)})
         return Response(item_to_exchange(item, include_ids=True))

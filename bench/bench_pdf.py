@@ -30,10 +30,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from bench.common import remove_meetings
+from common.pdf_fetch import BASE_URL, StaticOnlyURLFetcher
 from meetings.models import Body, Case, Meeting
 from pdf.content import build_html
 from pdf.models import PdfJob
-from pdf.render import BASE_URL, PDF_VARIANT, StaticOnlyURLFetcher
+from pdf.render import PDF_VARIANT
 from referat.celery import app
 from tests.pdf.samples import LARGEST_SAMPLE, create_meeting
 

@@ -309,6 +309,12 @@ class PoolStatusReport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the job was handed to the broker; None means it still has to be sent (the
+    # broker was down): the sweep sends it.
+    dispatched_at = models.DateTimeField(_("sendt til køen"), null=True, blank=True)
+    started_at = models.DateTimeField(_("startet"), null=True, blank=True)
+    # Runs lost with their worker (killed mid-render): the first is run again, the second fails.
+    lost_runs = models.PositiveSmallIntegerField(_("tabte kørsler"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

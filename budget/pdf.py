@@ -5,14 +5,19 @@ fragment and stylesheet of the web pages, so a table prints as it shows."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import logging
+from pathlib import Path
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.pools import PoolStatus, pool_timeline_table, pools_summary_table
 from budget.tables import ComputedTable
+from common.pdf_fetch import BASE_URL, StaticOnlyURLFetcher
 from meetings.models import Body
+
+logger = logging.getLogger("referat.budget")
 
 PRINT_CSS = """
 @page { size: A4; margin: 2cm 1.8cm 2cm 1.8cm;
@@ -27,20 +32,30 @@ a { color: inherit; text-decoration: none; }
 """
 
 
-def _stylesheets() -> list[object]:
+def _stylesheets(fetcher: StaticOnlyURLFetcher) -> list[object]:
     from weasyprint import CSS
 
     path = finders.find("css/budget.css")
     if not path or isinstance(path, list):
         raise RuntimeError("static/css/budget.css is missing")
-    return [CSS(filename=path), CSS(string=PRINT_CSS)]
+    return [
+        CSS(string=Path(path).read_text(encoding="utf-8"), base_url=BASE_URL, url_fetcher=fetcher),
+        CSS(string=PRINT_CSS, base_url=BASE_URL, url_fetcher=fetcher),
+    ]
 
 
 def html_to_pdf(html: str) -> bytes:
-    """A PDF of `html` with the budget stylesheet; fonts and images from our own files."""
+    """A PDF of `html` with the budget stylesheet. WeasyPrint fetches nothing but our static
+    files and `data:` URLs (common.pdf_fetch): text typed into a pool's name, a note or an
+    item can never make the worker request a URL."""
     from weasyprint import HTML
 
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=_stylesheets())
+    fetcher = StaticOnlyURLFetcher()
+    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=_stylesheets(fetcher)
+    )
+    if fetcher.refused:
+        logger.warning("Budget PDF rendering refused %d resource(s)", len(fetcher.refused))
     assert pdf is not None
     return bytes(pdf)
 

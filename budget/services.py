@@ -7,12 +7,14 @@ Budget tables and allocations of minutes that are approved are locked, like the 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -44,8 +46,10 @@ from budget.tables import (
     compute,
     table_data_from_grid,
 )
+from common.broker import send_task
 from common.bulk import copy_new, copy_rows, reserve_ids
 from common.files import write_atomically
+from common.locks import advisory_lock, is_locked
 from meetings.access import bodies_with_access, may_edit_body
 from meetings.errors import DomainError, InvalidInput, MeetingLocked, NotAllowed, StaleVersion
 from meetings.locks import EDITABLE_STATUSES, item_is_locked
@@ -53,6 +57,8 @@ from meetings.models import AgendaItem, Body
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
+
+logger = logging.getLogger("referat.budget")
 
 
 class VersionConflict(StaleVersion):
@@ -434,6 +440,14 @@ def describe_amount(amount: Decimal, unit: str) -> str:
 
 # A queued job older than this is taken to be lost (a worker died) and is not reused.
 REPORT_REUSE_QUEUED_FOR = timedelta(minutes=10)
+# A report sent this long ago and never started is sent again (the message was lost).
+REPORT_STALE_DISPATCH = timedelta(minutes=10)
+# The namespace of the reports' advisory locks ("POOL").
+_LOCK_NAMESPACE = 0x504F4F4C
+
+
+class PoolReportBusy(Exception):
+    """Another worker holds the report's lock and is rendering it."""
 
 
 def may_see_pools(user: AnyUser, body: Body) -> bool:
@@ -460,10 +474,69 @@ def pool_report_request(*, body: Body, actor: AnyUser) -> PoolStatusReport:
     if existing is not None:
         return existing
     report = PoolStatusReport.objects.create(body=body, content_key=key, requested_by=_actor(actor))
+    report_id = report.pk
+    transaction.on_commit(lambda: pool_report_dispatch(report_id=report_id))
+    return report
+
+
+def pool_report_dispatch(*, report_id: int) -> bool:
+    """Hand a waiting report to the broker. Returns False (and leaves it waiting, unsent, for
+    the sweep) when the broker cannot be reached; never raises for that."""
     from budget.tasks import render_pool_status_report
 
-    transaction.on_commit(lambda: render_pool_status_report.delay(report.pk))
-    return report
+    claimed = PoolStatusReport.objects.filter(
+        pk=report_id, status=PoolStatusReport.Status.QUEUED, dispatched_at__isnull=True
+    ).update(dispatched_at=timezone.now())
+    if not claimed:
+        return True  # sent by someone else, or no longer waiting
+    if send_task(render_pool_status_report, [report_id], what=f"Pool report {report_id}") is None:
+        PoolStatusReport.objects.filter(pk=report_id).update(dispatched_at=None)
+        return False
+    return True
+
+
+def pool_report_waits_for_broker(report: PoolStatusReport) -> bool:
+    """Whether the report is recorded but not yet handed to the worker (the broker was down)."""
+    return report.status == PoolStatusReport.Status.QUEUED and report.dispatched_at is None
+
+
+def pool_reports_dispatch_pending() -> int:
+    """The sweep's part for pool reports: fail or re-queue reports whose worker died while
+    rendering, then send every waiting report the broker never got or lost. Safe to run at any
+    time, in several processes at once. Returns the number sent."""
+    now = timezone.now()
+    lost_after = now - timedelta(seconds=settings.WORKER_LOST_GRACE_SECONDS)
+    for report_id in PoolStatusReport.objects.filter(
+        status=PoolStatusReport.Status.RUNNING, started_at__lt=lost_after
+    ).values_list("pk", flat=True):
+        if is_locked(_LOCK_NAMESPACE, report_id):
+            continue  # a live worker renders it
+        running = PoolStatusReport.objects.filter(
+            pk=report_id, status=PoolStatusReport.Status.RUNNING
+        )
+        if running.filter(lost_runs__gte=1).update(
+            status=PoolStatusReport.Status.FAILED,
+            lost_runs=F("lost_runs") + 1,
+            error=_("PDF'en kunne ikke dannes: baggrundsprocessen stoppede to gange undervejs."),
+            finished_at=now,
+        ):
+            logger.error("Pool report %s lost its worker twice; marked failed", report_id)
+            continue
+        if running.update(
+            status=PoolStatusReport.Status.QUEUED, dispatched_at=None, lost_runs=F("lost_runs") + 1
+        ):
+            logger.warning("Pool report %s lost its worker; queued again", report_id)
+    PoolStatusReport.objects.filter(
+        status=PoolStatusReport.Status.QUEUED, dispatched_at__lt=now - REPORT_STALE_DISPATCH
+    ).update(dispatched_at=None)
+    sent = 0
+    for report_id in PoolStatusReport.objects.filter(
+        status=PoolStatusReport.Status.QUEUED, dispatched_at__isnull=True
+    ).values_list("pk", flat=True):
+        if not pool_report_dispatch(report_id=report_id):
+            break  # the broker is still down; the next sweep tries again
+        sent += 1
+    return sent
 
 
 def _write_atomically(name: str, content: bytes) -> str:
@@ -480,12 +553,26 @@ def _write_atomically(name: str, content: bytes) -> str:
 
 
 def pool_report_render(*, report_id: int) -> None:
-    """Render a report row's PDF of what the pools hold now. Idempotent: a finished report is
-    left alone, a gone one ignored; a failure is recorded on the row and raised again."""
+    """Render a report row's PDF of what the pools hold now. Idempotent: a finished or failed
+    report is left alone, a gone one ignored; a failure is recorded on the row and raised
+    again. Runs under the report's advisory lock, so a second runner raises PoolReportBusy
+    and the sweep can tell a live render from one whose worker died."""
+    with advisory_lock(_LOCK_NAMESPACE, report_id) as locked:
+        if not locked:
+            raise PoolReportBusy(report_id)
+        _pool_report_render(report_id)
+
+
+def _pool_report_render(report_id: int) -> None:
     report = PoolStatusReport.objects.select_related("body").filter(pk=report_id).first()
-    if report is None or report.status == PoolStatusReport.Status.DONE:
+    if report is None or report.status in {
+        PoolStatusReport.Status.DONE,
+        PoolStatusReport.Status.FAILED,
+    }:
         return
-    PoolStatusReport.objects.filter(pk=report.pk).update(status=PoolStatusReport.Status.RUNNING)
+    PoolStatusReport.objects.filter(pk=report.pk).update(
+        status=PoolStatusReport.Status.RUNNING, started_at=timezone.now()
+    )
     try:
         statuses = body_pool_statuses(report.body)
         key = statuses_content_key(statuses)

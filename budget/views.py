@@ -43,7 +43,9 @@ from budget.services import (
     budget_table_move,
     budget_table_save,
     pool_create,
+    pool_report_dispatch,
     pool_report_request,
+    pool_report_waits_for_broker,
 )
 from budget.tables import (
     GridError,
@@ -483,6 +485,10 @@ def _get_report(request: HttpRequest, pk: int) -> PoolStatusReport:
 def pool_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF job's page; while it runs, htmx asks for its status fragment every second."""
     report = _get_report(request, pk)
+    if pool_report_waits_for_broker(report):
+        # The broker was down when it was asked for: try again now that someone looks.
+        pool_report_dispatch(report_id=report.pk)
+        report.refresh_from_db()
     template = "budget/_report_status.html" if _is_htmx(request) else "budget/pool_report.html"
     return render(request, template, {"report": report})
 

@@ -359,7 +359,7 @@ def _upsert_meetings(rows: list[tuple[Body, _Prepared]]) -> list[tuple[Meeting, 
     if not rows:
         return []
     table = Meeting._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, now(), now())"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, 1, now(), now())"] * len(rows))
     params: list[Any] = []
     # In a fixed order, so that two imports holding the same meetings wait, not deadlock.
     for body, p in sorted(rows, key=lambda row: (row[0].pk, row[1].starts_at)):
@@ -370,20 +370,23 @@ def _upsert_meetings(rows: list[tuple[Body, _Prepared]]) -> list[tuple[Meeting, 
             f"""
             INSERT INTO {table}
                 (body_id, starts_at, location, status, imported_from, source_checksum,
-                 created_at, updated_at)
+                 version, created_at, updated_at)
             VALUES {values}
             ON CONFLICT (body_id, starts_at) DO UPDATE SET
                 location = EXCLUDED.location, status = EXCLUDED.status,
                 imported_from = EXCLUDED.imported_from,
-                source_checksum = EXCLUDED.source_checksum, updated_at = now()
-            RETURNING id, body_id, starts_at, created_at, updated_at, (xmax = 0)
+                source_checksum = EXCLUDED.source_checksum, updated_at = now(),
+                version = {table}.version + 1
+            RETURNING id, body_id, starts_at, created_at, updated_at, (xmax = 0), version
             """,  # noqa: S608 - the table name is ours, every value is a parameter
             params,
         )
         returned = {(r[1], r[2]): r for r in cursor.fetchall()}
     result = []
     for body, p in rows:
-        pk, _body_id, starts_at, created_at, updated_at, inserted = returned[(body.pk, p.starts_at)]
+        pk, _body_id, starts_at, created_at, updated_at, inserted, version = returned[
+            (body.pk, p.starts_at)
+        ]
         meeting = Meeting(
             pk=pk,
             body=body,
@@ -394,6 +397,7 @@ def _upsert_meetings(rows: list[tuple[Body, _Prepared]]) -> list[tuple[Meeting, 
             source_checksum=p.checksum,
             created_at=created_at,
             updated_at=updated_at,
+            version=version,
         )
         meeting._state.adding = False
         meeting._state.db = "default"

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from common.ids import parse_id
 from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, Membership
 
 if TYPE_CHECKING:
@@ -80,8 +81,10 @@ def get_meeting_for_user(user: AnyUser, pk: int | str | None, *, for_edit: bool 
     """The meeting if the user may see it (else 404, as if it did not exist) and, `for_edit`,
     draft it (else 403)."""
     meeting = None
-    if pk is not None:
-        meeting = Meeting.objects.visible_to(user).select_related("body").filter(pk=pk).first()
+    if (meeting_id := parse_id(pk)) is not None:
+        meeting = (
+            Meeting.objects.visible_to(user).select_related("body").filter(pk=meeting_id).first()
+        )
     if meeting is None:
         raise Http404
     if for_edit:
@@ -95,11 +98,11 @@ def get_item_for_user(
     """The item if the user may read its content (else 404, as if it did not exist) and,
     `for_edit`, draft it (else 403 with `message`)."""
     item = None
-    if pk is not None:
+    if (item_id := parse_id(pk)) is not None:
         item = (
             AgendaItem.objects.visible_to(user)
             .select_related("meeting__body", "case")
-            .filter(pk=pk)
+            .filter(pk=item_id)
             .first()
         )
     if item is None:
@@ -113,6 +116,8 @@ def get_item_for_user(
 
 def get_attachment_for_user(user: AnyUser, pk: int) -> Attachment:
     """The attachment if the user may read its item's content (else 404)."""
+    if parse_id(pk) is None:
+        raise Http404
     attachment = (
         Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(user))
         .select_related("item")

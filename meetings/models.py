@@ -104,6 +104,9 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     imported_from = models.CharField(_("importeret fra"), max_length=500, blank=True)
+    # Raised by every saved edit of the date, place and participants (meeting_update); a save
+    # naming an older version is a conflict, shown with both versions.
+    version = models.PositiveIntegerField(_("version"), default=1)
     source_checksum = models.CharField(_("kildens kontrolsum"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -397,9 +400,23 @@ class Attachment(models.Model):
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
     # The file's text where it can be read (PDF, plain text), so that search finds it.
     extracted_text = models.TextField(_("tekst fra filen"), blank=True, editable=False)
+    # True while the text of a large file waits for the worker (and is not yet searchable);
+    # `text_dispatched_at` None means the task has still to be sent: the broker was down.
+    # The sweep (pdf.services.dispatch_pending) sends it again.
+    text_pending = models.BooleanField(_("tekst venter"), default=False, editable=False)
+    text_dispatched_at = models.DateTimeField(
+        _("tekst sendt til køen"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["item", "position", "pk"]
+        indexes = [
+            models.Index(
+                fields=["text_dispatched_at"],
+                condition=Q(text_pending=True),
+                name="attachment_text_pending",
+            )
+        ]
         verbose_name = _("bilag")
         verbose_name_plural = _("bilag")
 
@@ -616,7 +633,9 @@ HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
 )
 # Fields derived by the system rather than changed by anyone: the text read out of an
 # attachment's file is large and says nothing about who changed what.
-HISTORY_UNTRACKED_FIELDS: dict[type[models.Model], list[str]] = {Attachment: ["extracted_text"]}
+HISTORY_UNTRACKED_FIELDS: dict[type[models.Model], list[str]] = {
+    Attachment: ["extracted_text", "text_pending", "text_dispatched_at"]
+}
 for _tracked in HISTORY_TRACKED_MODELS:
     pghistory.track(
         pghistory.InsertEvent(level=pghistory.Statement),

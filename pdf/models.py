@@ -49,6 +49,8 @@ class PdfJob(models.Model):
     size = models.PositiveBigIntegerField(_("størrelse"), default=0)
     page_count = models.PositiveIntegerField(_("sider"), default=0)
     attempts = models.PositiveIntegerField(_("forsøg"), default=0)
+    # Runs lost with their worker (killed mid-render): the first is run again, the second fails.
+    lost_runs = models.PositiveSmallIntegerField(_("tabte kørsler"), default=0)
     render_seconds = models.FloatField(_("renderingstid"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

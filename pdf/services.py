@@ -14,21 +14,24 @@ import datetime as dt
 import errno
 import logging
 import time
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budget.services import pool_reports_dispatch_pending
+from common.broker import send_task
 from common.files import write_atomically
+from common.locks import advisory_lock, is_locked
 from meetings.access import user_has_body_access
 from meetings.errors import DomainError, InvalidInput, NotAllowed
 from meetings.models import Meeting
+from meetings.services.attachments import attachment_texts_dispatch_pending
 from pdf.content import build_html, content_hash
 from pdf.models import PdfJob
 from pdf.render import render_pdf
@@ -173,9 +176,6 @@ def pdf_render_public_on_publish(meeting: Meeting) -> PdfJob:
 def pdf_job_dispatch(*, job_id: int) -> bool:
     """Hand a queued job to the broker. Returns False (and leaves the job waiting, with
     `dispatched_at` empty) when the broker cannot be reached; never raises for that."""
-    from kombu.exceptions import KombuError
-    from redis.exceptions import RedisError
-
     from pdf.tasks import pdf_render_job
 
     claimed = PdfJob.objects.filter(
@@ -183,41 +183,25 @@ def pdf_job_dispatch(*, job_id: int) -> bool:
     ).update(dispatched_at=timezone.now())
     if not claimed:
         return True  # someone else sent it, or it is no longer waiting
-    options: dict[str, object] = {
-        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3},
-    }
-    if settings.PDF_TASK_QUEUE:
-        options["queue"] = settings.PDF_TASK_QUEUE
-    try:
-        result = pdf_render_job.apply_async(args=[job_id], **options)
-    except (KombuError, RedisError, OSError) as exc:
+    options = {"queue": settings.PDF_TASK_QUEUE} if settings.PDF_TASK_QUEUE else {}
+    task_id = send_task(pdf_render_job, [job_id], what=f"PDF job {job_id}", **options)
+    if task_id is None:
         PdfJob.objects.filter(pk=job_id).update(dispatched_at=None)
-        logger.warning("PDF job %s could not be queued: %s", job_id, exc)
         return False
-    PdfJob.objects.filter(pk=job_id).update(task_id=result.id or "")
+    PdfJob.objects.filter(pk=job_id).update(task_id=task_id)
     return True
 
 
-@contextlib.contextmanager
-def _job_lock(job_id: int) -> Iterator[bool]:
+def _job_lock(job_id: int) -> contextlib.AbstractContextManager[bool]:
     """A session-level PostgreSQL advisory lock on the job: held while one worker renders it,
     and released by PostgreSQL itself if that worker dies, so a redelivered task can tell a
     crashed render (lock free) from one still running elsewhere (lock taken)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, job_id])
-        locked = bool(cursor.fetchone()[0])
-    try:
-        yield locked
-    finally:
-        if locked:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, job_id])
+    return advisory_lock(_LOCK_NAMESPACE, job_id)
 
 
 def pdf_job_is_locked(job_id: int) -> bool:
     """Whether a live worker is rendering the job right now."""
-    with _job_lock(job_id) as locked:
-        return not locked
+    return is_locked(_LOCK_NAMESPACE, job_id)
 
 
 class _ProgressWriter:
@@ -321,23 +305,48 @@ def pdf_job_retry_later(*, job_id: int, error: str) -> None:
     )
 
 
+def pdf_jobs_recover_lost() -> None:
+    """Find jobs whose worker died mid-render (running, started more than
+    settings.WORKER_LOST_GRACE_SECONDS ago, and no live session holds their lock: PostgreSQL
+    frees it when the worker's connection goes) and queue each again once; a job that loses
+    its worker a second time is marked failed with a Danish message rather than tried for
+    ever."""
+    now = timezone.now()
+    lost_after = now - dt.timedelta(seconds=settings.WORKER_LOST_GRACE_SECONDS)
+    for job_id in PdfJob.objects.filter(
+        status=PdfJob.Status.RUNNING, started_at__lt=lost_after
+    ).values_list("pk", flat=True):
+        if pdf_job_is_locked(job_id):
+            continue  # a live worker renders it
+        running = PdfJob.objects.filter(pk=job_id, status=PdfJob.Status.RUNNING)
+        if running.filter(lost_runs__gte=1).update(
+            status=PdfJob.Status.FAILED,
+            lost_runs=F("lost_runs") + 1,
+            error=_(
+                "PDF'en kunne ikke laves: baggrundsprocessen stoppede to gange undervejs. "
+                "Prøv igen; sker det igen, så kontakt it-afdelingen."
+            ),
+            finished_at=now,
+        ):
+            logger.error("PDF job %s lost its worker twice; marked failed", job_id)
+        elif running.update(
+            status=PdfJob.Status.QUEUED,
+            dispatched_at=None,
+            progress=0,
+            lost_runs=F("lost_runs") + 1,
+        ):
+            logger.warning("PDF job %s lost its worker mid-render; queued again", job_id)
+
+
 def pdf_dispatch_pending() -> int:
     """Send again every job the broker does not have: queued and never sent (the broker was
     down), queued long ago and never started (the message was lost), or running with no live
-    worker holding its lock past the hard time limit (the worker died and the broker has not
-    redelivered yet). Safe to run at any time; the task itself refuses double work."""
-    now = timezone.now()
-    stale_running = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    PdfJob.objects.filter(status=PdfJob.Status.QUEUED, dispatched_at__lt=now - STALE_QUEUED).update(
-        dispatched_at=None
-    )
-    for job_id in PdfJob.objects.filter(
-        status=PdfJob.Status.RUNNING, started_at__lt=stale_running
-    ).values_list("pk", flat=True):
-        if not pdf_job_is_locked(job_id):
-            PdfJob.objects.filter(pk=job_id, status=PdfJob.Status.RUNNING).update(
-                status=PdfJob.Status.QUEUED, dispatched_at=None, progress=0
-            )
+    worker holding its lock (the worker died; see pdf_jobs_recover_lost). Safe to run at any
+    time; the task itself refuses double work. Returns the number sent."""
+    pdf_jobs_recover_lost()
+    PdfJob.objects.filter(
+        status=PdfJob.Status.QUEUED, dispatched_at__lt=timezone.now() - STALE_QUEUED
+    ).update(dispatched_at=None)
     sent = 0
     for job_id in PdfJob.objects.filter(
         status=PdfJob.Status.QUEUED, dispatched_at__isnull=True
@@ -347,6 +356,19 @@ def pdf_dispatch_pending() -> int:
         else:
             break  # the broker is still down; the next sweep tries again
     return sent
+
+
+def dispatch_pending() -> dict[str, int]:
+    """The one sweep of work recorded in our tables but not (or no longer) with the broker:
+    PDF jobs, "Status på puljer" reports and the text of large attachments, each re-queued or
+    failed when its worker died and sent again when the broker never got it. Run by the
+    worker itself on start-up and every settings.DISPATCH_SWEEP_SECONDS (referat/celery.py),
+    and by beat where one runs. Idempotent, and safe in several workers at once."""
+    return {
+        "pdf_jobs": pdf_dispatch_pending(),
+        "pool_reports": pool_reports_dispatch_pending(),
+        "attachment_texts": attachment_texts_dispatch_pending(),
+    }
 
 
 TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EAGAIN, errno.EBUSY}

@@ -87,6 +87,8 @@ def pdf_render_job(self: Task, job_id: int) -> str:
 
 
 @shared_task(name="pdf.dispatch_pending", ignore_result=True)
-def pdf_dispatch_pending() -> int:
-    """Periodic sweep (beat): send jobs the broker never got or lost."""
-    return services.pdf_dispatch_pending()
+def dispatch_pending() -> dict[str, int]:
+    """The periodic sweep (services.dispatch_pending): PDF jobs, pool reports and attachment
+    texts the broker never got or lost, and jobs whose worker died. Sent by the worker itself
+    (referat/celery.py) and by beat where one runs."""
+    return services.dispatch_pending()

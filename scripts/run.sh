@@ -9,8 +9,8 @@ PASSWORD=${DEMO_PASSWORD:-referat-demo}
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py loaddemo --password "$PASSWORD"
 
-.venv/bin/celery -A referat worker --loglevel=INFO --concurrency=2 \
-  --beat --schedule "${TMPDIR:-/tmp}/referat-celerybeat-schedule" &
+# The worker sweeps pending work itself (on start-up and every DISPATCH_SWEEP_SECONDS): no beat.
+.venv/bin/celery -A referat worker --loglevel=INFO --concurrency=2 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 

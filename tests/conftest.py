@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +118,35 @@ def celery_worker_process(
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+# --- Redis down ---------------------------------------------------------------------------------
+
+
+def _set_redis(broker: str, results: str) -> None:
+    from referat.celery import app
+
+    # Connections are pooled per URL; dropping the app's references makes the next send
+    # connect to `url` while the pool of the real broker stays open for the way back. The
+    # result store is Redis too, and down with it.
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = broker
+    app.conf.result_backend = results
+    app._backend_cache = None  # the result store is built again from the new URL
+    vars(app._local).pop("backend", None)
+
+
+@pytest.fixture
+def broker_down() -> Iterator[Callable[[], None]]:
+    """Make Redis (broker and result store) unreachable for this process; call the returned
+    function to bring it back."""
+    from referat.celery import app
+
+    real = (app.conf.broker_url, app.conf.result_backend)
+    _set_redis("redis://127.0.0.1:1/15", "redis://127.0.0.1:1/15")  # nothing listens on port 1
+    yield lambda: _set_redis(*real)
+    _set_redis(*real)
 
 
 # --- Browser tests: the system Chromium, driven by pytest-playwright -------------------------

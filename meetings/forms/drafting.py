@@ -79,6 +79,9 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Én pr. linje, evt. med rolle i parentes: “René Hasly (it-chef)”."),
     )
+    # The meeting's version when the form was opened (editing only); a save on an older one
+    # is a conflict.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

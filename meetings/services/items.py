@@ -60,10 +60,13 @@ class RecommendationInput:
 
 @dataclass(frozen=True)
 class DecisionInput:
-    """Beslutning: sanitised HTML text and an outcome (stored value or Danish label)."""
+    """Beslutning: sanitised HTML text and an outcome (stored value or Danish label).
 
-    text: str = ""
-    outcome: str = ""
+    A field given as None is left as it is stored (empty on a new decision): an edit that
+    sends only the text keeps the outcome."""
+
+    text: str | None = ""
+    outcome: str | None = ""
     decided_on: dt.date | None = None
 
 
@@ -88,7 +91,7 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _clean_outcome(outcome: str) -> str:
+def _clean_outcome(outcome: str | None) -> str:
     if not outcome:
         return ""
     value = Decision.outcome_from_label(outcome)
@@ -142,14 +145,14 @@ def _write_decision(item_id: int, meeting: Meeting, decision: DecisionInput | No
     if decision is None:
         Decision.objects.filter(item_id=item_id).delete()
         return
-    Decision.objects.update_or_create(
-        item_id=item_id,
-        defaults={
-            "text": sanitize_html(decision.text),
-            "outcome": _clean_outcome(decision.outcome),
-            "decided_on": decision.decided_on or timezone.localdate(meeting.starts_at),
-        },
-    )
+    defaults: dict[str, Any] = {
+        "decided_on": decision.decided_on or timezone.localdate(meeting.starts_at)
+    }
+    if decision.text is not None:
+        defaults["text"] = sanitize_html(decision.text)
+    if decision.outcome is not None:
+        defaults["outcome"] = _clean_outcome(decision.outcome)
+    Decision.objects.update_or_create(item_id=item_id, defaults=defaults)
 
 
 @transaction.atomic

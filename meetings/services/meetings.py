@@ -13,10 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.access import require_editor
+from meetings.errors import DomainError, StaleVersion
 from meetings.locks import ensure_meeting_editable
 from meetings.models import Attendance, Body, Meeting
 from meetings.services._common import Actor, lock_meeting
@@ -129,11 +131,18 @@ def meeting_update(
     *,
     actor: Actor,
     meeting: Meeting,
+    version: int,
     starts_at: dt.datetime | None,
     location: str = "",
     attendees: Sequence[AttendeeInput] | None = None,
 ) -> Meeting:
-    """Change a meeting's date, place and participants while it takes edits."""
+    """Change a meeting's date, place and participants while it takes edits, if nobody saved
+    them since `version` (the meeting's `version` when the form was opened).
+
+    The check is a conditional UPDATE (…WHERE version = v): when someone saved in between,
+    nothing is written and StaleVersion carries the meeting as it is now, so the caller can
+    show both. Raises ValidationError (field dict) on a bad date or place, MeetingLocked once
+    approved, PermissionDenied for anyone but the body's secretary or a superuser."""
     meeting = lock_meeting(meeting.pk)
     require_editor(actor, meeting.body)
     ensure_meeting_editable(meeting)
@@ -141,7 +150,20 @@ def meeting_update(
     clash = Meeting.objects.filter(body=meeting.body, starts_at=fields["starts_at"])
     if clash.exclude(pk=meeting.pk).exists():
         raise _duplicate_meeting_error(meeting.body, fields["starts_at"])
-    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now(), **fields)
+    updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
+        updated_at=timezone.now(), version=F("version") + 1, **fields
+    )
+    if not updated:
+        current = Meeting.objects.select_related("body").filter(pk=meeting.pk).first()
+        if current is None:
+            raise DomainError(_("Mødet er slettet, mens du redigerede det."))
+        raise StaleVersion(
+            _(
+                "Mødet er gemt af en anden, efter du åbnede det. Din udgave er ikke gemt: den "
+                "står i formularen, og den gemte ses nedenfor. Gem igen for at bruge din udgave."
+            ),
+            current=current,
+        )
     if attendees is not None:
         _attendances_replace(meeting, attendees)
     meeting.refresh_from_db()

@@ -89,6 +89,7 @@ def _member_rows(memberships: list[Membership], chosen: dict[int, str]) -> list[
 def _meeting_form_page(
     request: HttpRequest, *, meeting: Meeting | None, bodies: Any
 ) -> HttpResponse:
+    saved: Meeting | None = None  # the meeting as someone else saved it (a conflict)
     if request.method == "POST":
         form = MeetingForm(request.POST, bodies=bodies)
         body = _chosen_body(bodies, request.POST.get("body"))
@@ -110,6 +111,7 @@ def _meeting_form_page(
                     meeting = meeting_service.meeting_update(
                         actor=request.user,
                         meeting=meeting,
+                        version=form.cleaned_data["version"] or 0,
                         starts_at=form.cleaned_data["starts_at"],
                         location=form.cleaned_data["location"],
                         attendees=attendees,
@@ -119,6 +121,14 @@ def _meeting_form_page(
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
+            except StaleVersion as exc:
+                # The user's text stays in the form; the saved meeting is shown beside it, and
+                # the form now names the saved version, so saving again keeps the user's.
+                saved = exc.current
+                form.add_error(None, str(exc))
+                data = request.POST.copy()
+                data["version"] = str(saved.version if saved else 0)
+                form.data = data
             except DomainError as exc:
                 form.add_error(None, str(exc))
     else:
@@ -131,6 +141,7 @@ def _meeting_form_page(
                     "starts_at": timezone.localtime(meeting.starts_at),
                     "location": meeting.location,
                     "guests": guests_text(attendances),
+                    "version": meeting.version,
                 },
                 bodies=bodies,
             )
@@ -160,6 +171,8 @@ def _meeting_form_page(
         {
             "form": form,
             "meeting": meeting,
+            "saved": saved,
+            "saved_attendances": list(saved.attendances.all()) if saved else [],
             "member_rows": _member_rows(memberships, chosen),
             "member_choices": MEMBER_CHOICES,
         },
@@ -501,7 +514,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item,
         AttachmentForm(),
-        announcement=_("Bilaget “%(title)s” er vedhæftet.") % {"title": attachment.title},
+        announcement=_("Bilaget “%(title)s” er vedhæftet.") % {"title": attachment.title}
+        + (f" {_('Teksten i bilaget kan søges om lidt.')}" if attachment.text_pending else ""),
     )
 
 

@@ -224,10 +224,17 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # The visibility timeout must exceed the hard time limit, or Redis redelivers running tasks.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Beat sends again the PDF jobs the broker never got (it was down) or lost.
+# The sweep (pdf.services.dispatch_pending) sends again the work recorded in our tables that
+# the broker never got (it was down) or lost: PDF jobs, pool reports, attachment texts. Every
+# worker sends it to itself on start-up and every DISPATCH_SWEEP_SECONDS (0 = never; see
+# referat/celery.py), so it runs without a beat; beat, where one runs, sends it too.
+DISPATCH_SWEEP_SECONDS = env_int("DISPATCH_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
-    "pdf-dispatch-pending": {"task": "pdf.dispatch_pending", "schedule": 60.0},
+    "dispatch-pending": {"task": "pdf.dispatch_pending", "schedule": 60.0},
 }
+# A job marked running whose worker holds no lock this long after it started has lost its
+# worker (killed mid-job): the sweep runs it again once, and fails it the second time.
+WORKER_LOST_GRACE_SECONDS = env_int("WORKER_LOST_GRACE_SECONDS", 30)
 # PDF jobs may go to a queue of their own, for a worker sized for WeasyPrint; "" = default.
 PDF_TASK_QUEUE = env_str("PDF_TASK_QUEUE", "")
 

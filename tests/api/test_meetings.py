@@ -123,6 +123,56 @@ class TestMeetingsApi:
         assert "ISO 8601" in errors["starts_at"][0]
         assert not Meeting.objects.exists()
 
+    @pytest.mark.parametrize("participants", [{}, {"name": "Ole"}, "Ole", 7])
+    def test_participants_that_are_not_a_list_answer_400_in_danish(
+        self, people: People, participants: object
+    ) -> None:
+        response = post_json(
+            people.client_for("secretary"),
+            "/api/meetings/",
+            {
+                "body": "Direktionen",
+                "starts_at": "2018-04-23T12:30:00+02:00",
+                "participants": participants,
+            },
+        )
+        assert response.status_code == 400
+        assert response.json()["participants"] == ["Skal være en liste af {name, role, present}."]
+        assert not Meeting.objects.exists()
+
+    def test_a_participant_with_a_present_that_is_not_true_or_false_answers_400(
+        self, people: People
+    ) -> None:
+        response = post_json(
+            people.client_for("secretary"),
+            "/api/meetings/",
+            {
+                "body": "Direktionen",
+                "starts_at": "2018-04-23T12:30:00+02:00",
+                "participants": [{"name": "Ole", "present": "nej"}],
+            },
+        )
+        assert response.status_code == 400
+        assert "true eller false" in response.json()["participants"][0]
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/api/items/null,null/",
+            "/api/items/abc/",
+            "/api/items/99999999999999999999999/",
+            "/api/meetings/null/",
+            "/api/meetings/99999999999999999999999/",
+            "/api/items/99999999999999999999999/history/",
+        ],
+    )
+    def test_an_id_that_cannot_be_one_answers_404_in_danish(
+        self, people: People, path: str
+    ) -> None:
+        response = people.client_for("secretary").get(path)
+        assert response.status_code == 404
+        assert response.json()["detail"]
+
     def test_missing_fields_are_named_in_danish(self, people: People) -> None:
         response = post_json(people.client_for("secretary"), "/api/meetings/", {})
         assert response.status_code == 400
@@ -315,6 +365,33 @@ class TestItemsApi:
             "outcome": "Godkendt",
             "decided_on": "2018-04-23",
         }
+
+    def test_a_decision_patch_without_an_outcome_keeps_the_stored_outcome(
+        self, people: People, draft: Meeting
+    ) -> None:
+        item = AgendaItemFactory(meeting=draft)
+        client = people.client_for("secretary")
+        first = {"version": 1, "decision": {"text": "<p>Godkendt.</p>", "outcome": "Godkendt"}}
+        assert patch_json(client, f"/api/items/{item.pk}/", first).status_code == 200
+        response = patch_json(
+            client,
+            f"/api/items/{item.pk}/",
+            {"version": 2, "decision": {"text": "<p>Godkendt med en rettelse.</p>"}},
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["decision"]["text"] == "<p>Godkendt med en rettelse.</p>"
+        assert response.json()["decision"]["outcome"] == "Godkendt"
+        # And the other way round: the outcome alone keeps the text.
+        response = patch_json(
+            client, f"/api/items/{item.pk}/", {"version": 3, "decision": {"outcome": "Drøftet"}}
+        )
+        assert response.json()["decision"]["text"] == "<p>Godkendt med en rettelse.</p>"
+        assert response.json()["decision"]["outcome"] == "Drøftet"
+        # An empty outcome sent on purpose still clears it.
+        response = patch_json(
+            client, f"/api/items/{item.pk}/", {"version": 4, "decision": {"outcome": ""}}
+        )
+        assert response.json()["decision"]["outcome"] == ""
 
     def test_a_stale_version_answers_409_with_the_current_item(
         self, people: People, draft: Meeting

@@ -4,9 +4,12 @@ PDF job run by a real Celery worker."""
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import io
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pdfplumber
@@ -16,6 +19,7 @@ from django.utils import timezone
 from budget.legacy import budget_table_from_rows, join_continued_tables
 from budget.models import PoolStatusReport, Unit
 from budget.pdf import html_to_pdf, tables_html
+from budget.services import pool_report_render
 from budget.tables import compute, table_data_from_grid
 from meetings.models import Meeting
 from tests.budget.factories import AllocationFactory, PoolFactory
@@ -71,6 +75,66 @@ class TestABudgetTableInPrint:
         assert "Tabel 1: Overføres til ØDC i 2018 (1.000 kr.)" in text
         assert "Transition til ny it-driftsleverandør ?" in text
         assert "I alt ? + 2.812" in text
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.server.paths.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[str]]]:
+    """A tiny HTTP server on localhost: (its URL, the paths it was asked for)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    server.paths = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", server.paths
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.mark.django_db
+class TestNothingIsFetched:
+    def test_a_pool_name_or_note_with_an_image_on_localhost_makes_no_request(
+        self, people: People, listener: tuple[str, list[str]], settings, tmp_path
+    ) -> None:
+        settings.MEDIA_ROOT = tmp_path
+        url, asked = listener
+        meeting = MeetingFactory(
+            body=people.body,
+            status=Meeting.Status.PUBLISHED,
+            starts_at=timezone.make_aware(dt.datetime(2018, 4, 23, 12, 30)),
+        )
+        name = f'<img src="{url}/pool">pulje'
+        pool = PoolFactory(body=people.body, name=name, amount=Decimal("2206"))
+        item = AgendaItemFactory(meeting=meeting, number=5, title=f'<img src="{url}/title">')
+        DecisionFactory(item=item)
+        AllocationFactory(pool=pool, item=item, amount=Decimal("12"), note=f'<img src="{url}/n">')
+        report = PoolStatusReport.objects.create(body=people.body, content_key="x")
+        pool_report_render(report_id=report.pk)
+        report.refresh_from_db()
+        assert report.status == PoolStatusReport.Status.DONE, report.error
+        assert name in pdf_text(report.file.read())  # printed as text, not an image
+        assert asked == []
+
+    def test_html_that_names_local_urls_directly_makes_no_request(
+        self, listener: tuple[str, list[str]]
+    ) -> None:
+        url, asked = listener
+        html = (
+            f'<link rel="stylesheet" href="{url}/css"><p>Pulje</p><img src="{url}/img">'
+            f'<p style="background: url({url}/bg)">x</p><img src="file:///etc/passwd">'
+        )
+        assert pdf_text(html_to_pdf(html)).startswith("Pulje")
+        assert asked == []
 
 
 @pytest.mark.worker

@@ -271,3 +271,33 @@ class TestAllocationCreate:
                 amount=Decimal(1),
                 actor=people.secretary,
             )
+
+
+@pytest.mark.django_db
+class TestPoolReportSweep:
+    def test_a_report_whose_worker_died_runs_again_once_then_fails(
+        self, people: People, settings, broker_down
+    ) -> None:
+        from budget.models import PoolStatusReport
+        from budget.services import pool_reports_dispatch_pending
+
+        report = PoolStatusReport.objects.create(body=people.body, content_key="x")
+        a_while_ago = timezone.now() - dt.timedelta(seconds=settings.WORKER_LOST_GRACE_SECONDS + 5)
+        # A worker started it and died: running, and no session holds its lock.
+        PoolStatusReport.objects.update(
+            status=PoolStatusReport.Status.RUNNING, started_at=a_while_ago
+        )
+        assert pool_reports_dispatch_pending() == 0  # Redis is down: it waits, unsent
+        report.refresh_from_db()
+        assert (report.status, report.lost_runs) == (PoolStatusReport.Status.QUEUED, 1)
+        assert report.dispatched_at is None
+
+        PoolStatusReport.objects.update(
+            status=PoolStatusReport.Status.RUNNING, started_at=a_while_ago
+        )
+        pool_reports_dispatch_pending()
+        report.refresh_from_db()
+        assert report.status == PoolStatusReport.Status.FAILED
+        assert "stoppede to gange undervejs" in report.error
+        page = people.client_for("director").get(f"/pools/reports/{report.pk}/").content.decode()
+        assert "kunne ikke dannes" in page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from pytest_django.fixtures import Settings
 from meetings.models import Meeting
 from pdf.content import build_html
 from pdf.render import render_pdf
-from referat.celery import app
 from tests.conftest import People
 from tests.pdf.pdfread import ReadPdf
 from tests.pdf.samples import create_meeting
@@ -77,20 +76,3 @@ def render_for(people: People) -> RenderFor:
         return ReadPdf(render_html(html))
 
     return render
-
-
-def _set_broker(url: str) -> None:
-    # Connections are pooled per URL; dropping the app's references makes the next send
-    # connect to `url` while the pool of the real broker stays open for the way back.
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.broker_url = url
-
-
-@pytest.fixture
-def broker_down() -> Iterator[Callable[[], None]]:
-    """Make Redis unreachable for this process; call the returned function to bring it back."""
-    real = app.conf.broker_url
-    _set_broker("redis://127.0.0.1:1/15")  # nothing listens on port 1
-    yield lambda: _set_broker(real)
-    _set_broker(real)

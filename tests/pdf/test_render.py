@@ -9,9 +9,10 @@ import pikepdf
 import pytest
 from weasyprint.urls import URLFetchingError
 
+from common.pdf_fetch import BASE_URL, RefusedURL, StaticOnlyURLFetcher
 from meetings.models import AgendaItem, Meeting
 from pdf.content import rich_text
-from pdf.render import BASE_URL, RefusedURL, StaticOnlyURLFetcher, render_pdf
+from pdf.render import render_pdf
 from tests.pdf.conftest import RenderFor
 from tests.pdf.pdfread import ReadPdf
 

@@ -302,6 +302,45 @@ class TestSweep:
         assert (dead.status, dead.dispatched_at) == (PdfJob.Status.QUEUED, None)
         assert alive.status == PdfJob.Status.RUNNING
 
+    def test_a_job_whose_worker_dies_a_second_time_fails_with_a_danish_message(
+        self, people: People, broker_down: Callable[[], None]
+    ) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting)
+        job = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
+        )
+        a_while_ago = timezone.now() - dt.timedelta(seconds=settings.WORKER_LOST_GRACE_SECONDS + 5)
+        # A worker started it and died: running, and no session holds its lock.
+        PdfJob.objects.update(status=PdfJob.Status.RUNNING, started_at=a_while_ago, progress=20)
+        services.dispatch_pending()
+        job.refresh_from_db()
+        assert (job.status, job.progress, job.lost_runs) == (PdfJob.Status.QUEUED, 0, 1)
+
+        PdfJob.objects.update(status=PdfJob.Status.RUNNING, started_at=a_while_ago, progress=20)
+        services.dispatch_pending()
+        job.refresh_from_db()
+        assert job.status == PdfJob.Status.FAILED
+        assert "stoppede to gange undervejs" in job.error
+        # Asking again starts afresh.
+        again = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
+        )
+        assert (again.pk, again.status) == (job.pk, PdfJob.Status.QUEUED)
+
+    def test_a_job_whose_worker_only_just_started_is_left_alone(
+        self, people: People, broker_down: Callable[[], None]
+    ) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting)
+        job = services.pdf_request(
+            meeting=meeting, variant="public", document="agenda", actor=people.staff
+        )
+        PdfJob.objects.update(status=PdfJob.Status.RUNNING, started_at=timezone.now())
+        services.dispatch_pending()
+        job.refresh_from_db()
+        assert (job.status, job.lost_runs) == (PdfJob.Status.RUNNING, 0)
+
     def test_a_job_the_broker_never_got_waits_with_its_html(
         self, people: People, broker_down: Callable[[], None]
     ) -> None:

@@ -146,6 +146,7 @@ class TestNewMeeting:
                 "body": people.body.pk,
                 "starts_at": "2018-04-24T09:00",
                 "location": "Teams",
+                "version": draft.version,
                 f"member-{people.director.pk}": "present",
                 f"member-{people.secretary.pk}": "none",
             },
@@ -155,6 +156,45 @@ class TestNewMeeting:
         assert draft.location == "Teams"
         assert timezone.localtime(draft.starts_at).hour == 9
         assert list(draft.attendances.values_list("name", "present")) == [("Lars", True)]
+        assert draft.version == 2
+
+    def test_a_save_on_top_of_anothers_save_loses_neither(
+        self, people: People, draft: Meeting
+    ) -> None:
+        first, second = people.client_for("secretary"), people.client_for("superuser")
+        opened = f'name="version" value="{draft.version}"'
+        assert opened in first.get(f"/meetings/{draft.pk}/edit/").content.decode()
+        assert opened in second.get(f"/meetings/{draft.pk}/edit/").content.decode()
+        form = {"body": people.body.pk, "starts_at": "2018-04-23T12:30", "version": draft.version}
+        saved = second.post(
+            f"/meetings/{draft.pk}/edit/",
+            {**form, "location": "Byrådssalen", "guests": "René Hasly (it-chef)"},
+        )
+        assert saved.status_code == 302
+
+        late = first.post(
+            f"/meetings/{draft.pk}/edit/", {**form, "location": "Teams", "guests": "Ole Olsen"}
+        )
+        page = late.content.decode()
+        assert late.status_code == 200
+        assert "Mødet er gemt af en anden" in page
+        # Both versions are on the page: the user's in the form, the saved one beside it.
+        assert 'value="Teams"' in page and "Ole Olsen" in page
+        assert "Byrådssalen" in page and "René Hasly (it-chef)" in page
+        draft.refresh_from_db()
+        assert draft.location == "Byrådssalen"
+        assert [a.name for a in draft.attendances.filter(user=None)] == ["René Hasly"]
+
+        # Saving again, now on top of the saved version, keeps the user's.
+        assert f'name="version" value="{draft.version}"' in page
+        again = first.post(
+            f"/meetings/{draft.pk}/edit/",
+            {**form, "version": draft.version, "location": "Teams", "guests": "Ole Olsen"},
+        )
+        assert again.status_code == 302
+        draft.refresh_from_db()
+        assert draft.location == "Teams"
+        assert [a.name for a in draft.attendances.filter(user=None)] == ["Ole Olsen"]
 
     @pytest.mark.parametrize("role", ["director", "staff"])
     def test_others_may_not_open_the_form(self, people: People, role: str) -> None:
