@@ -8,3 +8,10 @@ class BudgetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "budget"
     verbose_name = _("Økonomi")
+
+    def ready(self) -> None:
+        # The approval of an item covers its budget tables and allocations.
+        from budget.review import BUDGET_REVIEW_PART
+        from meetings.selectors.review import register_review_part
+
+        register_review_part(BUDGET_REVIEW_PART)

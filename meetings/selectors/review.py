@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -46,11 +47,34 @@ REVIEW_STATUSES = (Meeting.Status.IN_REVIEW,)
 # --- what is approved -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReviewPart:
+    """A part of an item that a higher app keeps (budget tables and allocations) and that the
+    approval covers all the same: what it adds to the approved content, how a reviewer reads it
+    as lines, and the relations to prefetch for it. Registered by the app at start-up, so the
+    core knows nothing of the app's tables."""
+
+    key: str
+    content: Callable[[AgendaItem], Any]
+    lines: Callable[[Any], list[str]]
+    prefetch: tuple[str, ...] = ()
+
+
+_PARTS: dict[str, ReviewPart] = {}
+
+
+def register_review_part(part: ReviewPart) -> None:
+    """Make `part` a part of every item's approved content (idempotent by key)."""
+    _PARTS[part.key] = part
+
+
 def item_review_content(item: AgendaItem) -> dict[str, Any]:
     """The item as the reviewers approve it: everything the minutes will say about it.
 
-    Its number is left out (renumbering is not a change of content). Uses the item's
-    prefetched relations when there are any; a service must pass a freshly read item.
+    Its number is left out (renumbering is not a change of content), and everything that
+    prints is in: sections, recommendation, decision, attachments, and the registered parts
+    (budget tables and allocations). Uses the item's prefetched relations when there are any;
+    a service must pass a freshly read item.
     """
     try:
         rec: Recommendation | None = item.recommendation
@@ -87,6 +111,8 @@ def item_review_content(item: AgendaItem) -> dict[str, Any]:
             {"title": a.title, "file": a.file.name or "", "size": a.size}
             for a in sorted(item.attachments.all(), key=lambda a: (a.position, a.pk))
         ],
+        # A part the item does not have is left out, so the hash of such an item is as it was.
+        **{key: found for key, part in sorted(_PARTS.items()) if (found := part.content(item))},
     }
 
 
@@ -97,7 +123,13 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def fresh_item(item_id: int) -> AgendaItem:
     """The item read anew from the database, with what item_review_content needs."""
-    return with_sections(AgendaItem.objects.all()).get(pk=item_id)
+    items = with_sections(AgendaItem.objects.all()).prefetch_related(*review_part_prefetch())
+    return items.get(pk=item_id)
+
+
+def review_part_prefetch() -> list[str]:
+    """The relations the registered parts read, for a query of items under review."""
+    return [name for part in _PARTS.values() for name in part.prefetch]
 
 
 class _TextExtractor(HTMLParser):
@@ -185,6 +217,9 @@ def content_lines(content: dict[str, Any]) -> list[str]:
     if attachments:
         lines.append(f"[{_('Bilag')}]")
         lines.extend(f"• {a.get('title', '')}" for a in attachments)
+    for key, part in sorted(_PARTS.items()):
+        if content.get(key):
+            lines.extend(part.lines(content[key]))
     return lines
 
 
@@ -341,7 +376,7 @@ def meeting_decision_reviews(meeting: Meeting, user: AnyUser) -> list[tuple[Agen
     items = (
         with_sections(AgendaItem.objects.listed_for(user).filter(meeting=meeting))
         .select_related("meeting__body")
-        .prefetch_related(_approvals_prefetch())
+        .prefetch_related(_approvals_prefetch(), *review_part_prefetch())
         .order_by("number")
     )
     rows: list[tuple[AgendaItem, Any]] = []
