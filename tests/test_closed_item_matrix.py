@@ -97,6 +97,25 @@ def rendered_pdf(variant: str, then: str = "download") -> Callable[[Review], str
     return url
 
 
+def stale_public_pdf(r: Review) -> str:
+    """A public minutes PDF made while the closed item was open for a while (after a reopen),
+    then the item closed again: the old file carries its content and must reach nobody."""
+    from meetings.services.items import item_update
+    from meetings.services.review import meeting_reopen
+    from pdf import services
+
+    secretary = r.people.secretary
+    meeting_reopen(meeting=r.published, actor=secretary, reason="Rettelse af punkt 2")
+    item = r.item(r.published, 2)
+    item = item_update(actor=secretary, item=item, version=item.version, closed=False)
+    job = services.pdf_request(
+        meeting=r.published, variant="public", document="minutes", actor=secretary
+    )
+    services.pdf_job_run(job_id=job.pk)
+    item_update(actor=secretary, item=item, version=item.version, closed=True)
+    return f"/api/jobs/{job.pk}/download/"
+
+
 PATHS = [
     ClosedPath("meeting list", lambda r: "/", NOBODY),
     ClosedPath("published meeting page", lambda r: f"/meetings/{r.published.pk}/"),
@@ -136,6 +155,7 @@ PATHS = [
     ClosedPath("pool status page", lambda r: "/pools/status/direktionen/"),
     ClosedPath("internal minutes PDF", rendered_pdf("internal"), read=pdf_text),
     ClosedPath("public minutes PDF", rendered_pdf("public"), NOBODY, read=pdf_text),
+    ClosedPath("old public PDF of an item since closed", stale_public_pdf, NOBODY, read=pdf_text),
     ClosedPath("internal PDF job page", rendered_pdf("internal", then="status"), NOBODY),
     ClosedPath(
         "API approve",
