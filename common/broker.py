@@ -2,7 +2,8 @@
 
 The work itself is recorded in our own tables first (a row saying it is pending); sending is
 only a wake-up call. When Redis cannot be reached the send is given up quickly and logged,
-and the periodic sweep (referat.celery `referat.dispatch_pending`) sends it again later.
+and the periodic sweep (task `pdf.dispatch_pending`, `pdf.services.dispatch_pending`, which every
+worker sends itself: referat/celery.py) sends it again later.
 """
 
 from __future__ import annotations
