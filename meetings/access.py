@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -132,7 +132,12 @@ def get_attachment_for_user(user: AnyUser, pk: int) -> Attachment:
 # --- the workflow -----------------------------------------------------------------------------
 
 
-REVIEWER_ROLES = (Membership.Role.CHAIR, Membership.Role.MEMBER)
+REVIEWER_ROLES = (
+    Membership.Role.CHAIR,
+    Membership.Role.VICE_CHAIR,
+    Membership.Role.MEMBER,
+    Membership.Role.SUBSTITUTE,
+)
 
 
 def user_is_secretary(user: AnyUser, meeting: Meeting) -> bool:
@@ -172,11 +177,17 @@ def meeting_reviewers(meeting: Meeting) -> list[User]:
     if meeting.body.review_by_chair_only:
         memberships = memberships.filter(role=Membership.Role.CHAIR)
     else:
-        recorded = meeting.attendances.filter(user__isnull=False)
+        recorded = meeting.attendances.filter(Q(user__isnull=False) | Q(member__isnull=False))
         if recorded.exists():
-            present = recorded.filter(present=True).values("user_id")
-            memberships = memberships.filter(user_id__in=present)
-    users = [m.user for m in memberships]
+            present = recorded.filter(present=True)
+            memberships = memberships.filter(
+                Q(pk__in=present.values("member_id"))
+                | Q(user_id__in=present.filter(member__isnull=True).values("user_id"))
+            )
+        else:
+            # A substitute signs only for a meeting where they took a seat.
+            memberships = memberships.exclude(role=Membership.Role.SUBSTITUTE)
+    users = [m.user for m in memberships if m.user is not None]
     return sorted(users, key=lambda u: (u.get_full_name() or u.username).casefold())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,9 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +36,9 @@ class Body(models.Model):
         default=False,
         help_text=_("Referatet godkendes af formanden alene i stedet for af alle deltagere."),
     )
+    # Standard items (e.g. "Godkendelse af dagsorden", "Meddelelser", "Eventuelt") that a new
+    # agenda of the body starts with, in this order.
+    standard_items = models.JSONField(_("standardpunkter"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -43,29 +49,95 @@ class Body(models.Model):
         return self.name
 
 
+class Party(models.Model):
+    """A political party a member sits for: its letter (partibogstav) and name."""
+
+    letter = models.CharField(_("partibogstav"), max_length=3, unique=True)
+    name = models.CharField(_("navn"), max_length=100)
+
+    class Meta:
+        ordering = ["letter"]
+        verbose_name = _("parti")
+        verbose_name_plural = _("partier")
+
+    def __str__(self) -> str:
+        return f"{self.letter} – {self.name}"
+
+
 class Membership(models.Model):
-    """A user's seat in a body. Any membership grants access to the body's closed items."""
+    """A member's seat in a body: a person (with or without a user), the party they sit for,
+    their role and the period of their seat. A membership with a user grants that user access
+    to the body's closed items. A substitute (stedfortræder) is a member who takes another
+    member's seat at a meeting or an item."""
 
     class Role(models.TextChoices):
         CHAIR = "formand", _("Formand")
+        VICE_CHAIR = "næstformand", _("Næstformand")
         MEMBER = "medlem", _("Medlem")
+        SUBSTITUTE = "stedfortræder", _("Stedfortræder")
         SECRETARY = "sekretær", _("Sekretær")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("bruger"),
     )
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    # The member's name as printed; blank for a user's seat means the user's full name.
+    name = models.CharField(_("navn"), max_length=200, blank=True)
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("parti"),
+    )
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    starts_on = models.DateField(_("fra"), null=True, blank=True)
+    ends_on = models.DateField(_("til"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("rækkefølge"), default=0)
 
     class Meta:
+        ordering = ["body", "position", "pk"]
         verbose_name = _("medlemskab")
         verbose_name_plural = _("medlemskaber")
         constraints = [
-            models.UniqueConstraint(fields=["user", "body"], name="membership_unique_user_body")
+            models.UniqueConstraint(fields=["user", "body"], name="membership_unique_user_body"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="membership_has_a_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="membership_period_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.body} ({self.get_role_display()})"
+        return f"{self.display_name} – {self.body} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        if self.user is None:
+            return ""
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def party_letter(self) -> str:
+        return self.party.letter if self.party is not None else ""
+
+    def serves_on(self, day: dt.date) -> bool:
+        """Whether the seat's period covers the day (an open end covers every day)."""
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
 
 
 def _sees_everything(user: AnyUser) -> bool:
@@ -156,9 +228,36 @@ class Attendance(models.Model):
     role = models.CharField(_("rolle"), max_length=50, blank=True)
     present = models.BooleanField(_("til stede"), default=True)
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    # The body's member this line is about (blank for a guest), and, for a substitute, the
+    # member whose seat they take at this meeting.
+    member = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("medlem"),
+    )
+    substitute_for = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substituted_attendances",
+        verbose_name=_("stedfortræder for"),
+    )
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="attendance_member_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(substitute_for__isnull=True) | Q(member__isnull=False),
+                name="attendance_substitute_is_a_member",
+            ),
+        ]
         verbose_name = _("mødedeltager")
         verbose_name_plural = _("mødedeltagere")
 
@@ -245,6 +344,15 @@ class AgendaItem(models.Model):
     background = models.TextField(_("baggrund"), blank=True)
     presentation = models.TextField(_("sagsfremstilling"), blank=True)
     economy = models.TextField(_("økonomi"), blank=True)
+    # An item postponed (udsat) at an earlier meeting and brought back on this agenda.
+    postponed_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="taken_up_in",
+        verbose_name=_("udsat fra"),
+    )
     # Raised by every saved edit; a save naming an older version is a conflict.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -348,6 +456,9 @@ class Decision(models.Model):
         _("udfald"), max_length=30, choices=Outcome.choices, blank=True, default=""
     )
     decided_on = models.DateField(_("besluttet den"), null=True, blank=True)
+    # A closed item's decision as the public may read it (what was decided, without the
+    # confidential details): required before the minutes are published.
+    public_text = models.TextField(_("offentlig beslutning"), blank=True)
     # Review (meetings/services/review.py). `locked` is set when every reviewer has approved the
     # item as it stands; a database trigger then refuses any change to the item's content until
     # meeting_reopen clears it. A round is one version of the content under review: approvals
@@ -383,6 +494,181 @@ def _outcomes_by_label(language: str) -> dict[str, str]:
             for value, text in Decision.Outcome.choices
             for key in (str(value).casefold(), str(text).casefold())
         }
+
+
+class ItemParticipation(models.Model):
+    """A member's part in one item that differs from the meeting's attendance: absent from the
+    item (left early, came late), inhabil (forvaltningsloven § 3) by the body's decision, or a
+    substitute taking another member's seat for the item."""
+
+    class Kind(models.TextChoices):
+        ABSENT = "fraværende", _("Fraværende")
+        DISQUALIFIED = "inhabil", _("Inhabil")
+        SUBSTITUTE = "stedfortræder", _("Stedfortræder")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="participations")
+    member = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("medlem")
+    )
+    kind = models.CharField(_("art"), max_length=20, choices=Kind.choices)
+    substitute_for = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stedfortræder for"),
+    )
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["item", "pk"]
+        verbose_name = _("deltagelse i punkt")
+        verbose_name_plural = _("deltagelse i punkter")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="participation_member_once"),
+            models.CheckConstraint(
+                condition=Q(kind="stedfortræder", substitute_for__isnull=False)
+                | (~Q(kind="stedfortræder") & Q(substitute_for__isnull=True)),
+                name="participation_substitute_names_the_seat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.display_name}: {self.get_kind_display()} ({self.item})"
+
+
+class Vote(models.Model):
+    """One vote on an item (an amendment, then the recommendation): the question and each
+    member's ballot. The tally and the result are computed from the ballots, never typed."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    position = models.PositiveIntegerField(_("rækkefølge"))
+    question = models.TextField(_("afstemning om"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item", "position"]
+        verbose_name = _("afstemning")
+        verbose_name_plural = _("afstemninger")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="vote_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Afstemning {self.position} i {self.item}"
+
+
+class Ballot(models.Model):
+    """One member's For / Imod / Undlod in a vote."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "imod", _("Imod")
+        ABSTAIN = "undlod", _("Undlod")
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("medlem")
+    )
+    choice = models.CharField(_("stemme"), max_length=10, choices=Choice.choices)
+
+    class Meta:
+        ordering = ["vote", "pk"]
+        verbose_name = _("stemme")
+        verbose_name_plural = _("stemmer")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="ballot_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.display_name}: {self.get_choice_display()}"
+
+
+# A protokoltilførsel is brief (Kommunestyrelsesloven § 13 stk. 2).
+REMARK_MAX_LENGTH = 1000
+
+
+class Remark(models.Model):
+    """A member's protokoltilførsel (brief dissent, printed under the decision) or a committee
+    minority's mindretalsudtalelse (follows the recommendation to the next body)."""
+
+    class Kind(models.TextChoices):
+        DISSENT = "protokoltilførsel", _("Protokoltilførsel")
+        MINORITY = "mindretalsudtalelse", _("Mindretalsudtalelse")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="remarks")
+    kind = models.CharField(_("art"), max_length=30, choices=Kind.choices)
+    member = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("medlem")
+    )
+    text = models.TextField(_("tekst"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item", "created_at", "pk"]
+        verbose_name = _("protokolbemærkning")
+        verbose_name_plural = _("protokolbemærkninger")
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), REMARK_MAX_LENGTH), name="remark_is_brief"
+            ),
+            models.UniqueConstraint(fields=["item", "kind", "member"], name="remark_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.member.display_name})"
+
+
+class Addendum(models.Model):
+    """Tilføjelse: a correction to signed minutes, appended to the item — the original stays
+    as it was. It becomes part of the protocol when the members who signed the decision have
+    approved it (AddendumApproval)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="addenda")
+    text = models.TextField(_("tilføjelse"))
+    reason = models.TextField(_("begrundelse"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Set when the last signer approved it; from then on the addendum is locked like the item.
+    approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "created_at", "pk"]
+        verbose_name = _("tilføjelse")
+        verbose_name_plural = _("tilføjelser")
+
+    def __str__(self) -> str:
+        return f"Tilføjelse til {self.item}"
+
+
+class AddendumApproval(models.Model):
+    """One signer's approval of an addendum."""
+
+    addendum = models.ForeignKey(Addendum, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["addendum", "created_at"]
+        verbose_name = _("godkendelse af tilføjelse")
+        verbose_name_plural = _("godkendelser af tilføjelser")
+        constraints = [
+            models.UniqueConstraint(fields=["addendum", "reviewer"], name="addendum_approval_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} godkendte {self.addendum}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:
@@ -630,6 +916,13 @@ HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
     Attachment,
     DecisionApproval,
     MeetingTransition,
+    Party,
+    ItemParticipation,
+    Vote,
+    Ballot,
+    Remark,
+    Addendum,
+    AddendumApproval,
 )
 # Fields derived by the system rather than changed by anyone: the text read out of an
 # attachment's file is large and says nothing about who changed what.

@@ -41,6 +41,10 @@ class People:
     outsider: AbstractUser
     superuser: AbstractUser
 
+    def seat(self, user: AbstractUser, body: Body | None = None) -> int:
+        """The id of the user's seat (Membership) in the body (the people's body by default)."""
+        return Membership.objects.get(user=user, body=body or self.body).pk
+
     def client_for(self, role: str) -> Client:
         client = Client()
         if role != "anonymous":

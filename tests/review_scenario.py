@@ -42,6 +42,8 @@ from tests.conftest import People
 from tests.factories import CaseFactory, MembershipFactory, UserFactory
 
 CLOSED_TOKEN = "LukketQx7"
+# What the public may read of the closed item's decision: free of the token.
+PUBLIC_DECISION = "Direktionen godkendte indstillingen i personalesagen."
 CLOSED_FILE_BYTES = b"%PDF-1.4 LukketQx7 fortroligt bilag"
 
 
@@ -92,6 +94,7 @@ def make_minutes(
         text=f"<p>Beslutning {CLOSED_TOKEN}: fratrædelsen godkendes.</p>",
         outcome=Decision.Outcome.APPROVED,
         decided_on=day,
+        public_text=PUBLIC_DECISION,
     )
     Attachment.objects.create(
         item=closed_item,

@@ -107,7 +107,9 @@ def parse_guests(text: str) -> list[AttendeeInput]:
 
 def guests_text(attendances: list[Any]) -> str:
     return "\n".join(
-        f"{a.name} ({a.role})" if a.role else a.name for a in attendances if a.user_id is None
+        f"{a.name} ({a.role})" if a.role else a.name
+        for a in attendances
+        if a.member_id is None and a.user_id is None
     )
 
 
@@ -125,19 +127,19 @@ def members_from_post(
     chosen: dict[int, str] = {}
     attendees = []
     for membership in memberships:
-        value = data.get(f"member-{membership.user_id}", "present")
+        value = data.get(f"member-{membership.pk}", "present")
         if value not in {"present", "absent", "none"}:
             value = "present"
-        chosen[membership.user_id] = value
+        chosen[membership.pk] = value
         if value == "none":
             continue
-        user = membership.user
         attendees.append(
             AttendeeInput(
-                name=user.get_full_name() or user.get_username(),
+                name=membership.display_name,
                 role=membership.role,
                 present=value == "present",
                 user_id=membership.user_id,
+                member_id=membership.pk,
             )
         )
     return attendees, chosen

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from meetings.access import require_editor
 from meetings.errors import DomainError, StaleVersion
 from meetings.locks import ensure_meeting_editable
-from meetings.models import Attendance, Body, Meeting
+from meetings.models import Attendance, Body, Meeting, Membership
 from meetings.services._common import Actor, lock_meeting
 
 
@@ -33,6 +33,9 @@ class AttendeeInput:
     role: str = ""
     present: bool = True
     user_id: int | None = None
+    # The body's seat this line is about, and for a substitute the seat taken at this meeting.
+    member_id: int | None = None
+    substitute_for_id: int | None = None
 
 
 # The years a meeting date may have: legacy minutes go back decades, none before 1900.
@@ -74,6 +77,40 @@ def _duplicate_meeting_error(body: Body, starts_at: dt.datetime) -> ValidationEr
     )
 
 
+def _check_seats(meeting: Meeting, attendees: Sequence[AttendeeInput]) -> None:
+    """Members named in the participants are the body's, each named once; a substitute takes
+    the seat of a member who is not there."""
+    ids = [p.member_id for p in attendees if p.member_id is not None]
+    seats = {
+        m.pk: m
+        for m in Membership.objects.filter(
+            body_id=meeting.body_id,
+            pk__in=set(ids)
+            | {p.substitute_for_id for p in attendees if p.substitute_for_id is not None},
+        )
+    }
+    errors = []
+    if any(i not in seats for i in ids):
+        errors.append(_("En af deltagerne er ikke medlem af %(body)s.") % {"body": meeting.body})
+    twice = sorted({seats[i].display_name for i in ids if ids.count(i) > 1 and i in seats})
+    if twice:
+        errors.append(_("%(names)s står flere gange.") % {"names": ", ".join(twice)})
+    present = {p.member_id for p in attendees if p.present and p.member_id is not None}
+    for person in attendees:
+        if person.substitute_for_id is None:
+            continue
+        seat = seats.get(person.substitute_for_id)
+        if seat is None:
+            errors.append(_("Stedfortræderen skal træde ind for et medlem af organet."))
+        elif seat.pk in present:
+            errors.append(
+                _("%(name)s er selv til stede, så ingen kan træde ind i stedet.")
+                % {"name": seat.display_name}
+            )
+    if errors:
+        raise ValidationError({"attendees": errors})
+
+
 def _attendances_replace(meeting: Meeting, attendees: Sequence[AttendeeInput]) -> None:
     rows = []
     for position, person in enumerate(attendees, start=1):
@@ -87,9 +124,12 @@ def _attendances_replace(meeting: Meeting, attendees: Sequence[AttendeeInput]) -
                 role=person.role.strip()[:50],
                 present=person.present,
                 user_id=person.user_id,
+                member_id=person.member_id,
+                substitute_for_id=person.substitute_for_id,
                 position=position,
             )
         )
+    _check_seats(meeting, attendees)
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(rows)
 

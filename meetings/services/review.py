@@ -31,6 +31,7 @@ from meetings.access import meeting_reviewers, user_runs_workflow
 from meetings.errors import DecisionLocked, DomainError, Incomplete, InvalidInput, StaleContent
 from meetings.locks import locked_message
 from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, MeetingTransition
+from meetings.selectors.protocol import closed_items_lacking_public_decision
 from meetings.selectors.review import (
     approval_counts,
     content_hash,
@@ -154,6 +155,20 @@ def _incompleteness(meeting: Meeting) -> str:
     return "; ".join(problems)
 
 
+def _require_public_decisions(meeting: Meeting) -> None:
+    """Decisions taken behind closed doors are published too, as their public text: refuse to
+    send or publish minutes whose closed items lack it (it cannot be added once approved)."""
+    lacking = closed_items_lacking_public_decision(meeting)
+    if lacking:
+        raise DomainError(
+            _(
+                "Lukket punkt %(numbers)s mangler en offentlig beslutning: det, offentligheden "
+                "må læse om, hvad der blev besluttet. Skriv den under punktets beslutning."
+            )
+            % {"numbers": _numbers(lacking)}
+        )
+
+
 def _approve_meeting(meeting: Meeting, *, actor: User) -> None:
     _move(meeting, to=Status.APPROVED, action=MeetingTransition.Action.APPROVE, actor=actor)
     transaction.on_commit(partial(mail.mail_minutes_approved, meeting_id=meeting.pk))
@@ -218,6 +233,7 @@ def meeting_submit_for_review(
             raise DomainError(
                 _("Referatet har ingen beslutninger at godkende. Skriv mindst én beslutning.")
             )
+        _require_public_decisions(meeting)
         incomplete = _incompleteness(meeting)
         if incomplete and not send_anyway:
             raise Incomplete(
@@ -370,6 +386,7 @@ def meeting_publish(*, meeting: Meeting, actor: User) -> Meeting:
         _require_workflow_runner(actor, meeting)
         if meeting.status != Status.APPROVED:
             raise _status_refusal(meeting, _("offentliggøres – det skal først godkendes"))
+        _require_public_decisions(meeting)
         _move(meeting, to=Status.PUBLISHED, action=MeetingTransition.Action.PUBLISH, actor=actor)
         minutes_published(meeting=meeting)
         return meeting

@@ -56,12 +56,15 @@ from meetings.views.pages import agenda_context
 
 
 def _memberships(body: Body | None) -> list[Membership]:
+    """The body's seats for the participants list: members with or without a user, in the
+    body's order (a seat of a deactivated user is left out)."""
     if body is None:
         return []
     return list(
-        Membership.objects.filter(body=body, user__is_active=True)
-        .select_related("user")
-        .order_by("role", "user__first_name", "user__last_name", "user__username")
+        Membership.objects.filter(body=body)
+        .exclude(user__is_active=False)
+        .select_related("user", "party")
+        .order_by("position", "pk")
     )
 
 
@@ -78,9 +81,9 @@ def _member_rows(memberships: list[Membership], chosen: dict[int, str]) -> list[
     return [
         {
             "membership": m,
-            "name": m.user.get_full_name() or m.user.get_username(),
-            "field": f"member-{m.user_id}",
-            "value": chosen.get(m.user_id, "present"),
+            "name": m.display_name,
+            "field": f"member-{m.pk}",
+            "value": chosen.get(m.pk, "present"),
         }
         for m in memberships
     ]
@@ -145,14 +148,14 @@ def _meeting_form_page(
                 },
                 bodies=bodies,
             )
-            by_user = {a.user_id: a for a in attendances if a.user_id}
+            by_member = {a.member_id: a for a in attendances if a.member_id}
             memberships = _memberships(body)
             chosen = {
-                m.user_id: (
+                m.pk: (
                     "none"
-                    if m.user_id not in by_user
+                    if m.pk not in by_member
                     else "present"
-                    if by_user[m.user_id].present
+                    if by_member[m.pk].present
                     else "absent"
                 )
                 for m in memberships

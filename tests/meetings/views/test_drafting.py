@@ -65,8 +65,8 @@ class TestNewMeeting:
                 "body": people.body.pk,
                 "starts_at": "2018-04-23T12:30",
                 "location": "Mødelokale B105",
-                f"member-{people.director.pk}": "absent",
-                f"member-{people.secretary.pk}": "present",
+                f"member-{people.seat(people.director)}": "absent",
+                f"member-{people.seat(people.secretary)}": "present",
                 "guests": "René Hasly (it-chef)\nMette",
             },
         )
@@ -147,8 +147,8 @@ class TestNewMeeting:
                 "starts_at": "2018-04-24T09:00",
                 "location": "Teams",
                 "version": draft.version,
-                f"member-{people.director.pk}": "present",
-                f"member-{people.secretary.pk}": "none",
+                f"member-{people.seat(people.director)}": "present",
+                f"member-{people.seat(people.secretary)}": "none",
             },
         )
         assert response.status_code == 302
