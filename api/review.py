@@ -5,7 +5,7 @@
     POST /api/items/{id}/approve/          {"text_hash": "…" (optional), "comment": "…"}
     POST /api/items/{id}/request-changes/  {"comment": "…"}
     GET  /api/items/{id}/review/           where the item's decision stands, and its hash
-    GET  /api/items/{id}/history/          every recorded change of the item
+    GET  /api/items/{id}/history/          the item's recorded changes, as the user may read them
     GET  /api/tasks/                       what awaits the user ("Mine opgaver")
 
 Meetings and items are found through the visibility rule (404 otherwise). Refusals carry a
@@ -31,7 +31,7 @@ from meetings.access import (
     get_meeting_for_user,
     log_closed_items_opened,
     meeting_reviewers,
-    user_has_body_access,
+    user_sees_review_internals,
 )
 from meetings.errors import DomainError
 from meetings.models import AgendaItem, Meeting
@@ -111,7 +111,7 @@ def _user_json(user: Any) -> dict[str, Any]:
 
 
 def meeting_status_json(meeting: Meeting, user: Any) -> dict[str, Any]:
-    show_reasons = user_has_body_access(user, meeting)
+    show_reasons = user_sees_review_internals(user, meeting)
     return {
         "id": meeting.pk,
         "status": meeting.status,
@@ -133,6 +133,7 @@ def meeting_status_json(meeting: Meeting, user: Any) -> dict[str, Any]:
 def item_review_json(review: DecisionReview, user: Any) -> dict[str, Any]:
     item = review.item
     diff = review.diff_for(user)
+    internals = user_sees_review_internals(user, item.meeting)
     return {
         "item": item.pk,
         "number": item.number,
@@ -147,7 +148,9 @@ def item_review_json(review: DecisionReview, user: Any) -> dict[str, Any]:
                 "state": v.state,
                 "label": v.label,
                 "changed_since": v.changed_since,
-                "comment": v.latest.comment if v.latest else "",
+                "comment": v.latest.comment
+                if v.latest and (internals or v.state == "approved")
+                else "",
                 "at": v.latest.updated_at.isoformat() if v.latest else None,
             }
             for v in review.verdicts
@@ -255,12 +258,18 @@ class ItemReviewAPI(ReviewAPIView):
 class ItemHistoryAPI(ReviewAPIView):
     @extend_schema(
         responses={200: HistorySerializer, 404: ErrorSerializer},
-        summary="Punktets historik: hvem ændrede hvad og hvornår, før og efter",
+        summary=(
+            "Punktets historik: hvem ændrede hvad og hvornår, før og efter – for andre end "
+            "organets egne kun det, der var offentliggjort"
+        ),
     )
     def get(self, request: Request, pk: int) -> Response:
         item = self.visible_item(pk)
         return Response(
-            {"item": item.pk, "events": [entry.as_json() for entry in item_history(item)]}
+            {
+                "item": item.pk,
+                "events": [entry.as_json() for entry in item_history(item, user=request.user)],
+            }
         )
 
 

@@ -130,7 +130,7 @@ def main() -> None:
                 AgendaItem.objects.filter(pk=draft.pk).update(
                     background=f"<p>Udgave {edit}</p>" + "<p>Fast tekst.</p>" * 20
                 )
-            ms, queries, entries = _timed(lambda: item_history(draft))
+            ms, queries, entries = _timed(lambda: item_history(draft, user=secretary))
             print(
                 f"item history after {HISTORY_EDITS} edits: {ms:.1f} ms, {queries} queries, "
                 f"{len(entries)} entries"

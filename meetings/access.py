@@ -5,12 +5,16 @@
   from it, so a thing the user may not see answers 404, as if it did not exist.
 - Which bodies a user belongs to (`bodies_with_access`) or drafts for (`bodies_editable_by`),
   who runs a meeting's workflow, who reviews its minutes, who may import.
+- Who reads the review's internals (requests for changes and their comments, drafts before
+  approval, reasons for reopening), and how much of an item's or a meeting's history a user
+  may read (`history_scope`).
 - The stub a closed item shows to those who may not read it, and the log of closed items
   opened by those who may.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -160,6 +164,40 @@ def user_has_body_access(user: AnyUser, meeting: Meeting) -> bool:
     """May read what is internal to the body: its closed items, and the reasons given for
     reopening its minutes (free text that may well be about a closed item)."""
     return bodies_with_access(user).filter(pk=meeting.body_id).exists()
+
+
+def user_sees_review_internals(user: AnyUser, meeting: Meeting) -> bool:
+    """May read the review's internals: requests for changes and their comments, verdicts of
+    earlier rounds, the drafts before approval and the reasons for reopening. The body's own
+    (members, secretary) and superusers; everyone else reads only the minutes as published
+    and the verdicts they carry. The review page, its API and the history ask this."""
+    return user_has_body_access(user, meeting)
+
+
+class HistoryScope(enum.Enum):
+    """How much of an item's or a meeting's recorded history a reader gets."""
+
+    # Nothing: anonymous and inactive users read no history.
+    NONE = "none"
+    # The states the public could read: the content at each publication and the changes
+    # between published states, closed content as its stub, no verdicts, comments, drafts or
+    # reasons for reopening.
+    PUBLISHED = "published"
+    # Every recorded change, closed content and review comments included.
+    FULL = "full"
+
+
+def history_scope(user: AnyUser, meeting: Meeting) -> HistoryScope:
+    """How much of the history of this meeting (and of its items) the user may read. The
+    caller must have found the meeting or item through the visibility rule; this only decides
+    what of its past is shown: everything for those who read its closed content and the
+    review's internals, the published states for anyone else logged in, nothing for the
+    anonymous."""
+    if not user.is_authenticated or not user.is_active:
+        return HistoryScope.NONE
+    if user_has_body_access(user, meeting) and user_sees_review_internals(user, meeting):
+        return HistoryScope.FULL
+    return HistoryScope.PUBLISHED
 
 
 def meeting_reviewers(meeting: Meeting) -> list[User]:

@@ -18,8 +18,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
-from budget.models import Allocation, Pool
-from budget.services import budget_table_create
+from budget.models import Allocation, BudgetTable, Pool
+from budget.services import allocation_delete, budget_table_create, budget_table_delete
 from budget.tables import Grid, GridRow
 from meetings.models import (
     AgendaItem,
@@ -31,6 +31,8 @@ from meetings.models import (
     Recommendation,
     RecommendationClause,
 )
+from meetings.services.attachments import attachment_remove
+from meetings.services.items import DecisionInput, item_update
 from meetings.services.review import (
     decision_approve,
     decision_request_changes,
@@ -44,6 +46,8 @@ from tests.factories import CaseFactory, MembershipFactory, UserFactory
 CLOSED_TOKEN = "LukketQx7"
 # What the public may read of the closed item's decision: free of the token.
 PUBLIC_DECISION = "Direktionen godkendte indstillingen i personalesagen."
+# The published closed item's title once it is made public with its confidential text removed.
+OPENED_TITLE = "Personalesag – fratrædelse efter aftale"
 CLOSED_FILE_BYTES = b"%PDF-1.4 LukketQx7 fortroligt bilag"
 
 
@@ -165,6 +169,45 @@ class Review:
         for item in meeting.items.filter(decision__locked=False).order_by("number"):
             for reviewer in self.reviewers:
                 decision_approve(item=item, actor=reviewer)
+
+
+def open_closed_item_to_the_public(review: Review) -> AgendaItem:
+    """The published minutes' closed item made public: the minutes are reopened, the item is
+    opened with its confidential text cleaned out (title, background and decision rewritten,
+    the attachment and the money removed), a director asks for a change in a comment that
+    names the old content, both directors approve, and the minutes are published again. The
+    item's history still holds its closed past: for the body, never for anyone else.
+
+    Not part of `build_review`, which many tests share: only the tests about it pay for it."""
+    secretary = review.people.secretary
+    meeting = review.published
+    meeting_reopen(meeting=meeting, actor=secretary, reason="Punkt 2 gøres offentligt")
+    item = review.item(meeting, 2)
+    item = item_update(
+        actor=secretary,
+        item=item,
+        version=item.version,
+        closed=False,
+        title=OPENED_TITLE,
+        background="<p>Direktøren fratræder efter aftale.</p>",
+        decision=DecisionInput(text="<p>Godkendt.</p>", outcome="godkendt"),
+    )
+    attachment_remove(actor=secretary, attachment=item.attachments.get())
+    for table in BudgetTable.objects.filter(item=item):
+        budget_table_delete(table=table, actor=secretary)
+    for allocation in Allocation.objects.filter(item=item):
+        allocation_delete(allocation=allocation, actor=secretary)
+    meeting_submit_for_review(meeting=meeting, actor=secretary)
+    decision_request_changes(
+        item=item,
+        actor=review.people.director,
+        comment=f"Kommentar {CLOSED_TOKEN}: nævn ikke beløbet.",
+    )
+    review.approve_all(meeting)
+    meeting.refresh_from_db()
+    meeting_publish(meeting=meeting, actor=secretary)
+    meeting.refresh_from_db()
+    return item
 
 
 def build_review(people: People) -> Review:

@@ -28,7 +28,7 @@ from django.http import HttpResponseBase
 
 from budget.models import Allocation
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS
-from tests.review_scenario import CLOSED_TOKEN, Review
+from tests.review_scenario import CLOSED_TOKEN, Review, open_closed_item_to_the_public
 
 ALL_ROLES = [*ROLES, "anonymous"]
 CLOSED_ACCESS = frozenset(ROLES_WITH_CLOSED_ACCESS)
@@ -116,6 +116,12 @@ def stale_public_pdf(r: Review) -> str:
     return f"/api/jobs/{job.pk}/download/"
 
 
+def opened_to_the_public(r: Review) -> int:
+    """The closed item made public with cleaned text and published again: its history holds
+    its closed past, which stays the body's."""
+    return open_closed_item_to_the_public(r).pk
+
+
 PATHS = [
     ClosedPath("meeting list", lambda r: "/", NOBODY),
     ClosedPath("published meeting page", lambda r: f"/meetings/{r.published.pk}/"),
@@ -129,6 +135,14 @@ PATHS = [
     ClosedPath("review page, under review", lambda r: f"/meetings/{r.in_review.pk}/review/"),
     ClosedPath("item history page", lambda r: f"/items/{published_closed(r)}/history/"),
     ClosedPath("meeting history page", lambda r: f"/meetings/{r.published.pk}/history/"),
+    ClosedPath(
+        "history after re-opening to the public",
+        lambda r: f"/items/{opened_to_the_public(r)}/history/",
+    ),
+    ClosedPath(
+        "API history after re-opening to the public",
+        lambda r: f"/api/items/{opened_to_the_public(r)}/history/",
+    ),
     ClosedPath("Mine opgaver", lambda r: "/tasks/", BODY_MEMBERS),
     ClosedPath("item editor", lambda r: f"/items/{review_closed(r)}/edit/", EDITORS),
     ClosedPath("API meeting list", lambda r: "/api/meetings/", NOBODY),

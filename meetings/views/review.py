@@ -21,12 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
 from meetings.access import (
+    HistoryScope,
     get_item_for_user,
     get_meeting_for_user,
+    history_scope,
     log_closed_items_opened,
     meeting_reviewers,
-    user_has_body_access,
     user_runs_workflow,
+    user_sees_review_internals,
 )
 from meetings.errors import DomainError, Incomplete, http_status
 from meetings.models import AgendaItem, Meeting
@@ -99,7 +101,7 @@ def _render_review(
             "can_review": is_reviewer and meeting.status == Meeting.Status.IN_REVIEW,
             "actions": _actions(meeting, request.user, is_reviewer),
             "transitions": meeting.transitions.select_related("by"),
-            "show_reasons": user_has_body_access(request.user, meeting),
+            "show_internals": user_sees_review_internals(request.user, meeting),
             "typed": typed or {},
         },
         status=status,
@@ -191,13 +193,19 @@ def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @no_store
 def item_history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every recorded change of the item, for those who may see the item."""
+    """The recorded changes of the item, for those who may see the item: all of them for the
+    body, the published states for anyone else."""
     item = get_item_for_user(request.user, pk)
     log_closed_opened(request, [item], "history")
     return render(
         request,
         "meetings/history.html",
-        {"item": item, "meeting": item.meeting, "entries": item_history(item)},
+        {
+            "item": item,
+            "meeting": item.meeting,
+            "entries": item_history(item, user=request.user),
+            "published_only": history_scope(request.user, item.meeting) is HistoryScope.PUBLISHED,
+        },
     )
 
 
@@ -205,13 +213,18 @@ def item_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @no_store
 def meeting_history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The meeting's own changes, attendance and status moves (no item content)."""
+    """The meeting's own changes, attendance and status moves (no item content): all of them
+    for the body, the published states for anyone else."""
     meeting = get_meeting_for_user(request.user, pk)
-    entries = meeting_history(meeting, with_reasons=user_has_body_access(request.user, meeting))
     return render(
         request,
         "meetings/history.html",
-        {"item": None, "meeting": meeting, "entries": entries},
+        {
+            "item": None,
+            "meeting": meeting,
+            "entries": meeting_history(meeting, user=request.user),
+            "published_only": history_scope(request.user, meeting) is HistoryScope.PUBLISHED,
+        },
     )
 
 

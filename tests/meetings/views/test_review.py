@@ -272,3 +272,27 @@ class TestSendingIncompleteMinutes:
         response = client.post(url, {"action": "submit_for_review", "send_anyway": "1"})
         assert response.status_code == 302
         assert Meeting.objects.get(pk=review.draft.pk).status == Meeting.Status.IN_REVIEW
+
+
+class TestChangeRequestsAreTheBodys:
+    def test_a_request_for_changes_shows_to_the_body_and_never_to_staff(
+        self, review: Review
+    ) -> None:
+        # Published minutes whose record holds a request for changes (e.g. a reviewer added
+        # later): its comment is the body's, on the page and in the API alike.
+        item = review.item(review.published, 1)
+        DecisionApproval.objects.filter(
+            decision__item=item, reviewer=review.people.director
+        ).update(
+            status=DecisionApproval.Status.CHANGES_REQUESTED, comment="Intern bemærkning om udbud"
+        )
+        url = f"/meetings/{review.published.pk}/review/"
+        api = f"/api/items/{item.pk}/review/"
+        member = review.people.client_for("director")
+        staff = review.people.client_for("staff")
+        assert "Intern bemærkning om udbud" in member.get(url).content.decode()
+        assert "Intern bemærkning om udbud" in member.get(api).content.decode()
+        staff_page = staff.get(url)
+        assert staff_page.status_code == 200
+        assert "Intern bemærkning om udbud" not in staff_page.content.decode()
+        assert "Intern bemærkning om udbud" not in staff.get(api).content.decode()
