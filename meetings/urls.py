@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import drafting, pages, review
+from meetings.views import agenda, drafting, pages, review
 
 app_name = "meetings"
 
@@ -53,4 +53,12 @@ urlpatterns = [
     ),
     path("items/<int:pk>/history/", review.item_history_view, name="item_history"),
     path("tasks/", review.tasks, name="tasks"),
+    # The agenda's routine (meetings/views/agenda.py).
+    path("bodies/<str:slug>/settings/", agenda.body_settings, name="body_settings"),
+    path("meetings/<int:pk>/copy-items/", agenda.meeting_copy_items, name="meeting_copy_items"),
+    path(
+        "meetings/<int:pk>/postponed/<int:item_pk>/take-up/",
+        agenda.item_take_up,
+        name="item_take_up",
+    ),
 ]

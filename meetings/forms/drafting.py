@@ -79,6 +79,8 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Én pr. linje, evt. med rolle i parentes: “René Hasly (it-chef)”."),
     )
+    # A new meeting only: start the agenda with the body's standard items.
+    add_standard_items = forms.BooleanField(label=_("Tilføj standardpunkter"), required=False)
     # The meeting's version when the form was opened (editing only); a save on an older one
     # is a conflict.
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

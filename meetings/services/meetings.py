@@ -22,6 +22,7 @@ from meetings.errors import DomainError, StaleVersion
 from meetings.locks import ensure_meeting_editable
 from meetings.models import Attendance, Body, Meeting, Membership
 from meetings.services._common import Actor, lock_meeting
+from meetings.services.agenda import meeting_add_standard_items
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,10 @@ def meeting_create(
     starts_at: dt.datetime | None,
     location: str = "",
     attendees: Sequence[AttendeeInput] = (),
+    add_standard_items: bool = False,
 ) -> Meeting:
     """Create a draft meeting (kladde) of the body. Only the body's secretary or a superuser.
+    With `add_standard_items` its agenda starts with the body's standard items.
 
     Raises ValidationError (field dict) when the date is missing or the body already meets
     at that time; nothing is created then.
@@ -163,6 +166,8 @@ def meeting_create(
     except IntegrityError as exc:  # two secretaries at the same minute
         raise _duplicate_meeting_error(body, fields["starts_at"]) from exc
     _attendances_replace(meeting, attendees)
+    if add_standard_items:
+        meeting_add_standard_items(actor=actor, meeting=meeting)
     return meeting
 
 

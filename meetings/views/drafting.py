@@ -50,6 +50,7 @@ from meetings.services import attachments as attachment_service
 from meetings.services import items as item_service
 from meetings.services import meetings as meeting_service
 from meetings.validators import normalise_case_number
+from meetings.views.agenda import standard_items_choice
 from meetings.views.pages import agenda_context
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -108,6 +109,7 @@ def _meeting_form_page(
                         starts_at=form.cleaned_data["starts_at"],
                         location=form.cleaned_data["location"],
                         attendees=attendees,
+                        add_standard_items=form.cleaned_data["add_standard_items"],
                     )
                     messages.success(request, _("Mødet er oprettet. Tilføj nu punkterne."))
                 else:
@@ -178,6 +180,7 @@ def _meeting_form_page(
             "saved_attendances": list(saved.attendances.all()) if saved else [],
             "member_rows": _member_rows(memberships, chosen),
             "member_choices": MEMBER_CHOICES,
+            **standard_items_choice(body, request.POST if request.method == "POST" else None),
         },
     )
 
@@ -210,7 +213,11 @@ def meeting_participants(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/partials/participants.html",
-        {"member_rows": _member_rows(_memberships(body), {}), "member_choices": MEMBER_CHOICES},
+        {
+            "member_rows": _member_rows(_memberships(body), {}),
+            "member_choices": MEMBER_CHOICES,
+            **standard_items_choice(body, None, oob=True),
+        },
     )
 
 

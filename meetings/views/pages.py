@@ -28,6 +28,7 @@ from meetings.forms.search import SearchForm, page_number
 from meetings.locks import EDITABLE_STATUSES
 from meetings.models import AgendaItem, Body, Case, Meeting
 from meetings.search import search_items
+from meetings.selectors.agenda import agenda_routine
 from meetings.selectors.items import meeting_items_for_display, with_sections
 from meetings.validators import normalise_case_number
 
@@ -88,6 +89,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
         "items": items,
         "can_edit": can_edit,
         "create_form": extra.pop("create_form", None) or (ItemCreateForm() if can_edit else None),
+        **agenda_routine(request.user, meeting, items, can_edit=can_edit),
         **extra,
     }
 
