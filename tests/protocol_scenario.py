@@ -25,7 +25,7 @@ from meetings.services.members import MemberInput, member_add, party_create
 from meetings.services.protocol import public_decision_set
 from meetings.services.review import decision_approve, meeting_submit_for_review
 from tests.conftest import People
-from tests.factories import BodyFactory, UserFactory
+from tests.factories import BodyFactory
 from tests.review_scenario import CLOSED_TOKEN
 
 COUNCIL_DAY = dt.date(2026, 3, 10)
@@ -100,7 +100,9 @@ def build_council(people: People) -> Council:
         user = None
         if username:
             first, last = full.split(" ", 1)
-            user = users[short] = UserFactory(username=username, first_name=first, last_name=last)
+            user = users[short] = User.objects.create_user(
+                username=username, first_name=first, last_name=last
+            )
         seats[short] = member_add(
             actor=people.secretary,
             body=body,

@@ -39,6 +39,7 @@ from meetings.models import (
     ItemParticipation,
     Meeting,
     Membership,
+    Party,
     Remark,
     Vote,
 )
@@ -409,6 +410,41 @@ def vote_record(
             for member_id in ids
         )
     return vote
+
+
+@locked_edits_refused()
+@transaction.atomic
+def vote_record_by_party(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    question: str,
+    parties: Mapping[str, str] | str,
+    exceptions: Mapping[int, str] | None = None,
+) -> Vote:
+    """Record a vote entered by party — {"A": "for", "Ø": "imod"} or the minutes' way of
+    writing it, "A og V for, Ø imod" — with exceptions per member, over the members who took
+    part in the item as they stand under the meeting's lock. The same rights and checks as
+    vote_record; a party letter that names no party is refused with the known letters."""
+    meeting, item = _editable_item(actor, item)
+    choices = parse_party_vote(parties) if isinstance(parties, str) else dict(parties)
+    known = {p.upper(): p for p in Party.objects.values_list("letter", flat=True)}
+    unknown = sorted({letter.strip().upper() for letter in choices} - set(known))
+    if unknown:
+        raise InvalidInput(
+            _("Partiet %(letters)s findes ikke. Kendte partier: %(known)s.")
+            % {"letters": ", ".join(unknown), "known": ", ".join(sorted(known.values())) or "–"}
+        )
+    roll = item_roll(item, seated=seated_at_meeting(meeting))
+    ballots = ballots_by_party(roll.present, choices, exceptions)
+    return vote_record(
+        actor=actor,
+        item=item,
+        question=question,
+        for_ids=ballots[Ballot.Choice.FOR],
+        against_ids=ballots[Ballot.Choice.AGAINST],
+        abstain_ids=ballots[Ballot.Choice.ABSTAIN],
+    )
 
 
 @locked_edits_refused()

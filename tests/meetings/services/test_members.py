@@ -9,11 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from meetings.errors import DomainError, NotAllowed
-from meetings.models import AgendaItem, Attendance, Membership, Party
+from meetings.models import AgendaItem, Attendance, Body, Membership, Party
 from meetings.selectors.protocol import item_roll, seated_at_meeting
 from meetings.services.meetings import AttendeeInput, meeting_update
 from meetings.services.members import (
     MemberInput,
+    body_create,
     member_add,
     member_remove,
     member_update,
@@ -231,6 +232,39 @@ class TestPartyCreate:
     def test_someone_who_keeps_no_body_may_not(self, council: Council) -> None:
         with pytest.raises(NotAllowed, match="Kun en sekretær kan oprette partier"):
             party_create(actor=council.people.staff, letter="K", name="Konservative")
+
+
+class TestBodyCreate:
+    def test_a_superuser_creates_a_body_with_its_standard_items(self, council: Council) -> None:
+        body = body_create(
+            actor=council.people.superuser,
+            name=" Økonomi- og Erhvervsudvalget ",
+            standard_items=["Godkendelse af dagsorden", " Eventuelt "],
+        )
+        assert (body.name, body.slug) == (
+            "Økonomi- og Erhvervsudvalget",
+            "oekonomi-og-erhvervsudvalget",
+        )
+        assert body.standard_items == ["Godkendelse af dagsorden", "Eventuelt"]
+
+    def test_no_secretary_may(self, council: Council) -> None:
+        before = Body.objects.count()
+        with pytest.raises(NotAllowed, match="Kun en administrator kan oprette organer"):
+            body_create(actor=council.secretary, name="Nyt udvalg")
+        assert Body.objects.count() == before
+
+    def test_a_name_or_slug_in_use_is_refused(self, council: Council) -> None:
+        before = Body.objects.count()
+        with pytest.raises(ValidationError) as excinfo:
+            body_create(actor=council.people.superuser, name="BYRÅDET", slug="direktionen")
+        assert _field_errors(excinfo) == {
+            "name": ["Der findes allerede et organ med navnet BYRÅDET."],
+            "slug": ["Det korte navn direktionen er i brug."],
+        }
+        with pytest.raises(ValidationError) as excinfo:
+            body_create(actor=council.people.superuser, name="Udvalg", standard_items=["x" * 501])
+        assert list(_field_errors(excinfo)) == ["standard_items"]
+        assert Body.objects.count() == before
 
 
 def _attendees(council: Council, *, afbud: str, substitute: str) -> list[AttendeeInput]:

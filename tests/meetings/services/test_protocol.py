@@ -46,6 +46,7 @@ from meetings.services.protocol import (
     remark_save,
     vote_delete,
     vote_record,
+    vote_record_by_party,
 )
 from meetings.services.review import meeting_publish, meeting_reopen, meeting_submit_for_review
 from tests.protocol_scenario import PUBLIC_TEXT, Council
@@ -485,6 +486,39 @@ class TestVoteRecord:
                 against_ids=ballots["imod"],
                 abstain_ids=ballots["undlod"],
             )
+        assert _protocol_rows() == before
+
+    def test_a_vote_by_party_is_recorded_over_the_members_who_took_part(
+        self, council: Council
+    ) -> None:
+        item_participation_set(
+            actor=council.secretary,
+            item=council.item(1),
+            absent=[AbsenceInput(council.seats["gorm"].pk, INHABIL, "Ansøgers nabo")],
+        )
+        vote = vote_record_by_party(
+            actor=council.secretary,
+            item=council.item(1),
+            question="Indstillingen",
+            parties="A og V for, Ø imod",
+            exceptions={council.seats["erik"].pk: Ballot.Choice.ABSTAIN},
+        )
+        assert vote_sentence(vote) == (
+            "For stemte: A (3), V (1). Imod stemte: Ø (1). Undlod: V (1). Forslaget blev vedtaget."
+        )
+
+    def test_a_letter_that_names_no_party_is_refused_with_the_known_ones(
+        self, council: Council
+    ) -> None:
+        before = _protocol_rows()
+        with pytest.raises(InvalidInput) as excinfo:
+            vote_record_by_party(
+                actor=council.secretary,
+                item=council.item(1),
+                question="Indstillingen",
+                parties={"A": "for", "V": "for", "Ø": "imod", "Q": "imod"},
+            )
+        assert str(excinfo.value) == "Partiet Q findes ikke. Kendte partier: A, V, Ø."
         assert _protocol_rows() == before
 
     def test_a_question_is_required(self, council: Council) -> None:
