@@ -3,10 +3,11 @@
 - What content a user may read is the one rule on the managers, `Meeting.objects.visible_to`,
   `AgendaItem.objects.visible_to` and `listed_for` (meetings/models.py); the lookups here start
   from it, so a thing the user may not see answers 404, as if it did not exist.
-- Which bodies a user belongs to (`bodies_with_access`) or drafts for (`bodies_editable_by`),
-  who runs a meeting's workflow, who reviews its minutes, who may import.
-- The stub a closed item shows to those who may not read it, and the log of closed items
-  opened by those who may.
+- Which bodies a user belongs to (`bodies_with_access`), may look up with their members
+  (`bodies_visible_to`) or drafts for (`bodies_editable_by`), who runs a meeting's workflow,
+  who reviews its minutes, who may import.
+- The stub a closed item shows to those who may not read it (with its public decision,
+  `closed_item_public_stub`), and the log of closed items opened by those who may.
 """
 
 from __future__ import annotations
