@@ -106,7 +106,6 @@ def _member_ids(**kwargs: Any) -> serializers.ListField:
     )
 
 
-_LIST = _messages(not_a_list=gettext_lazy("Skal være en liste."))
 _OBJECT = {"invalid": gettext_lazy("Skal være et objekt."), **_messages()}
 
 
