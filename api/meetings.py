@@ -13,6 +13,7 @@ import html
 import re
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
@@ -26,13 +27,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.protocol import item_protocol_json
 from common.ids import parse_id
 from exchange.export import item_to_exchange, meeting_to_exchange
 from exchange.schema import STATUS_FROM_MODEL
-from meetings.access import closed_item_stub, get_item_for_user
+from meetings.access import closed_item_public_stub, get_item_for_user
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
 from meetings.selectors.items import with_sections
+from meetings.selectors.protocol import public_decision
 from meetings.services.attachments import attachment_add
 from meetings.services.items import (
     DecisionInput,
@@ -42,6 +45,7 @@ from meetings.services.items import (
     item_update,
 )
 from meetings.services.meetings import AttendeeInput, meeting_create
+from meetings.services.protocol import public_decision_set
 
 # --- Danish messages for the fields we read --------------------------------------------------
 
@@ -79,6 +83,13 @@ class DecisionInputSerializer(serializers.Serializer):
         allow_blank=True,
         error_messages=_TEXT,
         help_text="Udfald: " + ", ".join(value for value, _label in Decision.Outcome.choices),
+    )
+    public_text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        error_messages=_TEXT,
+        help_text="Et lukket punkts offentlige beslutning: det, offentligheden må læse om, "
+        "hvad der blev besluttet (uden de fortrolige oplysninger).",
     )
 
     def validate_outcome(self, value: str) -> str:
@@ -132,13 +143,19 @@ class ItemInputSerializer(serializers.Serializer):
             kwargs["recommendation"] = recommendation
         if "decision" in data:
             decision = data["decision"]
-            kwargs["decision"] = (
-                None
-                if decision is None
+            if decision is None:
+                kwargs["decision"] = None
+            elif {"text", "outcome"} & set(decision):
                 # A key not sent leaves the stored value as it is.
-                else DecisionInput(text=decision.get("text"), outcome=decision.get("outcome"))
-            )
+                kwargs["decision"] = DecisionInput(
+                    text=decision.get("text"), outcome=decision.get("outcome")
+                )
         return kwargs
+
+    def public_text(self) -> str | None:
+        """The closed item's public decision, when it was sent (None: leave it)."""
+        decision = self.validated_data.get("decision")
+        return decision.get("public_text") if decision else None
 
 
 class ItemPatchSerializer(ItemInputSerializer):
@@ -299,7 +316,8 @@ class MeetingViewSet(
     @extend_schema(responses={200: _EXCHANGE_MEETING, 404: _ERRORS[404]})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
-        return Response(meeting_to_exchange(meeting, user=request.user, include_ids=True))
+        data = meeting_to_exchange(meeting, user=request.user, include_ids=True)
+        return Response(_with_public_decisions(data, meeting, request.user))
 
     @extend_schema(
         request=MeetingCreateSerializer,
@@ -331,9 +349,12 @@ class MeetingViewSet(
         meeting = self.get_object()
         serializer = ItemInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = item_create(actor=request.user, meeting=meeting, **serializer.service_kwargs())
+        with transaction.atomic():
+            item = item_create(actor=request.user, meeting=meeting, **serializer.service_kwargs())
+            if (text := serializer.public_text()) is not None:
+                public_decision_set(actor=request.user, item=item, text=text)
         return Response(
-            item_to_exchange(_item_with_sections(item.pk), include_ids=True),
+            _item_json(_item_with_sections(item.pk)),
             status=status.HTTP_201_CREATED,
             headers={"Location": f"/api/items/{item.pk}/"},
         )
@@ -341,6 +362,31 @@ class MeetingViewSet(
 
 def _item_with_sections(pk: int) -> AgendaItem:
     return with_sections(AgendaItem.objects.all()).get(pk=pk)
+
+
+def _item_json(item: AgendaItem) -> dict[str, Any]:
+    """The item as a reader who may see its content gets it: the exchange format with ids,
+    the decision's public text, and the item's protocol."""
+    data = item_to_exchange(item, include_ids=True)
+    if data.get("decision") is not None:
+        data["decision"]["public_text"] = public_decision(item)
+    return {**data, **item_protocol_json(item)}
+
+
+def _with_public_decisions(data: dict[str, Any], meeting: Meeting, user: Any) -> dict[str, Any]:
+    """The meeting's closed items that the reader sees as "Lukket" carry their public
+    decision."""
+    hidden = {
+        item.number: closed_item_public_stub(item)["public_decision"]
+        for item in AgendaItem.objects.listed_for(user)
+        .filter(meeting=meeting, closed=True)
+        .select_related("decision", "case")
+        if not getattr(item, "content_visible", False)
+    }
+    for entry in data["items"]:
+        if "id" not in entry and entry.get("number") in hidden:
+            entry["public_decision"] = hidden[entry["number"]]
+    return data
 
 
 class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
@@ -359,8 +405,8 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         item = get_object_or_404(self.get_queryset(), pk=parse_id(pk) or 0)
         if not getattr(item, "content_visible", False):
-            return Response({"id": item.pk, **closed_item_stub(item)})
-        return Response(item_to_exchange(item, include_ids=True))
+            return Response({"id": item.pk, **closed_item_public_stub(item)})
+        return Response(_item_json(item))
 
     @extend_schema(
         request=ItemPatchSerializer,
@@ -376,13 +422,17 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
         item = get_item_for_user(self.request.user, pk)
         serializer = ItemPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item_update(
-            actor=request.user,
-            item=item,
-            version=serializer.validated_data["version"],
-            **serializer.service_kwargs(),
-        )
-        return Response(item_to_exchange(_item_with_sections(item.pk), include_ids=True))
+        # All or nothing: a public decision refused leaves the rest of the edit unsaved too.
+        with transaction.atomic():
+            item = item_update(
+                actor=request.user,
+                item=item,
+                version=serializer.validated_data["version"],
+                **serializer.service_kwargs(),
+            )
+            if (text := serializer.public_text()) is not None:
+                public_decision_set(actor=request.user, item=item, text=text)
+        return Response(_item_json(_item_with_sections(item.pk)))
 
     @extend_schema(responses={204: None, **_ERRORS})
     def destroy(self, request: Request, pk: str | None = None) -> Response:

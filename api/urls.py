@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import budget, pdf, review
+from api import bodies, budget, pdf, protocol, review
 from api.meetings import ItemViewSet, MeetingViewSet
 from api.search import SearchView
 
@@ -33,6 +33,38 @@ urlpatterns = [
     path("items/<int:pk>/review/", review.ItemReviewAPI.as_view(), name="api-item-review"),
     path("items/<int:pk>/history/", review.ItemHistoryAPI.as_view(), name="api-item-history"),
     path("tasks/", review.TasksAPI.as_view(), name="api-tasks"),
+    # api/bodies.py: bodies and their members.
+    path("bodies/", bodies.BodyListView.as_view(), name="api-bodies"),
+    path("bodies/<int:pk>/members/", bodies.BodyMembersView.as_view(), name="api-body-members"),
+    path(
+        "bodies/<int:pk>/members/<int:member_pk>/",
+        bodies.BodyMemberView.as_view(),
+        name="api-body-member",
+    ),
+    # api/protocol.py: an item's participation, votes, remarks and additions.
+    path(
+        "items/<int:pk>/participation/",
+        protocol.ItemParticipationView.as_view(),
+        name="api-item-participation",
+    ),
+    path("items/<int:pk>/votes/", protocol.ItemVotesView.as_view(), name="api-item-votes"),
+    path(
+        "items/<int:pk>/votes/<int:vote_pk>/",
+        protocol.ItemVoteView.as_view(),
+        name="api-item-vote",
+    ),
+    path("items/<int:pk>/remarks/", protocol.ItemRemarksView.as_view(), name="api-item-remarks"),
+    path(
+        "items/<int:pk>/remarks/<int:remark_pk>/",
+        protocol.ItemRemarkView.as_view(),
+        name="api-item-remark",
+    ),
+    path("items/<int:pk>/addenda/", protocol.ItemAddendaView.as_view(), name="api-item-addenda"),
+    path(
+        "addenda/<int:pk>/approve/",
+        protocol.AddendumApproveView.as_view(),
+        name="api-addendum-approve",
+    ),
     # api/budget.py: pools, allocations, budget tables.
     path("pools/", budget.PoolListView.as_view(), name="api-pools"),
     path("pools/<int:pk>/", budget.PoolDetailView.as_view(), name="api-pool"),

@@ -3,13 +3,14 @@
 - What content a user may read is the one rule on the managers, `Meeting.objects.visible_to`,
   `AgendaItem.objects.visible_to` and `listed_for` (meetings/models.py); the lookups here start
   from it, so a thing the user may not see answers 404, as if it did not exist.
-- Which bodies a user belongs to (`bodies_with_access`) or drafts for (`bodies_editable_by`),
-  who runs a meeting's workflow, who reviews its minutes, who may import.
+- Which bodies a user belongs to (`bodies_with_access`), may look up with their members
+  (`bodies_visible_to`) or drafts for (`bodies_editable_by`), who runs a meeting's workflow,
+  who reviews its minutes, who may import.
 - Who reads the review's internals (requests for changes and their comments, drafts before
   approval, reasons for reopening), and how much of an item's or a meeting's history a user
   may read (`history_scope`).
-- The stub a closed item shows to those who may not read it, and the log of closed items
-  opened by those who may.
+- The stub a closed item shows to those who may not read it (with its public decision,
+  `closed_item_public_stub`), and the log of closed items opened by those who may.
 """
 
 from __future__ import annotations
@@ -21,12 +22,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from common.ids import parse_id
-from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, Membership
+from meetings.models import (
+    Addendum,
+    AgendaItem,
+    Attachment,
+    Body,
+    Case,
+    Decision,
+    Meeting,
+    Membership,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -59,6 +69,29 @@ def bodies_editable_by(user: AnyUser) -> QuerySet[Body]:
     return Body.objects.filter(
         memberships__user=user, memberships__role=Membership.Role.SECRETARY
     ).distinct()
+
+
+def bodies_visible_to(user: AnyUser) -> QuerySet[Body]:
+    """The bodies the user may look up, with who sits in them: those whose meetings the user
+    may open (Meeting.objects.visible_to: published minutes for every logged-in user) and
+    those the user belongs to; every body for a superuser, none for an anonymous user."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    meetings = Meeting.objects.visible_to(user).filter(body=OuterRef("pk"))
+    seats = Membership.objects.filter(body=OuterRef("pk"), user=user)
+    return Body.objects.filter(Q(Exists(meetings)) | Q(Exists(seats)))
+
+
+def get_body_for_user(user: AnyUser, pk: int | str | None) -> Body:
+    """The body if the user may look it up (else 404, as if it did not exist)."""
+    body = None
+    if (body_id := parse_id(pk)) is not None:
+        body = bodies_visible_to(user).filter(pk=body_id).first()
+    if body is None:
+        raise Http404
+    return body
 
 
 def may_edit_body(user: AnyUser, body: Body | int) -> bool:
@@ -131,6 +164,21 @@ def get_attachment_for_user(user: AnyUser, pk: int) -> Attachment:
     if attachment is None:
         raise Http404
     return attachment
+
+
+def get_addendum_for_user(user: AnyUser, pk: int | str | None) -> Addendum:
+    """The addition if the user may read its item's content (else 404)."""
+    addendum = None
+    if (addendum_id := parse_id(pk)) is not None:
+        addendum = (
+            Addendum.objects.filter(item__in=AgendaItem.objects.visible_to(user))
+            .select_related("item__meeting__body")
+            .filter(pk=addendum_id)
+            .first()
+        )
+    if addendum is None:
+        raise Http404
+    return addendum
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -298,6 +346,19 @@ def closed_item_stub(item: AgendaItem) -> dict[str, Any]:
         "title": CLOSED_TITLE,
         "case_number": item.case.number if item.case else None,
         "closed": True,
+    }
+
+
+def closed_item_public_stub(item: AgendaItem) -> dict[str, Any]:
+    """The stub of a closed item with its public decision: what the body decided behind closed
+    doors, as the public may read it (Kommunestyrelsesloven § 20), and nothing else."""
+    try:
+        decision: Decision | None = item.decision
+    except Decision.DoesNotExist:
+        decision = None
+    return {
+        **closed_item_stub(item),
+        "public_decision": decision.public_text if decision is not None else "",
     }
 
 

@@ -27,8 +27,9 @@ from tests.factories import BodyFactory, MeetingFactory, MembershipFactory, User
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Shared fixtures of other modules: `review` (minutes through the review workflow).
-pytest_plugins = ["tests.review_scenario"]
+# Shared fixtures of other modules: `review` (minutes through the review workflow) and
+# `council` (a political body's meeting, for the protocol).
+pytest_plugins = ["tests.review_scenario", "tests.protocol_scenario"]
 
 
 @dataclass

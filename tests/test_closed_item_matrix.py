@@ -27,6 +27,14 @@ from django.db import transaction
 from django.http import HttpResponseBase
 
 from budget.models import Allocation
+from meetings.models import Addendum, Membership, Remark
+from meetings.services.protocol import (
+    AbsenceInput,
+    addendum_add,
+    item_participation_set,
+    remark_save,
+    vote_record,
+)
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS
 from tests.review_scenario import CLOSED_TOKEN, Review, open_closed_item_to_the_public
 
@@ -200,9 +208,94 @@ PATHS = [
 ]
 
 
+def addendum_of(r: Review) -> int:
+    return Addendum.objects.get(item_id=published_closed(r)).pk
+
+
+# The protocol of the closed items (see `review_with_protocol`): who did not take part, votes,
+# remarks, additions, on every path that reads or writes them.
+PROTOCOL_PATHS = [
+    ClosedPath("API participation", lambda r: f"/api/items/{review_closed(r)}/participation/"),
+    ClosedPath("API votes", lambda r: f"/api/items/{review_closed(r)}/votes/"),
+    ClosedPath("API remarks", lambda r: f"/api/items/{review_closed(r)}/remarks/"),
+    ClosedPath("API addenda", lambda r: f"/api/items/{published_closed(r)}/addenda/"),
+    ClosedPath("API item with its protocol", lambda r: f"/api/items/{published_closed(r)}/"),
+    # Only a member who signed the item approves an addition, and gets it back.
+    ClosedPath(
+        "API addendum approve",
+        lambda r: f"/api/addenda/{addendum_of(r)}/approve/",
+        frozenset({"director"}),
+        method="post",
+    ),
+    # Refusals of writes name no closed content.
+    ClosedPath(
+        "API vote recorded",
+        lambda r: f"/api/items/{review_closed(r)}/votes/",
+        NOBODY,
+        method="post",
+        data=lambda r: {"question": "Forslaget", "for": [r.people.seat(r.people.director)]},
+    ),
+    ClosedPath(
+        "API remark entered",
+        lambda r: f"/api/items/{review_closed(r)}/remarks/",
+        NOBODY,
+        method="post",
+        data=lambda r: {"kind": "mindretalsudtalelse", "text": "x" * 1001},
+    ),
+]
+
+
+@pytest.fixture
+def review_with_protocol(review: Review) -> Review:
+    """The scenario with a protocol on its closed items, every text carrying the token: under
+    review, a member inhabil (with the body's reason), a vote and a director's
+    protokoltilførsel; on the published minutes, an addition to the signed closed item."""
+    people = review.people
+    item = review.item(review.in_review, 2)
+    ole = Membership.objects.create(body=people.body, name="Ole Lund", role=Membership.Role.MEMBER)
+    item_participation_set(
+        actor=people.secretary,
+        item=item,
+        absent=[AbsenceInput(ole.pk, "inhabil", f"Inhabil {CLOSED_TOKEN}: ejer ejendommen")],
+    )
+    vote_record(
+        actor=people.secretary,
+        item=item,
+        question=f"Afstemning om {CLOSED_TOKEN}",
+        for_ids=[people.seat(people.director), people.seat(review.chair)],
+        against_ids=[],
+        abstain_ids=[],
+    )
+    remark_save(
+        actor=people.director,
+        item=item,
+        kind=Remark.Kind.DISSENT,
+        text=f"Protokoltilførsel {CLOSED_TOKEN}",
+    )
+    addendum_add(
+        actor=people.secretary,
+        item=review.item(review.published, 2),
+        text=f"Tilføjelse {CLOSED_TOKEN}",
+        reason="Datoen manglede.",
+    )
+    return review
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
 def test_closed_content_reaches_exactly_those_allowed(review: Review, path: ClosedPath) -> None:
+    _assert_reaches_exactly_those_allowed(review, path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PROTOCOL_PATHS, ids=[p.name for p in PROTOCOL_PATHS])
+def test_a_closed_items_protocol_reaches_exactly_those_allowed(
+    review_with_protocol: Review, path: ClosedPath
+) -> None:
+    _assert_reaches_exactly_those_allowed(review_with_protocol, path)
+
+
+def _assert_reaches_exactly_those_allowed(review: Review, path: ClosedPath) -> None:
     url = path.url(review)
     failures = []
     for role in ALL_ROLES:

@@ -1,5 +1,5 @@
-"""State changes of a body's members, as its secretary keeps them: parties, seats (name, user,
-party, role, period) and their end.
+"""State changes of a body and its members, as its secretary keeps them: the body itself
+(created by a superuser), parties, seats (name, user, party, role, period) and their end.
 
 Every function takes the acting user as `actor`. The body's secretary and superusers manage
 its members; only a superuser gives someone the secretary's role, since a seat with a user
@@ -10,11 +10,13 @@ dict of Danish messages.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from meetings.access import bodies_editable_by, require_editor
@@ -29,6 +31,51 @@ from meetings.models import (
     Remark,
 )
 from meetings.services._common import Actor
+
+# A new agenda starts with at most this many standard items, each a title of an item.
+STANDARD_ITEMS_MAX = 30
+ITEM_TITLE_MAX_LENGTH = 500
+
+
+@transaction.atomic
+def body_create(
+    *, actor: Actor, name: str, slug: str = "", standard_items: Sequence[str] = ()
+) -> Body:
+    """A new body (udvalg, Byrådet …) with its short name for addresses and the standard items
+    its agendas start with. Only a superuser. A blank slug is made from the name. Refused with
+    Danish field messages, creating nothing, when the name or slug is taken or not valid."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_superuser):
+        raise NotAllowed(_("Kun en administrator kan oprette organer."))
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    if not name or len(name) > 200:
+        errors["name"] = [_("Angiv organets navn (højst 200 tegn).")]
+    elif Body.objects.filter(name__iexact=name).exists():
+        errors["name"] = [_("Der findes allerede et organ med navnet %(name)s.") % {"name": name}]
+    slug = slug.strip() or slugify(
+        name.lower().replace("å", "aa").replace("æ", "ae").replace("ø", "oe")
+    )
+    if not slug or len(slug) > 100 or slugify(slug) != slug:
+        errors["slug"] = [
+            _("Det korte navn må kun have små bogstaver a-z, tal og bindestreger, fx byraadet.")
+        ]
+    elif Body.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("Det korte navn %(slug)s er i brug.") % {"slug": slug}]
+    titles = [t.strip() for t in standard_items]
+    if len(titles) > STANDARD_ITEMS_MAX or any(
+        not t or len(t) > ITEM_TITLE_MAX_LENGTH for t in titles
+    ):
+        errors["standard_items"] = [
+            _("Standardpunkterne skal være højst %(count)s titler, hver på 1-%(length)s tegn.")
+            % {"count": STANDARD_ITEMS_MAX, "length": ITEM_TITLE_MAX_LENGTH}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return Body.objects.create(name=name, slug=slug, standard_items=titles)
+    except IntegrityError as exc:  # created by someone else in between
+        raise ValidationError({"name": [_("Organet findes allerede.")]}) from exc
 
 
 @dataclass(frozen=True)

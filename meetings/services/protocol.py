@@ -39,6 +39,7 @@ from meetings.models import (
     ItemParticipation,
     Meeting,
     Membership,
+    Party,
     Remark,
     Vote,
 )
@@ -239,22 +240,27 @@ _PARTY_PHRASE = re.compile(
 
 def parse_party_vote(text: str) -> dict[str, str]:
     """ "A og V for, Ø imod, F undlod" → {"A": "for", "V": "for", "Ø": "imod", "F": "undlod"}.
-    Raises InvalidInput naming the part it cannot read."""
+    A list of parties may run over commas ("A, V og C for"). Raises InvalidInput naming the
+    part it cannot read."""
     result: dict[str, str] = {}
+    pending: list[str] = []  # letters listed before the part that gives their choice
+    pending_text = ""
     for part in re.split(r"[,;.\n]+", text):
         part = part.strip()
         if not part:
             continue
         match = _PARTY_PHRASE.match(part)
         if not match:
+            letters = _party_letters(part)
+            if letters and all(_LETTER.match(letter) for letter in letters):
+                pending += letters
+                pending_text = f"{pending_text}, {part}" if pending_text else part
+                continue
             raise InvalidInput(
                 _("»%(part)s« kan ikke læses. Skriv fx »A og V for, Ø imod«.") % {"part": part}
             )
         choice = CHOICE_WORDS[match["choice"].casefold()]
-        for letter in re.split(r"\s*(?:\bog\b|\+|&|/|\s)\s*", match["parties"]):
-            letter = letter.strip()
-            if not letter:
-                continue
+        for letter in [*pending, *_party_letters(match["parties"])]:
             if letter.upper() in result and result[letter.upper()] != choice:
                 raise InvalidInput(
                     _("Parti %(letter)s står både som %(a)s og %(b)s.")
@@ -265,7 +271,22 @@ def parse_party_vote(text: str) -> dict[str, str]:
                     }
                 )
             result[letter.upper()] = choice
+        pending, pending_text = [], ""
+    if pending:
+        raise InvalidInput(
+            _("»%(part)s« kan ikke læses: skriv, hvad partiet stemte, fx »A for«.")
+            % {"part": pending_text}
+        )
     return result
+
+
+_LETTER = re.compile(r"^[^\W\d_]{1,3}$")
+
+
+def _party_letters(text: str) -> list[str]:
+    return [
+        letter.strip() for letter in re.split(r"\s*(?:\bog\b|\+|&|/|\s)\s*", text) if letter.strip()
+    ]
 
 
 def ballots_by_party(
@@ -275,8 +296,19 @@ def ballots_by_party(
 ) -> dict[str, list[int]]:
     """Expand a vote entered by party ("A og V for, Ø imod") with exceptions per member to the
     member ids of each choice, over the members who took part. A present member whose party has
-    no choice and who has no exception is an error, as is a party letter no one present has."""
+    no choice and who has no exception is an error, as is a party letter no one present has,
+    or a choice other than for, imod and undlod. An exception for a member who did not take
+    part is kept in its choice, so that vote_record refuses it by name rather than dropping it
+    unseen."""
     exceptions = exceptions or {}
+    party_choices = {letter.strip().upper(): choice for letter, choice in party_choices.items()}
+    bad = [
+        c for c in [*party_choices.values(), *exceptions.values()] if c not in Ballot.Choice.values
+    ]
+    if bad:
+        raise InvalidInput(
+            _("»%(choice)s« er ikke en stemme. Brug for, imod eller undlod.") % {"choice": bad[0]}
+        )
     letters_present = {m.party_letter.upper() for m in present if m.party_letter}
     unknown = sorted(set(party_choices) - letters_present)
     if unknown:
@@ -296,6 +328,10 @@ def ballots_by_party(
         raise InvalidInput(
             _("Der mangler en stemme fra %(names)s.") % {"names": ", ".join(missing)}
         )
+    present_ids = {m.pk for m in present}
+    for member_id, choice in exceptions.items():
+        if member_id not in present_ids:
+            out[choice].append(member_id)
     return out
 
 
@@ -374,6 +410,41 @@ def vote_record(
             for member_id in ids
         )
     return vote
+
+
+@locked_edits_refused()
+@transaction.atomic
+def vote_record_by_party(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    question: str,
+    parties: Mapping[str, str] | str,
+    exceptions: Mapping[int, str] | None = None,
+) -> Vote:
+    """Record a vote entered by party — {"A": "for", "Ø": "imod"} or the minutes' way of
+    writing it, "A og V for, Ø imod" — with exceptions per member, over the members who took
+    part in the item as they stand under the meeting's lock. The same rights and checks as
+    vote_record; a party letter that names no party is refused with the known letters."""
+    meeting, item = _editable_item(actor, item)
+    choices = parse_party_vote(parties) if isinstance(parties, str) else dict(parties)
+    known = {p.upper(): p for p in Party.objects.values_list("letter", flat=True)}
+    unknown = sorted({letter.strip().upper() for letter in choices} - set(known))
+    if unknown:
+        raise InvalidInput(
+            _("Partiet %(letters)s findes ikke. Kendte partier: %(known)s.")
+            % {"letters": ", ".join(unknown), "known": ", ".join(sorted(known.values())) or "–"}
+        )
+    roll = item_roll(item, seated=seated_at_meeting(meeting))
+    ballots = ballots_by_party(roll.present, choices, exceptions)
+    return vote_record(
+        actor=actor,
+        item=item,
+        question=question,
+        for_ids=ballots[Ballot.Choice.FOR],
+        against_ids=ballots[Ballot.Choice.AGAINST],
+        abstain_ids=ballots[Ballot.Choice.ABSTAIN],
+    )
 
 
 @locked_edits_refused()

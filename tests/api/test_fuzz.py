@@ -19,7 +19,8 @@ from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
-from meetings.models import Meeting
+from meetings.models import Addendum, Meeting
+from meetings.services.protocol import remark_save, vote_record
 from pdf.models import PdfJob
 from tests.budget.factories import PoolFactory
 from tests.conftest import People
@@ -30,14 +31,38 @@ EXAMPLES_PER_MODE = 4
 
 @pytest.fixture
 def existing(people: People, draft: Meeting) -> dict[str, int]:
-    """Things to find, by the first part of the path that names them: a draft with an item
-    (with a decision and an attachment), a pool and a PDF job."""
+    """Things to find, by the first part of the path that names them (or by the name of the
+    path's parameter): a draft with an item (with a decision, an attachment, a vote, a remark
+    and an addition), a pool, a PDF job, the body and a member's seat."""
     item = AgendaItemFactory(meeting=draft, title="Budgetopfølgning")
     DecisionFactory(item=item)
     AttachmentFactory(item=item, title="Bilag 1")
     pool = PoolFactory(body=people.body)
     job = PdfJob.objects.create(meeting=draft, document="agenda", variant="internal")
-    return {"meetings": draft.pk, "items": item.pk, "pools": pool.pk, "jobs": job.pk}
+    seat = people.seat(people.director)
+    vote = vote_record(
+        actor=people.secretary,
+        item=item,
+        question="Indstillingen",
+        for_ids=[seat],
+        against_ids=[],
+        abstain_ids=[],
+    )
+    remark = remark_save(actor=people.director, item=item, kind="protokoltilførsel", text="Imod.")
+    addendum = Addendum.objects.create(
+        item=item, text="Tilføjelse", reason="Rettelse", created_by=people.secretary
+    )
+    return {
+        "meetings": draft.pk,
+        "items": item.pk,
+        "pools": pool.pk,
+        "jobs": job.pk,
+        "bodies": people.body.pk,
+        "addenda": addendum.pk,
+        "member_pk": seat,
+        "vote_pk": vote.pk,
+        "remark_pk": remark.pk,
+    }
 
 
 @pytest.fixture
@@ -87,7 +112,10 @@ def test_no_operation_answers_a_server_error(
                 for real in (False, True):
                     if real and case.path_parameters:
                         kind = case.path.strip("/").split("/")[1]
-                        case.path_parameters = dict.fromkeys(case.path_parameters, existing[kind])
+                        case.path_parameters = {
+                            name: existing.get(name, existing[kind])
+                            for name in case.path_parameters
+                        }
                     elif real:
                         continue
                     response = case.call(headers=secretary_headers)

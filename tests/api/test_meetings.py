@@ -226,11 +226,13 @@ class TestMeetingsApi:
         if role in ROLES_WITH_CLOSED_ACCESS:
             assert second["title"] == SECRET
         else:
+            # The stub, with the closed item's public decision (none written here).
             assert second == {
                 "number": 2,
                 "title": "Lukket",
                 "case_number": "17/171",
                 "closed": True,
+                "public_decision": "",
             }
             assert SECRET not in body
             assert "Fortroligt bilag" not in body
@@ -364,6 +366,7 @@ class TestItemsApi:
             "text": "<p>Godkendt med bemærkninger.</p>",
             "outcome": "Godkendt",
             "decided_on": "2018-04-23",
+            "public_text": "",
         }
 
     def test_a_decision_patch_without_an_outcome_keeps_the_stored_outcome(
