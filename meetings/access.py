@@ -59,6 +59,17 @@ def bodies_with_access(user: AnyUser) -> QuerySet[Body]:
     return Body.objects.filter(memberships__user=user).distinct()
 
 
+def get_body_by_slug_for_user(user: AnyUser, slug: str, *, for_edit: bool = False) -> Body:
+    """The body if the user may read about it (else 404, as if it did not exist) and,
+    `for_edit`, manage its members (else 403)."""
+    body = bodies_visible_to(user).filter(slug=slug).first()
+    if body is None:
+        raise Http404
+    if for_edit:
+        require_editor(user, body, _("Kun organets sekretær kan ændre dets medlemmer."))
+    return body
+
+
 def bodies_editable_by(user: AnyUser) -> QuerySet[Body]:
     """The bodies whose meetings and items the user may draft: the body's secretary, or any
     body for a superuser. Members (directors) read but do not edit."""

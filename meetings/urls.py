@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import agenda, drafting, pages, review
+from meetings.views import agenda, drafting, members, pages, protocol, review
 
 app_name = "meetings"
 
@@ -61,4 +61,33 @@ urlpatterns = [
         agenda.item_take_up,
         name="item_take_up",
     ),
+    # A body's members (meetings/views/members.py).
+    path("bodies/<slug:slug>/members/", members.body_members, name="body_members"),
+    path("bodies/<slug:slug>/members/<int:pk>/", members.member_edit, name="member_edit"),
+    path(
+        "bodies/<slug:slug>/members/<int:pk>/remove/",
+        members.member_remove,
+        name="member_remove",
+    ),
+    path("bodies/<slug:slug>/parties/", members.party_add, name="party_add"),
+    # The protocol (meetings/views/protocol.py).
+    path("items/<int:pk>/protocol/", protocol.item_protocol, name="item_protocol"),
+    path(
+        "items/<int:pk>/participation/",
+        protocol.participation_save,
+        name="participation_save",
+    ),
+    path("items/<int:pk>/absence/", protocol.absence_quick, name="absence_quick"),
+    path("items/<int:pk>/votes/", protocol.vote_add, name="vote_add"),
+    path("items/<int:pk>/votes/preview/", protocol.vote_preview, name="vote_preview"),
+    path("votes/<int:pk>/remove/", protocol.vote_remove, name="vote_remove"),
+    path(
+        "items/<int:pk>/public-decision/",
+        protocol.public_decision_save,
+        name="public_decision_save",
+    ),
+    path("items/<int:pk>/remarks/", protocol.remark_save_view, name="remark_save"),
+    path("remarks/<int:pk>/withdraw/", protocol.remark_withdraw, name="remark_withdraw"),
+    path("items/<int:pk>/addenda/", protocol.addendum_add_view, name="addendum_add"),
+    path("addenda/<int:pk>/approve/", protocol.addendum_approve_view, name="addendum_approve"),
 ]

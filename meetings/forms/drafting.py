@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import ProseEditorWidget
 
+from common.ids import parse_id
 from meetings.files import ACCEPT
 from meetings.models import Body, Decision, Membership
 from meetings.services.items import DecisionInput, RecommendationInput
@@ -122,14 +125,33 @@ MEMBER_CHOICES = [
 ]
 
 
+def default_attendance(membership: Membership, day: dt.date | None = None) -> str:
+    """What a member's select says on a new meeting: a substitute (stedfortræder) comes only
+    in someone's seat, and a seat that has ended is not at the meeting."""
+    day = day or timezone.localdate()
+    if membership.role == Membership.Role.SUBSTITUTE or not membership.serves_on(day):
+        return "none"
+    return "present"
+
+
+def seats_to_take(memberships: list[Membership]) -> list[Membership]:
+    """The seats a substitute may take: every seat but the secretary's and the substitutes'."""
+    return [
+        m
+        for m in memberships
+        if m.role not in (Membership.Role.SECRETARY, Membership.Role.SUBSTITUTE)
+    ]
+
+
 def members_from_post(
     data: Any, memberships: list[Membership]
 ) -> tuple[list[AttendeeInput], dict[int, str]]:
-    """The body's members as the form's selects say, in the body's order."""
+    """The body's members as the form's selects say, in the body's order: `member-<seat>` is
+    present, afbud or not there, and `subst-<seat>` the seat a substitute takes."""
     chosen: dict[int, str] = {}
     attendees = []
     for membership in memberships:
-        value = data.get(f"member-{membership.pk}", "present")
+        value = data.get(f"member-{membership.pk}", default_attendance(membership))
         if value not in {"present", "absent", "none"}:
             value = "present"
         chosen[membership.pk] = value
@@ -142,6 +164,7 @@ def members_from_post(
                 present=value == "present",
                 user_id=membership.user_id,
                 member_id=membership.pk,
+                substitute_for_id=parse_id(data.get(f"subst-{membership.pk}")),
             )
         )
     return attendees, chosen

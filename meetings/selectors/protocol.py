@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import (
+    Addendum,
     AgendaItem,
     Attendance,
     Ballot,
     Decision,
+    DecisionApproval,
     ItemParticipation,
     Meeting,
     Membership,
@@ -27,6 +30,11 @@ from meetings.models import (
     Vote,
 )
 from meetings.selectors.review import ReviewPart, register_review_part
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from meetings.models import AnyUser
 
 # The roles that hold a seat and vote; the secretary keeps the protocol but has no vote.
 SEATED_ROLES = (
@@ -101,16 +109,26 @@ class ItemRoll:
         return {m.pk for m in self.present}
 
 
+PARTICIPATION_RELATIONS = (
+    "member__user",
+    "member__party",
+    "substitute_for__user",
+    "substitute_for__party",
+)
+
+
 def item_roll(item: AgendaItem, *, seated: Sequence[Membership] | None = None) -> ItemRoll:
     """Who took part in the item, from the meeting's attendance and the item's participation.
     `seated` (seated_at_meeting of the item's meeting) saves a query per item of a meeting."""
     if seated is None:
         seated = seated_at_meeting(item.meeting)
-    rows = list(
-        ItemParticipation.objects.filter(item=item).select_related(
-            "member__user", "member__party", "substitute_for__user", "substitute_for__party"
+    prefetched = getattr(item, "_prefetched_objects_cache", {}).get("participations")
+    if prefetched is not None:  # items_with_protocol fetched them for a whole meeting
+        rows = sorted(prefetched, key=lambda r: r.pk)
+    else:
+        rows = list(
+            ItemParticipation.objects.filter(item=item).select_related(*PARTICIPATION_RELATIONS)
         )
-    )
     out = {r.member_id for r in rows if r.kind != ItemParticipation.Kind.SUBSTITUTE}
     out |= {
         r.substitute_for_id
@@ -179,7 +197,11 @@ def vote_tally(vote: Vote) -> Tally:
 def vote_sentence(vote: Vote) -> str:
     """The vote as the minutes print it: "For stemte: A (5), V (3). Imod stemte: Ø (2).
     Undlod: –. Forslaget blev vedtaget." """
-    tally = vote_tally(vote)
+    return tally_sentence(vote_tally(vote))
+
+
+def tally_sentence(tally: Tally) -> str:
+    """A tally as the minutes print it (see vote_sentence)."""
 
     def listed(choice: str) -> str:
         parts = tally.by_party(choice)
@@ -215,8 +237,14 @@ def substitution_sentence(sub: Substitution) -> str:
 
 
 def items_with_protocol(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
-    """Prefetch what the protocol of each item reads (votes with ballots, remarks, addenda)."""
+    """Prefetch what the protocol of each item reads (who did not take part, votes with
+    ballots, remarks, addenda), so that a meeting's protocol costs the same few queries
+    whatever its number of items."""
     return items.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=ItemParticipation.objects.select_related(*PARTICIPATION_RELATIONS),
+        ),
         Prefetch(
             "votes",
             queryset=Vote.objects.order_by("position").prefetch_related(
@@ -230,6 +258,7 @@ def items_with_protocol(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
             "remarks",
             queryset=Remark.objects.select_related("member__user", "member__party"),
         ),
+        Prefetch("addenda", queryset=Addendum.objects.select_related("created_by")),
         "addenda__approvals",
     )
 
@@ -250,6 +279,175 @@ def closed_items_lacking_public_decision(meeting: Meeting) -> list[int]:
         .filter(Q(decision__isnull=True) | Q(decision__public_text=""))
         .order_by("number")
         .values_list("number", flat=True)
+    )
+
+
+# --- the protocol as the minutes print it ----------------------------------------------------
+
+
+def attendance_label(attendance: Attendance) -> str:
+    """A line of Mødedeltagere: "Bo Jensen (F, stedfortræder for Anne Hansen)", "Mette Lund
+    (A, formand)", "René Hasly (it-chef)"; an ordinary member by name and party alone."""
+    extras = []
+    member = attendance.member
+    if member is not None and member.party_letter:
+        extras.append(member.party_letter)
+    if attendance.substitute_for is not None:
+        extras.append(
+            _("stedfortræder for %(name)s") % {"name": attendance.substitute_for.display_name}
+        )
+    elif attendance.role and attendance.role != Membership.Role.MEMBER:
+        extras.append(attendance.role)
+    return f"{attendance.name} ({', '.join(extras)})" if extras else attendance.name
+
+
+def meeting_attendances(meeting: Meeting) -> list[Attendance]:
+    """The meeting's attendance lines, in order, with the seats they name."""
+    return list(
+        meeting.attendances.select_related(
+            "member__user", "member__party", "substitute_for__user", "substitute_for__party"
+        )
+    )
+
+
+def item_signers(item: AgendaItem) -> list[User]:
+    """The members who signed the item: the approvals of the round that locked its decision
+    (none while it is not locked). They approve an addition to it."""
+    try:
+        decision: Decision | None = item.decision
+    except Decision.DoesNotExist:
+        decision = None
+    if decision is None or not decision.locked:
+        return []
+    approvals = DecisionApproval.objects.filter(
+        decision=decision,
+        round=decision.review_round,
+        status=DecisionApproval.Status.APPROVED,
+    ).select_related("reviewer")
+    return sorted((a.reviewer for a in approvals), key=lambda u: u.pk)
+
+
+@dataclass(frozen=True)
+class PrintedVote:
+    vote: Vote
+    tally: Tally
+    sentence: str
+
+
+@dataclass(frozen=True)
+class PrintedRemark:
+    remark: Remark
+    member: str  # "Anne Hansen (A)"
+
+
+@dataclass(frozen=True)
+class PrintedAddendum:
+    addendum: Addendum
+    heading: str  # "Tilføjelse af 14-12-2026"
+    by: str
+    approved: bool
+
+
+@dataclass
+class PrintedProtocol:
+    """What the minutes print under an item's decision: who did not take part, substitutes,
+    each vote, protokoltilførsler, mindretalsudtalelser and additions."""
+
+    roll: ItemRoll = field(default_factory=ItemRoll)
+    absences: list[str] = field(default_factory=list)
+    substitutions: list[str] = field(default_factory=list)
+    votes: list[PrintedVote] = field(default_factory=list)
+    dissents: list[PrintedRemark] = field(default_factory=list)
+    minority: list[PrintedRemark] = field(default_factory=list)
+    addenda: list[PrintedAddendum] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.absences
+            or self.substitutions
+            or self.votes
+            or self.dissents
+            or self.minority
+            or self.addenda
+        )
+
+
+def _user_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def addendum_heading(addendum: Addendum) -> str:
+    return _("Tilføjelse af %(date)s") % {
+        "date": timezone.localtime(addendum.created_at).strftime("%d-%m-%Y")
+    }
+
+
+def printed_protocol(
+    item: AgendaItem, *, seated: Sequence[Membership], with_pending: bool
+) -> PrintedProtocol:
+    """The item's protocol as printed. Additions awaiting the signers' approval only
+    `with_pending` (for the body's own members and secretary). Reads the relations that
+    items_with_protocol prefetches; the caller has checked that the user may see the item."""
+    roll = item_roll(item, seated=seated)
+    printed = PrintedProtocol(
+        roll=roll,
+        absences=[absence_sentence(a) for a in roll.absent],
+        substitutions=[substitution_sentence(s) for s in roll.substitutions],
+    )
+    for vote in sorted(item.votes.all(), key=lambda v: v.position):
+        tally = vote_tally(vote)
+        printed.votes.append(PrintedVote(vote, tally, tally_sentence(tally)))
+    for remark in item.remarks.all():
+        line = PrintedRemark(remark, member_label(remark.member))
+        if remark.kind == Remark.Kind.DISSENT:
+            printed.dissents.append(line)
+        else:
+            printed.minority.append(line)
+    for addendum in item.addenda.all():
+        approved = addendum.approved_at is not None
+        if approved or with_pending:
+            printed.addenda.append(
+                PrintedAddendum(
+                    addendum, addendum_heading(addendum), _user_name(addendum.created_by), approved
+                )
+            )
+    return printed
+
+
+def attach_protocol(items: Sequence[AgendaItem], meeting: Meeting, *, with_pending: bool) -> None:
+    """Give each item whose content the reader may see (`content_visible`) its printed
+    protocol as `item.protocol`; the others get none."""
+    seated = seated_at_meeting(meeting)
+    for item in items:
+        visible = getattr(item, "content_visible", False)
+        item.protocol = (  # type: ignore[attr-defined]
+            printed_protocol(item, seated=seated, with_pending=with_pending) if visible else None
+        )
+
+
+def addenda_awaiting(user: AnyUser) -> list[Addendum]:
+    """Additions that wait for the user's approval: the user signed the item (in the round
+    that locked it) and has not yet approved the addition. Only items the user may see."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    signed = DecisionApproval.objects.filter(
+        decision__item=OuterRef("item"),
+        decision__locked=True,
+        round=F("decision__review_round"),
+        status=DecisionApproval.Status.APPROVED,
+        reviewer=user,
+    )
+    return list(
+        Addendum.objects.filter(
+            approved_at__isnull=True, item__in=AgendaItem.objects.visible_to(user)
+        )
+        .filter(Exists(signed))
+        .exclude(approvals__reviewer=user)
+        .select_related("item__meeting__body", "created_by")
+        .order_by("item__meeting__starts_at", "item__number", "created_at", "pk")
     )
 
 

@@ -101,12 +101,23 @@ def _check_seats(meeting: Meeting, attendees: Sequence[AttendeeInput]) -> None:
         if person.substitute_for_id is None:
             continue
         seat = seats.get(person.substitute_for_id)
-        if seat is None:
+        if not person.present:
+            errors.append(
+                _("%(name)s har meldt afbud og kan ikke træde ind for et andet medlem.")
+                % {"name": person.name.strip()}
+            )
+        elif seat is None or seat.role == Membership.Role.SECRETARY:
             errors.append(_("Stedfortræderen skal træde ind for et medlem af organet."))
         elif seat.pk in present:
             errors.append(
                 _("%(name)s er selv til stede, så ingen kan træde ind i stedet.")
                 % {"name": seat.display_name}
+            )
+    taken = [p.substitute_for_id for p in attendees if p.substitute_for_id is not None]
+    for seat_id in sorted(set(taken)):
+        if taken.count(seat_id) > 1 and seat_id in seats:
+            errors.append(
+                _("Kun én kan træde ind for %(name)s.") % {"name": seats[seat_id].display_name}
             )
     if errors:
         raise ValidationError({"attendees": errors})

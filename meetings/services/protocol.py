@@ -35,7 +35,6 @@ from meetings.models import (
     AgendaItem,
     Ballot,
     Decision,
-    DecisionApproval,
     ItemParticipation,
     Meeting,
     Membership,
@@ -43,7 +42,7 @@ from meetings.models import (
     Remark,
     Vote,
 )
-from meetings.selectors.protocol import item_roll, member_label, seated_at_meeting
+from meetings.selectors.protocol import item_roll, item_signers, member_label, seated_at_meeting
 from meetings.services._common import Actor, lock_meeting
 
 if TYPE_CHECKING:
@@ -565,16 +564,7 @@ def public_decision_set(*, actor: Actor, item: AgendaItem, text: str) -> Decisio
 
 def addendum_signers(item: AgendaItem) -> list[int]:
     """The users who signed the item: its approvals in the round that locked it."""
-    decision = _decision(item)
-    if decision is None or not decision.locked:
-        return []
-    return sorted(
-        DecisionApproval.objects.filter(
-            decision=decision,
-            round=decision.review_round,
-            status=DecisionApproval.Status.APPROVED,
-        ).values_list("reviewer_id", flat=True)
-    )
+    return [user.pk for user in item_signers(item)]
 
 
 @transaction.atomic

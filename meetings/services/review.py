@@ -163,7 +163,8 @@ def _require_public_decisions(meeting: Meeting) -> None:
         raise DomainError(
             _(
                 "Lukket punkt %(numbers)s mangler en offentlig beslutning: det, offentligheden "
-                "må læse om, hvad der blev besluttet. Skriv den under punktets beslutning."
+                "må læse om, hvad der blev besluttet. Skriv den under »Offentlig beslutning« "
+                "i punktets protokol."
             )
             % {"numbers": _numbers(lacking)}
         )

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,10 +38,12 @@ from meetings.forms.drafting import (
     ItemCreateForm,
     ItemForm,
     MeetingForm,
+    default_attendance,
     guests_text,
     item_initial,
     members_from_post,
     parse_guests,
+    seats_to_take,
 )
 from meetings.locks import EDITABLE_STATUSES, item_is_locked, locked_message
 from meetings.models import AgendaItem, Attachment, Body, Case, Meeting, Membership
@@ -52,6 +55,7 @@ from meetings.services import meetings as meeting_service
 from meetings.validators import normalise_case_number
 from meetings.views.agenda import standard_items_choice
 from meetings.views.pages import agenda_context
+from meetings.views.protocol import protocol_context
 
 # --- Meetings --------------------------------------------------------------------------------
 
@@ -78,13 +82,24 @@ def _chosen_body(bodies: Any, raw: str | None) -> Body | None:
     return bodies.filter(pk=pk).first()
 
 
-def _member_rows(memberships: list[Membership], chosen: dict[int, str]) -> list[dict[str, Any]]:
+def _member_rows(
+    memberships: list[Membership], chosen: dict[int, str], taken: dict[int, int] | None = None
+) -> list[dict[str, Any]]:
+    """One row a seat: its select (present, afbud, not there) and, but for the secretary, the
+    seat it takes as a substitute (`taken`: seat id → seat id)."""
+    taken = taken or {}
+    seats = seats_to_take(memberships)
     return [
         {
             "membership": m,
             "name": m.display_name,
             "field": f"member-{m.pk}",
-            "value": chosen.get(m.pk, "present"),
+            "value": chosen.get(m.pk, default_attendance(m)),
+            "subst_field": f"subst-{m.pk}",
+            "subst_value": taken.get(m.pk),
+            "seats": (
+                [s for s in seats if s.pk != m.pk] if m.role != Membership.Role.SECRETARY else []
+            ),
         }
         for m in memberships
     ]
@@ -99,6 +114,11 @@ def _meeting_form_page(
         body = _chosen_body(bodies, request.POST.get("body"))
         memberships = _memberships(body)
         attendees, chosen = members_from_post(request.POST, memberships)
+        taken = {
+            a.member_id: a.substitute_for_id
+            for a in attendees
+            if a.member_id is not None and a.substitute_for_id is not None
+        }
         if form.is_valid():
             attendees += parse_guests(form.cleaned_data["guests"])
             try:
@@ -162,6 +182,11 @@ def _meeting_form_page(
                 )
                 for m in memberships
             }
+            taken = {
+                a.member_id: a.substitute_for_id
+                for a in attendances
+                if a.member_id is not None and a.substitute_for_id is not None
+            }
         else:
             slug = request.GET.get("body", "").replace("\x00", "")
             body = bodies.filter(slug=slug).first() if slug else None
@@ -170,6 +195,7 @@ def _meeting_form_page(
             form = MeetingForm(initial={"body": body}, bodies=bodies)
             memberships = _memberships(body)
             chosen = {}
+            taken = {}
     return render(
         request,
         "meetings/meeting_form.html",
@@ -178,7 +204,7 @@ def _meeting_form_page(
             "meeting": meeting,
             "saved": saved,
             "saved_attendances": list(saved.attendances.all()) if saved else [],
-            "member_rows": _member_rows(memberships, chosen),
+            "member_rows": _member_rows(memberships, chosen, taken),
             "member_choices": MEMBER_CHOICES,
             **standard_items_choice(body, request.POST if request.method == "POST" else None),
         },
@@ -381,6 +407,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "attachment_form": AttachmentForm(),
             "others": item_service.presence_others(actor=request.user, item=item),
+            "protocol_html": render_to_string(
+                "meetings/partials/protocol_editor.html",
+                protocol_context(request, item, back="editor"),
+                request=request,
+            ),
         },
     )
 

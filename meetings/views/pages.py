@@ -22,6 +22,7 @@ from meetings.access import (
     get_meeting_for_user,
     log_closed_items_opened,
     may_edit_body,
+    user_has_body_access,
 )
 from meetings.forms.drafting import ItemCreateForm
 from meetings.forms.search import SearchForm, page_number
@@ -30,6 +31,12 @@ from meetings.models import AgendaItem, Body, Case, Meeting
 from meetings.search import search_items
 from meetings.selectors.agenda import agenda_routine
 from meetings.selectors.items import meeting_items_for_display, with_sections
+from meetings.selectors.protocol import (
+    attach_protocol,
+    attendance_label,
+    items_with_protocol,
+    meeting_attendances,
+)
 from meetings.validators import normalise_case_number
 
 
@@ -77,12 +84,20 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _items_with_protocol(request: HttpRequest, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's items as the user may read them, each visible one with its printed
+    protocol (additions awaiting approval only for the body)."""
+    items = list(items_with_protocol(meeting_items_for_display(meeting, request.user)))
+    attach_protocol(items, meeting, with_pending=user_has_body_access(request.user, meeting))
+    return items
+
+
 def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     """What the meeting page's agenda region needs; shared by the page and every agenda
     partial, so a move or removal re-renders exactly what the page shows."""
     items = extra.pop("items", None)
     if items is None:
-        items = list(meeting_items_for_display(meeting, request.user))
+        items = _items_with_protocol(request, meeting)
     can_edit = meeting.status in EDITABLE_STATUSES and may_edit_body(request.user, meeting.body)
     return {
         "meeting": meeting,
@@ -98,7 +113,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
 @no_store
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
-    items = list(meeting_items_for_display(meeting, request.user))
+    items = _items_with_protocol(request, meeting)
     opened_closed = [
         item.number for item in items if item.closed and getattr(item, "content_visible", False)
     ]
@@ -107,8 +122,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, meeting_id=meeting.pk, numbers=opened_closed, via="meeting"
         )
     context = agenda_context(request, meeting, items=items)
-    context["attendances"] = attendances = list(meeting.attendances.all())
-    context["absentees"] = [a.name for a in attendances if not a.present]
+    context["attendances"] = attendances = meeting_attendances(meeting)
+    context["participants"] = [attendance_label(a) for a in attendances if a.present]
+    context["absentees"] = [attendance_label(a) for a in attendances if not a.present]
     return render(request, "meetings/meeting_detail.html", context)
 
 

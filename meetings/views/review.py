@@ -9,6 +9,7 @@ closed item is logged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
@@ -26,13 +27,25 @@ from meetings.access import (
     get_meeting_for_user,
     history_scope,
     log_closed_items_opened,
+    may_edit_body,
     meeting_reviewers,
+    user_has_body_access,
     user_runs_workflow,
     user_sees_review_internals,
 )
 from meetings.errors import DomainError, Incomplete, http_status
-from meetings.models import AgendaItem, Meeting
+from meetings.locks import EDITABLE_STATUSES
+from meetings.models import REMARK_MAX_LENGTH, AgendaItem, Decision, Meeting, Membership, Remark
 from meetings.selectors.history import item_history, meeting_history
+from meetings.selectors.protocol import (
+    PrintedAddendum,
+    PrintedProtocol,
+    addenda_awaiting,
+    item_signers,
+    items_with_protocol,
+    printed_protocol,
+    seated_at_meeting,
+)
 from meetings.selectors.review import meeting_decision_reviews, tasks_for
 from meetings.services.review import decision_approve, decision_request_changes, meeting_transition
 
@@ -71,14 +84,166 @@ def _actions(meeting: Meeting, user: Any, is_reviewer: bool) -> list[str]:
     return actions
 
 
-def _render_review(
+@dataclass
+class AddendumRow:
+    printed: PrintedAddendum
+    waiting_for: list[str]  # names of the signers who have yet to approve
+    can_approve: bool
+
+
+@dataclass
+class RemarkBox:
+    """A member's own remark of one kind on one item: what the box holds, and the saved one."""
+
+    kind: str
+    slug: str  # for element ids
+    label: str
+    saved: Remark | None
+    text: str
+    error: str = ""
+
+
+@dataclass
+class ReviewProtocol:
+    """An item's protocol on the review page, and what the reader may do with it."""
+
+    printed: PrintedProtocol
+    addenda: list[AddendumRow] = field(default_factory=list)
+    remark_boxes: list[RemarkBox] = field(default_factory=list)
+    can_add_addendum: bool = False
+    addendum_text: str = ""
+    addendum_reason: str = ""
+    addendum_error: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.printed.empty and not self.addenda
+
+
+def _own_seat(user: Any, meeting: Meeting) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(body_id=meeting.body_id, user=user)
+        .exclude(role=Membership.Role.SECRETARY)
+        .first()
+    )
+
+
+def _review_protocol(
+    request: HttpRequest,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    typed: dict[str, Any],
+) -> None:
+    """Give each item the reader may see its protocol (`item.review_protocol`): the remarks,
+    votes and additions, the member's own protokoltilførsel box while the item takes edits
+    and the member took part in it, and the additions the member may approve."""
+    user = request.user
+    visible = [i for i in items if getattr(i, "content_visible", False)]
+    if not visible:
+        return
+    with_pending = user_has_body_access(user, meeting)
+    seated = seated_at_meeting(meeting)
+    seat = _own_seat(user, meeting)
+    may_edit = may_edit_body(user, meeting.body)
+    meeting_editable = meeting.status in EDITABLE_STATUSES
+    fetched = {
+        i.pk: i
+        for i in items_with_protocol(
+            AgendaItem.objects.filter(pk__in=[i.pk for i in visible])
+        ).select_related("decision")
+    }
+    for item in visible:
+        full = fetched[item.pk]
+        printed = printed_protocol(full, seated=seated, with_pending=with_pending)
+        locked = getattr(_decision_of(full), "locked", False)
+        protocol = ReviewProtocol(printed=replace(printed, addenda=[]))
+        if printed.addenda:
+            signers = item_signers(full)
+            for entry in printed.addenda:
+                approved_by = {a.reviewer_id for a in entry.addendum.approvals.all()}
+                protocol.addenda.append(
+                    AddendumRow(
+                        entry,
+                        sorted(
+                            (_name(u) for u in signers if u.pk not in approved_by),
+                            key=str.casefold,
+                        ),
+                        not entry.approved
+                        and user.pk in {u.pk for u in signers}
+                        and user.pk not in approved_by,
+                    )
+                )
+        if seat is not None and meeting_editable and not locked:
+            own = {r.kind: r for r in full.remarks.all() if r.member_id == seat.pk}
+            # A protokoltilførsel is for those who took part in the item.
+            kinds = [(Remark.Kind.MINORITY, "minority")]
+            if seat.pk in printed.roll.present_ids:
+                kinds.insert(0, (Remark.Kind.DISSENT, "dissent"))
+            for kind, slug in kinds:
+                mine = typed.get("remark_item") == item.pk and typed.get("remark_kind") == kind
+                if mine:
+                    typed["placed"] = True
+                saved = own.get(kind)
+                shown = saved.text if saved else ""
+                protocol.remark_boxes.append(
+                    RemarkBox(
+                        kind=kind,
+                        slug=slug,
+                        label=str(Remark.Kind(kind).label),
+                        saved=saved,
+                        text=typed.get("remark_text", "") if mine else shown,
+                        error=typed.get("remark_error", "") if mine else "",
+                    )
+                )
+        if may_edit and locked:
+            protocol.can_add_addendum = True
+            if typed.get("addendum_item") == item.pk:
+                typed["placed"] = True
+                protocol.addendum_text = typed.get("addendum_text", "")
+                protocol.addendum_reason = typed.get("addendum_reason", "")
+                protocol.addendum_error = typed.get("addendum_error", "")
+        item.review_protocol = protocol  # type: ignore[attr-defined]
+
+
+def _decision_of(item: AgendaItem) -> Decision | None:
+    try:
+        return item.decision
+    except Decision.DoesNotExist:
+        return None
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def render_review(
     request: HttpRequest,
     meeting: Meeting,
     *,
     status: int = 200,
     typed: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The review page, with what the user typed into a form that was refused (`typed`)."""
     rows = meeting_decision_reviews(meeting, request.user)
+    typed = dict(typed or {})
+    _review_protocol(request, meeting, [item for item, _review in rows], typed)
+    # A remark or an addition refused where its form is not shown (by someone who may not
+    # write it, or on an item that does not take it): the message and the text above the items.
+    if not typed.get("placed"):
+        error = typed.get("remark_error") or typed.get("addendum_error")
+        if error:
+            typed["unplaced_error"] = error
+            typed["unplaced_text"] = "\n\n".join(
+                t
+                for t in (
+                    typed.get("remark_text", ""),
+                    typed.get("addendum_text", ""),
+                    typed.get("addendum_reason", ""),
+                )
+                if t.strip()
+            )
     log_closed_opened(
         request,
         [item for item, _review in rows if getattr(item, "content_visible", False)],
@@ -103,6 +268,8 @@ def _render_review(
             "transitions": meeting.transitions.select_related("by"),
             "show_internals": user_sees_review_internals(request.user, meeting),
             "typed": typed or {},
+            "max_remark": REMARK_MAX_LENGTH,
+            "max_remark_label": f"{REMARK_MAX_LENGTH:,}".replace(",", "."),
         },
         status=status,
     )
@@ -114,7 +281,7 @@ def _render_review(
 def meeting_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes' decisions with each reviewer's verdict, the forms to approve or ask for
     changes (reviewers) and to move the minutes on (secretary)."""
-    return _render_review(request, get_meeting_for_user(request.user, pk))
+    return render_review(request, get_meeting_for_user(request.user, pk))
 
 
 @login_required
@@ -135,7 +302,7 @@ def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         typed: dict[str, Any] = {"reason": reason, "incomplete": isinstance(exc, Incomplete)}
-        return _render_review(request, meeting, status=http_status(exc), typed=typed)
+        return render_review(request, meeting, status=http_status(exc), typed=typed)
     messages.success(
         request,
         _("Referatet har nu status “%(status)s”.") % {"status": meeting.get_status_display()},
@@ -157,7 +324,7 @@ def item_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, str(exc))
-        return _render_review(request, item.meeting, status=http_status(exc))
+        return render_review(request, item.meeting, status=http_status(exc))
     messages.success(request, _("Du har godkendt punkt %(number)s.") % {"number": item.number})
     return HttpResponseRedirect(
         reverse("meetings:meeting_review", args=[item.meeting_id]) + f"#beslutning-{item.number}"
@@ -174,7 +341,7 @@ def item_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
         decision_request_changes(item=item, actor=_acting_user(request), comment=comment)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return _render_review(
+        return render_review(
             request,
             item.meeting,
             status=http_status(exc),
@@ -240,4 +407,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
             [r.item for r in group.to_approve] + [r.item for r in group.changes_requested],
             "tasks",
         )
-    return render(request, "meetings/tasks.html", {"groups": groups})
+    return render(
+        request,
+        "meetings/tasks.html",
+        {"groups": groups, "addenda": addenda_awaiting(request.user)},
+    )
