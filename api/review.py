@@ -2,6 +2,8 @@
 
     POST /api/meetings/{id}/transitions/   {"action": "submit_for_review" | "approve" |
                                             "reopen" | "publish", "reason": "…"}
+    POST /api/meetings/{id}/signer/        {"signer": user id}: who signs minutes that no
+                                            member attended (the secretary names a member)
     POST /api/items/{id}/approve/          {"text_hash": "…" (optional), "comment": "…"}
     POST /api/items/{id}/request-changes/  {"comment": "…"}
     GET  /api/items/{id}/review/           where the item's decision stands, and its hash
@@ -20,17 +22,20 @@ from typing import Any
 
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.ids import parse_id
 from meetings.access import (
     get_item_for_user,
     get_meeting_for_user,
     log_closed_items_opened,
     meeting_reviewers,
+    meeting_signer,
     user_sees_review_internals,
 )
 from meetings.errors import DomainError
@@ -41,6 +46,7 @@ from meetings.services.review import (
     TRANSITION_ACTIONS,
     decision_approve,
     decision_request_changes,
+    meeting_name_signer,
     meeting_transition,
 )
 
@@ -50,6 +56,26 @@ class TransitionRequest(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     # Send minutes whose items lack a decision or an outcome, having seen the list (409).
     send_anyway = serializers.BooleanField(required=False, default=False)
+
+
+_NOT_AN_ID = _lazy("“signer” skal være id’et (et helt tal) på et medlem af organet.")
+
+
+class SignerRequest(serializers.Serializer):
+    signer = serializers.JSONField(
+        help_text="Id på den bruger (formand eller medlem af organet), der underskriver.",
+        error_messages={
+            "required": _lazy("Angiv “signer”: id på den, der underskriver."),
+            "null": _NOT_AN_ID,
+            "invalid": _NOT_AN_ID,
+        },
+    )
+
+    def validate_signer(self, value: Any) -> int:
+        signer_id = parse_id(value)
+        if signer_id is None:
+            raise serializers.ValidationError(str(_NOT_AN_ID))
+        return signer_id
 
 
 class ApproveRequest(serializers.Serializer):
@@ -67,14 +93,23 @@ MeetingStatusSerializer = inline_serializer(
         "id": serializers.IntegerField(),
         "status": serializers.CharField(),
         "status_label": serializers.CharField(),
+        "signer": serializers.DictField(
+            allow_null=True,
+            help_text="Den udpegede underskriver, når ingen af organets medlemmer deltog.",
+        ),
         "transitions": inline_serializer(
             "MeetingTransitionOut",
             {
                 "action": serializers.CharField(),
+                "action_label": serializers.CharField(),
                 "from_status": serializers.CharField(),
                 "to_status": serializers.CharField(),
                 "by": serializers.DictField(),
                 "reason": serializers.CharField(),
+                "signer": serializers.DictField(allow_null=True),
+                "file": serializers.DictField(
+                    allow_null=True, help_text="Arkivimportens fil: name og sha256."
+                ),
                 "at": serializers.DateTimeField(),
             },
             many=True,
@@ -112,20 +147,29 @@ def _user_json(user: Any) -> dict[str, Any]:
 
 def meeting_status_json(meeting: Meeting, user: Any) -> dict[str, Any]:
     show_reasons = user_sees_review_internals(user, meeting)
+    signer = meeting_signer(meeting)
     return {
         "id": meeting.pk,
         "status": meeting.status,
         "status_label": meeting.get_status_display(),
+        "signer": _user_json(signer) if signer is not None else None,
         "transitions": [
             {
                 "action": t.action,
+                "action_label": t.get_action_display(),
                 "from_status": t.from_status,
                 "to_status": t.to_status,
                 "by": _user_json(t.by),
                 "reason": t.reason if show_reasons else "",
+                "signer": _user_json(t.signer) if t.signer is not None else None,
+                "file": (
+                    {"name": t.file_name, "sha256": t.file_sha256}
+                    if t.file_name or t.file_sha256
+                    else None
+                ),
                 "at": t.created_at.isoformat(),
             }
-            for t in meeting.transitions.select_related("by")
+            for t in meeting.transitions.select_related("by", "signer")
         ],
     }
 
@@ -204,6 +248,24 @@ class MeetingTransitionAPI(ReviewAPIView):
             action=data.validated_data["action"],
             reason=data.validated_data["reason"],
             send_anyway=data.validated_data["send_anyway"],
+        )
+        return Response(meeting_status_json(meeting, request.user))
+
+
+class MeetingSignerAPI(ReviewAPIView):
+    @extend_schema(
+        request=SignerRequest,
+        responses={200: MeetingStatusSerializer, 400: ErrorSerializer, **ERRORS},
+        summary="Udpeg, hvem der underskriver et referat, som ingen af organets medlemmer deltog i",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        meeting = get_meeting_for_user(request.user, pk)
+        data = SignerRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = meeting_name_signer(
+            meeting=meeting,
+            actor=request.user,  # type: ignore[arg-type]
+            signer_id=data.validated_data["signer"],
         )
         return Response(meeting_status_json(meeting, request.user))
 

@@ -24,6 +24,7 @@ urlpatterns = [
         review.MeetingTransitionAPI.as_view(),
         name="api-meeting-transitions",
     ),
+    path("meetings/<int:pk>/signer/", review.MeetingSignerAPI.as_view(), name="api-meeting-signer"),
     path("items/<int:pk>/approve/", review.ItemApproveAPI.as_view(), name="api-item-approve"),
     path(
         "items/<int:pk>/request-changes/",

@@ -146,12 +146,13 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     try:
-        sample = create_meeting(body=body, samples=(LARGEST_SAMPLE,))
+        sample = create_meeting(body=body, samples=(LARGEST_SAMPLE,), archive_by=user)
         package = create_meeting(
             body=body,
             samples=(LARGEST_SAMPLE, "direktionen-2017-06-26", "direktionen-2017-03-20"),
             repeat=6,
             starts_at=sample.starts_at.replace(hour=8),
+            archive_by=user,
         )
         html = build_html(meeting=sample, document="minutes", variant="internal", user=user)
 

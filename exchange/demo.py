@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -58,9 +59,10 @@ def _load_minutes(body: Body) -> list[str]:
     """Import the sample minutes shipped in exchange/demo_minutes/ (idempotent by design)."""
     from exchange.service import import_file
 
-    # Imported minutes are approved and locked. The same file again changes nothing; a demo
-    # file that has changed since it was loaded is let in the way a secretary would: by
-    # reopening those minutes first.
+    # The samples are minutes Direktionen approved and published long ago: they come in as an
+    # archive import by the demo secretary (published, locked, and recorded as such). The same
+    # file again changes nothing; a demo file that has changed since it was loaded is let in
+    # the way a secretary would: by reopening those minutes first.
     secretary = get_user_model().objects.get(username="sekretaer")
     for path in sorted(SAMPLE_DIR.glob("*.txt")):
         checksum = file_checksum(path.read_bytes())
@@ -70,11 +72,12 @@ def _load_minutes(body: Body) -> list[str]:
         for meeting in stale.distinct():
             meeting_reopen(meeting=meeting, actor=secretary, reason="Demodata indlæses igen")
     loaded: list[str] = []
-    for path in sorted(SAMPLE_DIR.glob("*.txt")):
-        report = import_file(path.name, path.read_bytes())
-        if not report.ok:
-            raise RuntimeError(report.summary())
-        loaded.extend(report.meetings)
+    with pghistory.context(user=secretary.pk, service="loaddemo"):
+        for path in sorted(SAMPLE_DIR.glob("*.txt")):
+            report = import_file(path.name, path.read_bytes(), archive_by=secretary)
+            if not report.ok:
+                raise RuntimeError(report.summary())
+            loaded.extend(report.meetings)
     return loaded
 
 

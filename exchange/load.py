@@ -5,13 +5,18 @@ written as they are; legacy text and PDF minutes are parsed and turned into the 
 first (exchange/legacy.py). Writes are bulk inserts, so that many meetings import at
 well over a thousand items a second, and a meeting is its body and start time: importing the
 same minutes again replaces their content instead of adding a second meeting.
+
+An import never makes minutes official by itself: whatever status a file gives, its minutes
+come in as a draft (kladde), to go through review like any other. Only an archive import
+(`archive_by`, the command's `import_minutes --archive --user …`) brings minutes in
+published with their decisions locked, and records who did it with which file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +25,7 @@ from django.utils.text import slugify
 from common.bulk import copy_new, reserve_ids
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from exchange.schema import STATUS_TO_MODEL
+from meetings.access import bodies_user_may_import
 from meetings.errors import ExchangeError
 from meetings.models import (
     AgendaItem,
@@ -33,13 +39,18 @@ from meetings.models import (
     RecommendationClause,
 )
 from meetings.sanitize import sanitize_html
+from meetings.services.review import ArchivedMinutes, minutes_archive_record
 from meetings.validators import normalise_case_number
 
-# Minutes imported in these states come with their decisions approved (and so locked).
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Minutes written in these states come with their decisions approved (and so locked): only an
+# archive import writes them.
 APPROVED_STATUSES = {Meeting.Status.APPROVED, Meeting.Status.PUBLISHED}
 # Minutes under review, approved or published are never replaced by an import (which would
-# turn them back into whatever the file says and replace their items and attachments): only
-# the same file again passes, as a no-op; a correction goes through a reopen.
+# turn them back into a draft and replace their items and attachments): only the same file
+# again passes, as a no-op; a correction goes through a reopen.
 OFFICIAL_STATUSES = {Meeting.Status.IN_REVIEW, *APPROVED_STATUSES}
 
 
@@ -50,6 +61,9 @@ class SavedMeeting:
     items: int
     warnings: list[str] = field(default_factory=list)
     unchanged: bool = False
+    # The status the file gave the minutes, and whether they came in as an archive.
+    claimed_status: str = Meeting.Status.DRAFT
+    archived: bool = False
 
 
 def parse_starts_at(raw: str) -> dt.datetime:
@@ -131,38 +145,57 @@ def save_exchange_meeting(
     source_name: str = "",
     checksum: str = "",
     allowed_bodies: set[str] | None = None,
+    archive_by: User | None = None,
 ) -> SavedMeeting:
     """Create or replace one meeting from its exchange-format dict (already schema-valid)."""
     return save_exchange_meetings(
-        [MeetingEntry(data, source_name, checksum)], allowed_bodies=allowed_bodies
+        [MeetingEntry(data, source_name, checksum)],
+        allowed_bodies=allowed_bodies,
+        archive_by=archive_by,
     )[0]
 
 
 @transaction.atomic
 def save_exchange_meetings(
-    entries: list[MeetingEntry], *, allowed_bodies: set[str] | None = None
+    entries: list[MeetingEntry],
+    *,
+    allowed_bodies: set[str] | None = None,
+    archive_by: User | None = None,
 ) -> list[SavedMeeting]:
     """Create or replace meetings from exchange-format dicts (already schema-valid), all in
     one transaction and a fixed number of statements however many meetings there are.
 
+    The minutes come in as drafts (kladde) whatever status the file gives them, so that
+    nothing becomes official without its approval; minutes reopened for a correction stay
+    genåbnet. With `archive_by` (an archive import) they come in published with their
+    decisions approved and locked, and each meeting written gets a transition "Importeret som
+    arkiv" by that user naming the file and its SHA-256; the user must be a secretary of the
+    meetings' bodies or a superuser.
+
     Idempotent: a meeting is its body and start time, so importing the same minutes twice
-    leaves one meeting; the same source file again (same checksum) changes nothing at all.
-    Imported approved or published minutes come in with their decisions approved and locked;
-    changed minutes whose decisions are locked are refused until they are reopened. With
-    `allowed_bodies` (names, casefolded) a meeting of any other body is refused. On any error
-    nothing is written and ExchangeError (Danish) is raised.
+    leaves one meeting; the same source file again (same checksum) changes nothing at all
+    (an archive import of the file a draft came from publishes the draft). Minutes under
+    review, approved or published, and changed minutes whose decisions are locked, are refused
+    until they are reopened. With `allowed_bodies` (names, casefolded) a meeting of any other
+    body is refused. On any error nothing is written and ExchangeError (Danish) is raised.
     """
+    if archive_by is not None:
+        allowed_bodies = _archive_bodies(archive_by, allowed_bodies)
     prepared = [_prepare(entry, allowed_bodies) for entry in entries]
     bodies = {name: body_for_name(name) for name in {p.body_name for p in prepared}}
     keys = [(bodies[p.body_name].pk, p.starts_at) for p in prepared]
     if len(set(keys)) != len(keys):
         raise ExchangeError("Det samme møde optræder to gange i importen.")
 
+    # Locked until commit (in the upsert's order, so imports wait rather than deadlock): a
+    # meeting sent for review or approved meanwhile is not turned back into a draft.
     existing = {
         (m.body_id, m.starts_at): m
         for m in Meeting.objects.filter(
             body_id__in={k[0] for k in keys}, starts_at__in={k[1] for k in keys}
         )
+        .order_by("body_id", "starts_at")
+        .select_for_update()
     }
     locked = set(
         Decision.objects.filter(
@@ -173,10 +206,21 @@ def save_exchange_meetings(
     to_write: list[tuple[int, _Prepared]] = []
     for index, (p, key) in enumerate(zip(prepared, keys, strict=True)):
         old = existing.get(key)
-        if old is not None and old.source_checksum and old.source_checksum == p.checksum:
+        same_file = (
+            old is not None and bool(old.source_checksum) and old.source_checksum == p.checksum
+        )
+        if (
+            old is not None
+            and same_file
+            and (archive_by is None or old.status in OFFICIAL_STATUSES)
+        ):
             # The very same minutes again: nothing to do, and nothing approved is touched.
             results[index] = SavedMeeting(
-                meeting=old, created=False, items=len(p.data["items"]), unchanged=True
+                meeting=old,
+                created=False,
+                items=len(p.data["items"]),
+                unchanged=True,
+                claimed_status=p.claimed_status,
             )
             continue
         if old is not None and (old.pk in locked or old.status in OFFICIAL_STATUSES):
@@ -190,6 +234,13 @@ def save_exchange_meetings(
                 f"Referatet af {p.body_name} {local:%d-%m-%Y} {state} og kan ikke importeres "
                 f"igen med ændringer. Sekretæren skal først genåbne det med en begrundelse."
             )
+        p.from_status = old.status if old is not None else Meeting.Status.DRAFT
+        if archive_by is not None:
+            p.status = Meeting.Status.PUBLISHED
+        elif p.from_status == Meeting.Status.REOPENED:
+            p.status = Meeting.Status.REOPENED
+        else:
+            p.status = Meeting.Status.DRAFT
         to_write.append((index, p))
 
     written = _upsert_meetings([(bodies[p.body_name], p) for _index, p in to_write])
@@ -310,9 +361,46 @@ def save_exchange_meetings(
         ),
     )  # fmt: skip
 
+    if archive_by is not None:
+        minutes_archive_record(
+            actor=archive_by,
+            archived=[
+                ArchivedMinutes(
+                    meeting_id=meeting.pk,
+                    from_status=p.from_status,
+                    file_name=p.file_name,
+                    file_sha256=p.file_sha256,
+                )
+                for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
+            ],
+        )
     for (meeting, created), (index, p) in zip(written, to_write, strict=True):
-        results[index] = SavedMeeting(meeting=meeting, created=created, items=len(p.data["items"]))
+        results[index] = SavedMeeting(
+            meeting=meeting,
+            created=created,
+            items=len(p.data["items"]),
+            claimed_status=p.claimed_status,
+            archived=archive_by is not None,
+        )
     return [r for r in results if r is not None]
+
+
+def _archive_bodies(user: User, allowed_bodies: set[str] | None) -> set[str] | None:
+    """The bodies an archive import by `user` may write: those the user is secretary of (every
+    body for a superuser), within `allowed_bodies`."""
+    if not user.is_active:
+        raise ExchangeError(
+            f"Brugeren {user.get_username()} er deaktiveret og kan ikke importere referater."
+        )
+    permitted = bodies_user_may_import(user)
+    if permitted is None:
+        return allowed_bodies
+    if not permitted:
+        raise ExchangeError(
+            f"Brugeren {user.get_username()} er hverken sekretær for et organ eller "
+            f"superbruger og kan ikke importere referater som arkiv."
+        )
+    return permitted if allowed_bodies is None else permitted & allowed_bodies
 
 
 @dataclass
@@ -320,9 +408,16 @@ class _Prepared:
     data: dict[str, Any]
     body_name: str
     starts_at: dt.datetime
-    status: str
+    # The status the file gives the minutes; what they are written as is decided by the kind
+    # of import and the minutes already there (`status`, `from_status`).
+    claimed_status: str
     imported_from: str
     checksum: str
+    # The file being imported and its SHA-256, as the archive's transition records them.
+    file_name: str
+    file_sha256: str
+    status: str = Meeting.Status.DRAFT
+    from_status: str = Meeting.Status.DRAFT
 
 
 def _prepare(entry: MeetingEntry, allowed_bodies: set[str] | None) -> _Prepared:
@@ -344,11 +439,13 @@ def _prepare(entry: MeetingEntry, allowed_bodies: set[str] | None) -> _Prepared:
         data=data,
         body_name=body_name,
         starts_at=parse_starts_at(data["starts_at"]),
-        status=STATUS_TO_MODEL[data.get("status", "published")],
+        claimed_status=STATUS_TO_MODEL[data.get("status", "published")],
         # A file in the exchange format keeps the provenance it carries (round trips are
         # identical); otherwise the file being imported is the source.
         imported_from=(source.get("name") or entry.source_name)[:500],
         checksum=source.get("checksum") or entry.checksum,
+        file_name=entry.source_name,
+        file_sha256=entry.checksum,
     )
 
 

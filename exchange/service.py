@@ -1,4 +1,9 @@
-"""Import of minutes files: one file is one transaction, and every file gets a report line."""
+"""Import of minutes files: one file is one transaction, and every file gets a report line.
+
+The minutes come in as drafts (kladde), whatever the files say, and each file's report says
+so; only an archive import (`archive_by`, `import_minutes --archive --user …`) brings them
+in published and locked (see exchange/load.py).
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,23 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pghistory
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from exchange.legacy import ReadFile
-from exchange.load import MeetingEntry, save_exchange_meetings
+from exchange.load import MeetingEntry, SavedMeeting, save_exchange_meetings
 from exchange.parsing_process import Read, read_one
 from meetings.errors import DecisionLocked, ExchangeError
 from meetings.locks import locked_edits_refused
+from meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +48,8 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    # What the minutes came in as, one line a meeting written ("Importeret som kladde: …").
+    notes: list[str] = field(default_factory=list)
     error: str = ""
     line: int | None = None
 
@@ -52,7 +64,13 @@ class FileReport:
         else:
             what = "opdateret"
         head = f"{self.name}: {', '.join(self.meetings)} – {self.items} punkter ({what})"
-        return "\n".join([head, *(f"  advarsel: {w}" for w in self.warnings)])
+        return "\n".join(
+            [
+                head,
+                *(f"  {note}" for note in self.notes),
+                *(f"  advarsel: {w}" for w in self.warnings),
+            ]
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -60,6 +78,7 @@ class FileReport:
             "ok": self.ok,
             "meetings": self.meetings,
             "items": self.items,
+            "notes": self.notes,
             "warnings": self.warnings,
             "error": self.error,
             "line": self.line,
@@ -67,10 +86,37 @@ class FileReport:
         }
 
 
-def import_file(name: str, content: bytes, *, allowed_bodies: set[str] | None = None) -> FileReport:
+def status_note(result: SavedMeeting, label: str) -> str:
+    """What the minutes `label` came in as, for the file's report (Danish); empty when the
+    import left them as they were."""
+    if result.unchanged:
+        return ""
+    if result.archived:
+        return f"Importeret som arkiv: {label} er offentliggjort med godkendte, låste beslutninger."
+    if result.meeting.status == Meeting.Status.REOPENED:
+        return (
+            f"Importeret i det genåbnede referat: {label}. Det skal godkendes igen, før det er "
+            f"officielt."
+        )
+    claimed = ""
+    if result.claimed_status != Meeting.Status.DRAFT:
+        claimed = f" (filen angav “{Meeting.Status(result.claimed_status).label}”)"
+    return (
+        f"Importeret som kladde: {label}{claimed}. Referatet skal godkendes og offentliggøres, "
+        f"før det er officielt."
+    )
+
+
+def import_file(
+    name: str,
+    content: bytes,
+    *,
+    allowed_bodies: set[str] | None = None,
+    archive_by: User | None = None,
+) -> FileReport:
     """Import one file in one transaction. A file that is not minutes, or breaks half-way,
     leaves nothing behind and is reported with its name and line; it never raises."""
-    return import_files([(name, content)], allowed_bodies=allowed_bodies)[0]
+    return import_files([(name, content)], allowed_bodies=allowed_bodies, archive_by=archive_by)[0]
 
 
 # How many files' meetings are written together: large enough that a statement's fixed cost
@@ -96,8 +142,13 @@ def import_files(
     batch_files: int = BATCH_FILES,
     parallel: bool | None = None,
     history: dict[str, Any] | None = None,
+    archive_by: User | None = None,
 ) -> list[FileReport]:
     """Import files, each one all or nothing; a bad file is reported and the others go on.
+
+    The minutes come in as drafts, each report saying so, unless `archive_by` names the user
+    of an archive import: then they come in published and locked, recorded as that user's
+    (exchange/load.py).
 
     Files are read and parsed, then written in batches, all of a batch's meetings in a few
     bulk statements inside one transaction (a savepoint when the caller has one open). If the
@@ -132,10 +183,11 @@ def import_files(
     if not parallel:
         with _history(history):
             for step in _steps(map(read_one, files), batch_files):
-                _write_step(step, allowed_bodies)
+                _write_step(step, allowed_bodies, archive_by)
                 finish([report for report, _read in step])
     else:
-        _import_in_processes(files, batch_files, allowed_bodies, history, finish)
+        archive_id = archive_by.pk if archive_by is not None else None
+        _import_in_processes(files, batch_files, allowed_bodies, history, archive_id, finish)
     return reports
 
 
@@ -196,6 +248,7 @@ def _import_in_processes(
     batch_files: int,
     allowed_bodies: set[str] | None,
     history: dict[str, Any] | None,
+    archive_id: int | None,
     finish: Callable[[list[FileReport]], None],
 ) -> None:
     """Batches of files handed to WORKERS forked processes, each of which reads, parses and
@@ -211,7 +264,7 @@ def _import_in_processes(
         for chunk in _file_chunks(iter(files), batch_files):
             while len(pending) > WORKERS:
                 finish(pending.popleft().result())
-            pending.append(pool.submit(_import_chunk, chunk, allowed_bodies, history))
+            pending.append(pool.submit(_import_chunk, chunk, allowed_bodies, history, archive_id))
         while pending:
             finish(pending.popleft().result())
         # Each helper closes its connection (kept open from batch to batch, as a connection
@@ -261,13 +314,17 @@ def _import_chunk(
     chunk: list[tuple[str, bytes]],
     allowed_bodies: set[str] | None,
     history: dict[str, Any] | None,
+    archive_id: int | None,
 ) -> list[FileReport]:
     """In a helper process: read, parse and write a batch of files; their reports."""
     try:
         finished: list[FileReport] = []
+        archive_by = None
+        if archive_id is not None:
+            archive_by = get_user_model().objects.get(pk=archive_id)
         with _history(history):
             for step in _steps(map(read_one, chunk), len(chunk)):
-                _write_step(step, allowed_bodies)
+                _write_step(step, allowed_bodies, archive_by)
                 finished.extend(report for report, _read in step)
         return finished
     except BaseException:
@@ -311,20 +368,20 @@ class _Statistics:
                 cursor.execute(f"ANALYZE {', '.join(self.TABLES)}")
 
 
-def _write_step(step: Step, allowed_bodies: set[str] | None) -> None:
+def _write_step(step: Step, allowed_bodies: set[str] | None, archive_by: User | None) -> None:
     """Write one step of import_files, filling in its reports; never raises _WriteFailed."""
     batch = [(report, read) for report, read in step if read is not None]
     if not batch:
         return
     try:
-        _write(batch, allowed_bodies)
+        _write(batch, allowed_bodies, archive_by)
     except _WriteFailed:
         for report, read in batch:
             try:
-                _write([(report, read)], allowed_bodies)
+                _write([(report, read)], allowed_bodies, archive_by)
             except _WriteFailed as exc:
                 report.ok, report.error = False, exc.message
-                report.meetings, report.items = [], 0
+                report.meetings, report.items, report.notes = [], 0, []
                 report.created = report.updated = report.unchanged = 0
 
 
@@ -334,7 +391,11 @@ class _WriteFailed(Exception):
         self.message = message
 
 
-def _write(batch: list[tuple[FileReport, ReadFile]], allowed_bodies: set[str] | None) -> None:
+def _write(
+    batch: list[tuple[FileReport, ReadFile]],
+    allowed_bodies: set[str] | None,
+    archive_by: User | None,
+) -> None:
     """Write the batch's meetings in one transaction (a savepoint when nested), filling in
     the reports; raise _WriteFailed with a Danish message, having written nothing, if any
     meeting of the batch cannot be written."""
@@ -359,8 +420,10 @@ def _write(batch: list[tuple[FileReport, ReadFile]], allowed_bodies: set[str] | 
                     "  FROM pg_settings"
                     " WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
                 )
-            saved = save_exchange_meetings(entries, allowed_bodies=allowed_bodies)
-    except DecisionLocked as exc:
+            saved = save_exchange_meetings(
+                entries, allowed_bodies=allowed_bodies, archive_by=archive_by
+            )
+    except (DecisionLocked, PermissionDenied) as exc:
         raise _WriteFailed(str(exc)) from exc
     except ExchangeError as exc:
         raise _WriteFailed(str(exc)) from exc
@@ -375,7 +438,10 @@ def _write(batch: list[tuple[FileReport, ReadFile]], allowed_bodies: set[str] | 
             result = saved[position]
             position += 1
             local = timezone.localtime(result.meeting.starts_at)
-            report.meetings.append(f"{result.meeting.body.name} {local:%d-%m-%Y %H:%M}")
+            label = f"{result.meeting.body.name} {local:%d-%m-%Y %H:%M}"
+            report.meetings.append(label)
+            if note := status_note(result, label):
+                report.notes.append(note)
             report.items += result.items
             report.unchanged += int(result.unchanged)
             report.created += int(result.created)

@@ -259,33 +259,79 @@ def history_scope(user: AnyUser, meeting: Meeting) -> HistoryScope:
     return HistoryScope.PUBLISHED
 
 
+def _reviewer_memberships(meeting: Meeting) -> QuerySet[Membership]:
+    """The seats of the body whose holders may approve: chair and members, active users."""
+    return (
+        Membership.objects.filter(body_id=meeting.body_id, role__in=REVIEWER_ROLES)
+        .filter(user__is_active=True)
+        .select_related("user")
+    )
+
+
+def _attending_memberships(meeting: Meeting) -> QuerySet[Membership]:
+    """Of the reviewer seats, those whose holders attended the meeting — or all of them (but
+    substitutes) when attendance names no member or user."""
+    memberships = _reviewer_memberships(meeting)
+    recorded = meeting.attendances.filter(Q(user__isnull=False) | Q(member__isnull=False))
+    if recorded.exists():
+        present = recorded.filter(present=True)
+        return memberships.filter(
+            Q(pk__in=present.values("member_id"))
+            | Q(user_id__in=present.filter(member__isnull=True).values("user_id"))
+        )
+    # A substitute signs only for a meeting where they took a seat.
+    return memberships.exclude(role=Membership.Role.SUBSTITUTE)
+
+
+def _by_name(users: Iterable[User]) -> list[User]:
+    return sorted(users, key=lambda u: (u.get_full_name() or u.username).casefold())
+
+
 def meeting_reviewers(meeting: Meeting) -> list[User]:
     """The users who approve the meeting's decisions.
 
     The chair alone when the body is set to need only its chair; otherwise the body's members
     (chair and members, never the secretary) who attended the meeting — or all of them when
-    attendance is not recorded against users. Inactive users never review.
+    attendance is not recorded against users. When no member attended (every one sent afbud),
+    the member the secretary named to sign (`Meeting.signer`, see `meeting_needs_signer`),
+    while that user still holds a seat. Inactive users never review.
     """
-    memberships = (
-        Membership.objects.filter(body_id=meeting.body_id, role__in=REVIEWER_ROLES)
-        .filter(user__is_active=True)
-        .select_related("user")
-    )
     if meeting.body.review_by_chair_only:
-        memberships = memberships.filter(role=Membership.Role.CHAIR)
-    else:
-        recorded = meeting.attendances.filter(Q(user__isnull=False) | Q(member__isnull=False))
-        if recorded.exists():
-            present = recorded.filter(present=True)
-            memberships = memberships.filter(
-                Q(pk__in=present.values("member_id"))
-                | Q(user_id__in=present.filter(member__isnull=True).values("user_id"))
-            )
-        else:
-            # A substitute signs only for a meeting where they took a seat.
-            memberships = memberships.exclude(role=Membership.Role.SUBSTITUTE)
-    users = [m.user for m in memberships if m.user is not None]
-    return sorted(users, key=lambda u: (u.get_full_name() or u.username).casefold())
+        chairs = _reviewer_memberships(meeting).filter(role=Membership.Role.CHAIR)
+        return _by_name(m.user for m in chairs if m.user is not None)
+    attending = [m.user for m in _attending_memberships(meeting) if m.user is not None]
+    if attending:
+        return _by_name(attending)
+    signer = _seated_signer(meeting)
+    return [signer] if signer is not None else []
+
+
+def meeting_needs_signer(meeting: Meeting) -> bool:
+    """True when the minutes have nobody to approve them because no member of the body
+    attended the meeting: the secretary then names who signs (a member of the body)."""
+    if meeting.body.review_by_chair_only:
+        return False
+    return not _attending_memberships(meeting).exists()
+
+
+def meeting_signer(meeting: Meeting) -> User | None:
+    """The member named to sign the minutes, while the naming is in force: no member
+    attended, and the named user still holds a seat of the body."""
+    if meeting.signer_id is None or not meeting_needs_signer(meeting):
+        return None
+    return _seated_signer(meeting)
+
+
+def _seated_signer(meeting: Meeting) -> User | None:
+    if meeting.signer_id is None:
+        return None
+    seat = _reviewer_memberships(meeting).filter(user_id=meeting.signer_id).first()
+    return seat.user if seat is not None else None
+
+
+def signer_candidates(meeting: Meeting) -> list[User]:
+    """Who may be named to sign the minutes: the body's chair and members (active users)."""
+    return _by_name(m.user for m in _reviewer_memberships(meeting) if m.user is not None)
 
 
 def secretaries_of(meeting: Meeting) -> list[User]:

@@ -190,6 +190,17 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name=_("oprettet af"),
     )
+    # A member of the body named by the secretary to sign minutes that no member attended
+    # (everyone sent afbud): they would otherwise have nobody to approve them. Named only
+    # through meetings/services/review.py (meeting_name_signer); see access.meeting_reviewers.
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("underskriver"),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -876,6 +887,11 @@ class MeetingTransition(models.Model):
         APPROVE = "approve", _("Godkendt")
         PUBLISH = "publish", _("Offentliggjort")
         REOPEN = "reopen", _("Genåbnet")
+        # Minutes approved and published outside the system, brought in by an archive import
+        # (`import_minutes --archive --user …`): the file and its checksum are recorded.
+        IMPORT_ARCHIVE = "import_archive", _("Importeret som arkiv")
+        # The secretary named who signs minutes that no member attended (`signer`).
+        NAME_SIGNER = "name_signer", _("Underskriver udpeget")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("møde")
@@ -890,6 +906,18 @@ class MeetingTransition(models.Model):
         verbose_name=_("udført af"),
     )
     reason = models.TextField(_("begrundelse"), blank=True)
+    # An archive import: the file the minutes came from and its SHA-256 (hex).
+    file_name = models.CharField(_("fil"), max_length=500, blank=True)
+    file_sha256 = models.CharField(_("filens SHA-256"), max_length=64, blank=True)
+    # Naming a signer: the member named.
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("underskriver"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

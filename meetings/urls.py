@@ -44,6 +44,7 @@ urlpatterns = [
         review.meeting_transition_view,
         name="meeting_transition",
     ),
+    path("meetings/<int:pk>/signer/", review.meeting_signer_view, name="meeting_signer"),
     path("meetings/<int:pk>/history/", review.meeting_history_view, name="meeting_history"),
     path("items/<int:pk>/approve/", review.item_approve_view, name="item_approve"),
     path(

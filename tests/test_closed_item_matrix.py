@@ -18,11 +18,13 @@ roles with access); every other role must not get a single byte of it.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpResponseBase
 
@@ -200,6 +202,13 @@ PATHS = [
         data=lambda r: {"action": "reopen", "reason": "Rettelse"},
     ),
     ClosedPath(
+        "API name a signer",
+        lambda r: f"/api/meetings/{r.in_review.pk}/signer/",
+        NOBODY,
+        method="post",
+        data=lambda r: {"signer": r.chair.pk},
+    ),
+    ClosedPath(
         "approve form",
         lambda r: f"/items/{review_closed(r)}/approve/",
         NOBODY,
@@ -339,3 +348,40 @@ def test_the_matrix_covers_every_role_and_both_answers(review: Review) -> None:
     }
     assert sum(1 for p in PATHS if p.shown_to) >= 10
     assert sum(1 for p in PATHS if "secretary" in p.shown_to) >= 10
+
+
+@pytest.mark.django_db
+def test_the_export_command_leaves_closed_content_out_of_the_public_export_alone(
+    review: Review,
+) -> None:
+    """`manage.py export_minutes`, run as a command, its whole output searched for the token:
+    the body's full export carries the closed items' content (every meeting, and the
+    published one alone), the public export none of it, only the "Lukket" stub."""
+
+    def export(*args: str) -> str:
+        out = io.StringIO()
+        call_command("export_minutes", *args, stdout=out)
+        return out.getvalue()
+
+    published = str(review.published.pk)
+    full_outputs = {
+        "--all": export("--all"),
+        "the published meeting": export(published),
+        "its date": export("--date", "2018-04-23"),
+        "the meeting under review": export(str(review.in_review.pk)),
+    }
+    for what, output in full_outputs.items():
+        assert CLOSED_TOKEN in output, f"the full export of {what} lacks the closed content"
+
+    public_outputs = {
+        "--all --public": export("--all", "--public"),
+        "the published meeting --public": export(published, "--public"),
+        "its date --public": export("--date", "2018-04-23", "--public"),
+    }
+    for what, output in public_outputs.items():
+        assert CLOSED_TOKEN not in output, f"the public export of {what} has closed content"
+        data = json.loads(output)
+        assert [m["starts_at"][:10] for m in data["meetings"]] == ["2018-04-23"]
+        closed = data["meetings"][0]["items"][1]
+        assert closed == {"number": 2, "title": "Lukket", "case_number": "17/173", "closed": True}
+        assert "Udbud af KMD driftskontrakt" in output  # the open item is there

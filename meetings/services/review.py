@@ -7,6 +7,10 @@ who did it (a MeetingTransition or DecisionApproval row, plus pghistory's event 
 acting user in their context). Views, the API and commands call these; they never change the
 workflow's state themselves.
 
+Minutes no member attended have nobody to approve them until the secretary names a member
+of the body to sign (`meeting_name_signer`). An archive import, the one way minutes come in
+published without going through review here, is recorded by `minutes_archive_record`.
+
 Approving locks: when every reviewer has approved an item as it stands, its decision is
 `locked` and the database refuses any change to the item's content (migration 0005) until
 `meeting_reopen`. Edit paths use meetings/locks.py to refuse such edits with a Danish
@@ -15,7 +19,8 @@ Approving locks: when every reviewer has approved an item as it stands, its deci
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +32,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from meetings import mail
-from meetings.access import meeting_reviewers, user_runs_workflow
+from meetings.access import (
+    bodies_editable_by,
+    meeting_needs_signer,
+    meeting_reviewers,
+    signer_candidates,
+    user_runs_workflow,
+)
 from meetings.errors import DecisionLocked, DomainError, Incomplete, InvalidInput, StaleContent
 from meetings.locks import locked_message
 from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting, MeetingTransition
@@ -249,7 +260,10 @@ def meeting_submit_for_review(
             if meeting.body.review_by_chair_only:
                 raise DomainError(_("Organet har ingen formand til at godkende referatet."))
             raise DomainError(
-                _("Ingen af organets medlemmer deltog i mødet, så ingen kan godkende referatet.")
+                _(
+                    "Ingen af organets medlemmer deltog i mødet. Udpeg, hvem der underskriver "
+                    "referatet (f.eks. formanden), og send det så til godkendelse."
+                )
             )
         _move(
             meeting,
@@ -422,6 +436,92 @@ def meeting_reopen(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
             Decision.objects.filter(item__meeting=meeting, locked=True).update(locked=False)
             cursor.execute("SELECT set_config('referat.reopening', 'off', true)")
         return meeting
+
+
+@transaction.atomic
+def meeting_name_signer(*, meeting: Meeting, actor: User, signer_id: int | None) -> Meeting:
+    """Name the member of the body who signs minutes that no member attended (every one
+    sent afbud), so that they can go through review: the named member is then their one
+    reviewer (access.meeting_reviewers). Naming another replaces the first.
+
+    Only the body's secretary (or a superuser), while the minutes are kladde or genåbnet and
+    no member attended. The signer must be the chair or a member of the body (InvalidInput,
+    Danish, otherwise). Recorded as a transition "Underskriver udpeget" naming the signer.
+    """
+    with pghistory.context(user=actor.pk, service="meeting_name_signer"):
+        meeting = lock_meeting(meeting.pk)
+        _require_workflow_runner(actor, meeting)
+        if meeting.status not in (Status.DRAFT, Status.REOPENED):
+            raise _status_refusal(meeting, _("få udpeget en underskriver"))
+        if not meeting_needs_signer(meeting):
+            raise DomainError(
+                _(
+                    "Medlemmer af organet deltog i mødet, og de godkender referatet. En "
+                    "underskriver udpeges kun, når ingen af medlemmerne deltog."
+                )
+            )
+        if signer_id is None:
+            raise InvalidInput(_("Vælg, hvem der underskriver referatet."))
+        signer = next((u for u in signer_candidates(meeting) if u.pk == signer_id), None)
+        if signer is None:
+            raise InvalidInput(
+                _(
+                    "Den valgte person er ikke formand eller medlem af %(body)s og kan ikke "
+                    "underskrive referatet. Vælg et af organets medlemmer."
+                )
+                % {"body": meeting.body.name}
+            )
+        if meeting.signer_id == signer.pk:
+            return meeting
+        MeetingTransition.objects.create(
+            meeting=meeting,
+            action=MeetingTransition.Action.NAME_SIGNER,
+            from_status=meeting.status,
+            to_status=meeting.status,
+            by=actor,
+            signer=signer,
+        )
+        meeting.signer = signer
+        meeting.save(update_fields=["signer", "updated_at"])
+        return meeting
+
+
+@dataclass(frozen=True)
+class ArchivedMinutes:
+    """One meeting an archive import has just written as published: from which status, and
+    the file it came from."""
+
+    meeting_id: int
+    from_status: str
+    file_name: str
+    file_sha256: str
+
+
+def minutes_archive_record(*, actor: User, archived: Sequence[ArchivedMinutes]) -> None:
+    """Record an archive import (exchange/load.py, `import_minutes --archive`): for each
+    meeting, a transition "Importeret som arkiv" to offentliggjort by `actor`, naming the file
+    and its SHA-256. The import writes the status itself, in bulk and in the caller's
+    transaction; this is its record. Only a secretary of each meeting's body, or a superuser,
+    may archive: PermissionDenied otherwise, and the caller's transaction is rolled back."""
+    if not archived:
+        return
+    if not (actor.is_active and actor.is_superuser):
+        meetings = Meeting.objects.filter(pk__in=[a.meeting_id for a in archived])
+        allowed = set(bodies_editable_by(actor).values_list("pk", flat=True))
+        if set(meetings.values_list("body_id", flat=True)) - allowed:
+            raise PermissionDenied(_("Kun organets sekretær kan importere referater som arkiv."))
+    MeetingTransition.objects.bulk_create(
+        MeetingTransition(
+            meeting_id=a.meeting_id,
+            action=MeetingTransition.Action.IMPORT_ARCHIVE,
+            from_status=a.from_status,
+            to_status=Status.PUBLISHED,
+            by=actor,
+            file_name=a.file_name[:500],
+            file_sha256=a.file_sha256,
+        )
+        for a in archived
+    )
 
 
 def _locked_decision(item: AgendaItem) -> Decision:

@@ -22,7 +22,10 @@ from meetings.access import (
     get_meeting_for_user,
     log_closed_items_opened,
     may_edit_body,
+    meeting_needs_signer,
+    meeting_signer,
     user_has_body_access,
+    user_runs_workflow,
 )
 from meetings.forms.drafting import ItemCreateForm
 from meetings.forms.search import SearchForm, page_number
@@ -125,6 +128,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["attendances"] = attendances = meeting_attendances(meeting)
     context["participants"] = [attendance_label(a) for a in attendances if a.present]
     context["absentees"] = [attendance_label(a) for a in attendances if not a.present]
+    # Minutes no member attended are signed by a member the secretary names.
+    needs_signer = meeting_needs_signer(meeting)
+    context["signer"] = meeting_signer(meeting) if needs_signer else None
+    context["signer_wanted"] = (
+        needs_signer
+        and context["signer"] is None
+        and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.REOPENED)
+        and user_runs_workflow(request.user, meeting)
+    )
     return render(request, "meetings/meeting_detail.html", context)
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.http import no_store
+from common.ids import parse_id
 from meetings.access import (
     HistoryScope,
     get_item_for_user,
@@ -28,7 +29,10 @@ from meetings.access import (
     history_scope,
     log_closed_items_opened,
     may_edit_body,
+    meeting_needs_signer,
     meeting_reviewers,
+    meeting_signer,
+    signer_candidates,
     user_has_body_access,
     user_runs_workflow,
     user_sees_review_internals,
@@ -47,7 +51,12 @@ from meetings.selectors.protocol import (
     seated_at_meeting,
 )
 from meetings.selectors.review import meeting_decision_reviews, tasks_for
-from meetings.services.review import decision_approve, decision_request_changes, meeting_transition
+from meetings.services.review import (
+    decision_approve,
+    decision_request_changes,
+    meeting_name_signer,
+    meeting_transition,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -255,6 +264,12 @@ def render_review(
         if review is not None:
             review.my_verdict = review.verdict_of(request.user)
             review.my_diff = review.diff_for(request.user)
+    needs_signer = meeting_needs_signer(meeting)
+    may_name_signer = (
+        needs_signer
+        and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.REOPENED)
+        and user_runs_workflow(request.user, meeting)
+    )
     return render(
         request,
         "meetings/review.html",
@@ -262,10 +277,14 @@ def render_review(
             "meeting": meeting,
             "rows": rows,
             "reviewers": reviewers,
+            "signer": meeting_signer(meeting) if needs_signer else None,
+            "needs_signer": needs_signer,
+            "signer_candidates": signer_candidates(meeting) if may_name_signer else [],
+            "may_name_signer": may_name_signer,
             "is_reviewer": is_reviewer,
             "can_review": is_reviewer and meeting.status == Meeting.Status.IN_REVIEW,
             "actions": _actions(meeting, request.user, is_reviewer),
-            "transitions": meeting.transitions.select_related("by"),
+            "transitions": meeting.transitions.select_related("by", "signer"),
             "show_internals": user_sees_review_internals(request.user, meeting),
             "typed": typed or {},
             "max_remark": REMARK_MAX_LENGTH,
@@ -307,6 +326,30 @@ def meeting_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("Referatet har nu status “%(status)s”.") % {"status": meeting.get_status_display()},
     )
+    return HttpResponseRedirect(reverse("meetings:meeting_review", args=[meeting.pk]))
+
+
+@login_required
+@require_POST
+@no_store
+def meeting_signer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary names who signs minutes that no member attended."""
+    meeting = get_meeting_for_user(request.user, pk)
+    chosen = request.POST.get("signer", "")
+    try:
+        meeting = meeting_name_signer(
+            meeting=meeting, actor=_acting_user(request), signer_id=parse_id(chosen)
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return render_review(request, meeting, status=http_status(exc), typed={"signer": chosen})
+    signer = meeting.signer
+    if signer is not None:
+        messages.success(
+            request,
+            _("%(name)s underskriver referatet og godkender det.")
+            % {"name": signer.get_full_name() or signer.get_username()},
+        )
     return HttpResponseRedirect(reverse("meetings:meeting_review", args=[meeting.pk]))
 
 

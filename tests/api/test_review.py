@@ -7,7 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting
+from meetings.models import AgendaItem, Attendance, Decision, DecisionApproval, Meeting
 from tests.review_scenario import Review
 
 pytestmark = pytest.mark.django_db
@@ -183,11 +183,72 @@ class TestTasksApi:
         assert group["changes_requested"][0]["comments"][0]["name"] == "Lars"
 
 
+class TestSigner:
+    """Minutes no member attended: the secretary names a member of the body who signs."""
+
+    @pytest.fixture
+    def url(self, review: Review) -> str:
+        secretary = review.people.secretary
+        Attendance.objects.filter(meeting=review.draft).exclude(user=secretary).update(
+            present=False
+        )
+        return f"/api/meetings/{review.draft.pk}/signer/"
+
+    def test_the_secretary_names_the_chair_and_sends_the_minutes(
+        self, review: Review, url: str
+    ) -> None:
+        api = _api(review, "secretary")
+        transitions = f"/api/meetings/{review.draft.pk}/transitions/"
+        refused = api.post(transitions, {"action": "submit_for_review"}, format="json")
+        assert refused.status_code == 409
+        assert "Udpeg, hvem der underskriver referatet" in refused.json()["detail"]
+
+        response = api.post(url, {"signer": review.chair.pk}, format="json")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["signer"] == {"id": review.chair.pk, "name": "Birgitte Dam"}
+        named = body["transitions"][-1]
+        assert (named["action"], named["action_label"]) == ("name_signer", "Underskriver udpeget")
+        assert named["by"]["name"] == "Kathrine"
+        assert named["signer"] == {"id": review.chair.pk, "name": "Birgitte Dam"}
+
+        sent = api.post(transitions, {"action": "submit_for_review"}, format="json")
+        assert sent.status_code == 200 and sent.json()["status"] == "til_godkendelse"
+        item = review.item(review.draft, 1)
+        assert _api(review, "director").post(f"/api/items/{item.pk}/approve/").status_code == 403
+        approved = _api(review, "chair").post(f"/api/items/{item.pk}/approve/", format="json")
+        assert approved.status_code == 200 and approved.json()["locked"]
+
+    def test_a_person_outside_the_bodys_members_is_400_in_danish(
+        self, review: Review, url: str
+    ) -> None:
+        response = _api(review, "secretary").post(
+            url, {"signer": review.people.staff.pk}, format="json"
+        )
+        assert response.status_code == 400
+        assert "er ikke formand eller medlem af Direktionen" in response.json()["detail"]
+        assert Meeting.objects.get(pk=review.draft.pk).signer is None
+
+    @pytest.mark.parametrize("value", ["Birgitte", None, 0, 2**70, True])
+    def test_a_signer_that_is_no_id_is_400_in_danish(
+        self, review: Review, url: str, value: object
+    ) -> None:
+        response = _api(review, "secretary").post(url, {"signer": value}, format="json")
+        assert response.status_code == 400
+        assert "id’et (et helt tal) på et medlem af organet" in str(response.json()["signer"])
+
+    def test_a_director_is_403(self, review: Review, url: str) -> None:
+        response = _api(review, "director").post(url, {"signer": review.chair.pk}, format="json")
+        assert response.status_code == 403
+        assert response.json()["detail"] == "Kun organets sekretær kan ændre referatets status."
+
+
 class TestSchema:
     def test_the_review_endpoints_are_in_the_openapi_schema(self, review: Review) -> None:
         schema = review.people.client_for("staff").get("/api/schema/").content.decode()
         for path in (
             "/api/meetings/{id}/transitions/",
+            "/api/meetings/{id}/signer/",
             "/api/items/{id}/approve/",
             "/api/items/{id}/request-changes/",
             "/api/items/{id}/history/",

@@ -4,6 +4,7 @@ approved, and changed minutes over approved ones are refused in Danish until reo
 import pytest
 from django.contrib.auth import get_user_model
 
+from common.hashing import checksum
 from exchange.demo import SAMPLE_DIR, load_demo
 from exchange.service import import_file
 from meetings.models import Decision, Meeting
@@ -45,9 +46,27 @@ def test_a_changed_demo_file_is_let_in_through_a_reopen(monkeypatch, tmp_path) -
     monkeypatch.setattr("exchange.demo.SAMPLE_DIR", tmp_path)
     load_demo(password="demo-pw-1")
     meeting.refresh_from_db()
-    assert meeting.status == Meeting.Status.PUBLISHED  # as the sample file says
-    assert meeting.transitions.last().reason == "Demodata indlæses igen"
+    assert meeting.status == Meeting.Status.PUBLISHED  # an archive import, recorded as such
+    reopen, archived = list(meeting.transitions.all())[-2:]
+    assert (reopen.action, reopen.reason) == ("reopen", "Demodata indlæses igen")
+    assert (archived.action, archived.from_status) == ("import_archive", "genåbnet")
+    assert archived.file_sha256 == checksum((tmp_path / meeting.imported_from).read_bytes())
     assert Decision.objects.filter(text__contains="Godkendt uden bemærkninger.").exists()
+
+
+def test_the_demo_minutes_come_in_published_as_a_recorded_archive_import() -> None:
+    load_demo(password="demo-pw-1")
+    load_demo(password="demo-pw-1")  # again: nothing changes, nothing more is recorded
+    secretary = get_user_model().objects.get(username="sekretaer")
+    meetings = Meeting.objects.filter(body__slug="direktionen")
+    assert meetings.count() == 3
+    for meeting in meetings:
+        assert meeting.status == Meeting.Status.PUBLISHED
+        assert not Decision.objects.filter(item__meeting=meeting, locked=False).exists()
+        (archived,) = meeting.transitions.all()
+        assert (archived.action, archived.by) == ("import_archive", secretary)
+        assert archived.file_name == meeting.imported_from
+        assert archived.file_sha256 == checksum((SAMPLE_DIR / meeting.imported_from).read_bytes())
 
 
 def test_importing_changed_minutes_over_approved_ones_is_refused_in_danish() -> None:

@@ -112,7 +112,7 @@ class TestImportOfTheSamples:
         meeting = _meeting_at(expected["starts_at"])
         assert meeting.body.name == "Direktionen"
         assert meeting.location == expected["location"]
-        assert meeting.status == Meeting.Status.PUBLISHED
+        assert meeting.status == Meeting.Status.DRAFT
         assert meeting.imported_from == f"direktionen-{sample}.txt"
         assert len(meeting.source_checksum) == 64
         participants = list(meeting.attendances.values_list("name", "role"))
@@ -177,8 +177,8 @@ class TestIdempotence:
         assert set(AgendaItem.objects.values_list("pk", flat=True)) == items_before
         assert Attendance.objects.count() == 5
 
-    def test_imported_minutes_come_with_approved_locked_decisions(self) -> None:
-        import_file("x.txt", _sample("2018-04-23"))
+    def test_archived_minutes_come_with_approved_locked_decisions(self, people: People) -> None:
+        import_file("x.txt", _sample("2018-04-23"), archive_by=people.secretary)
         decisions = Decision.objects.all()
         assert decisions.count() == 8
         assert all(d.locked for d in decisions)
@@ -186,25 +186,33 @@ class TestIdempotence:
             decisions.update(text="<p>Ændret i smug.</p>")
 
     def test_a_changed_file_is_refused_until_the_minutes_are_reopened(self, people: People) -> None:
-        assert import_file("x.txt", _sample("2017-03-20")).ok
+        secretary = people.secretary
+        assert import_file("x.txt", _sample("2017-03-20"), archive_by=secretary).ok
         meeting = _meeting_at("2017-03-20T10:00")
         assert meeting.body == people.body
         changed = _sample("2017-03-20").replace(b"Udskudt.", b"Godkendt.")
-        refused = import_file("x.txt", changed)
-        assert not refused.ok
-        assert "godkendt og låst" in refused.error and "genåbne" in refused.error
+        for archive_by in (None, secretary):
+            refused = import_file("x.txt", changed, archive_by=archive_by)
+            assert not refused.ok
+            assert "godkendt og låst" in refused.error and "genåbne" in refused.error
         item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")
         assert item.decision.outcome == Decision.Outcome.POSTPONED
 
-        meeting_reopen(meeting=meeting, actor=people.secretary, reason="Rettet referat fra arkivet")
-        replaced = import_file("x.txt", changed)
+        meeting_reopen(meeting=meeting, actor=secretary, reason="Rettet referat fra arkivet")
+        replaced = import_file("x.txt", changed, archive_by=secretary)
         assert replaced.ok and replaced.updated == 1, replaced.summary()
         item = AgendaItem.objects.get(title="Etablering af ungdomskulturelt makerspace")
         assert item.decision.outcome == Decision.Outcome.APPROVED
         assert item.decision.locked
+        actions = list(meeting.transitions.values_list("action", "from_status", "to_status"))
+        assert actions == [
+            ("import_archive", "kladde", "offentliggjort"),
+            ("reopen", "offentliggjort", "genåbnet"),
+            ("import_archive", "genåbnet", "offentliggjort"),
+        ]
 
     def test_a_batch_with_one_bad_file_imports_the_others_and_leaves_nothing_of_it(
-        self,
+        self, people: People
     ) -> None:
         # Two versions of the same minutes in one batch: the batch cannot be written in one
         # go, so its files are written one by one; the second version meets the lock of the
@@ -215,7 +223,8 @@ class TestIdempotence:
                 ("a.txt", _sample("2018-04-23")),
                 ("b.txt", changed),
                 ("c.txt", _sample("2017-06-26")),
-            ]
+            ],
+            archive_by=people.secretary,
         )
         assert [r.ok for r in reports] == [True, False, True], [r.summary() for r in reports]
         assert "godkendt og låst" in reports[1].error
@@ -321,8 +330,8 @@ class TestExportAndRoundTrip:
         again = json.dumps(meetings_to_exchange(Meeting.objects.all()), ensure_ascii=False)
         assert again == first
 
-    def test_the_public_export_leaves_out_closed_content(self) -> None:
-        import_file("a.txt", _sample("2017-03-20"))
+    def test_the_public_export_leaves_out_closed_content(self, people: People) -> None:
+        import_file("a.txt", _sample("2017-03-20"), archive_by=people.secretary)
         item = AgendaItem.objects.get(number=2, closed=True)
         item.background = "<p>Fortroligt: omstrukturering</p>"
         item.title = "Personalesag X"
@@ -499,8 +508,9 @@ class TestImportSideBySide:
             remove_all_meetings()
 
     def test_two_versions_of_the_same_minutes_written_side_by_side_never_mix(
-        self, side_by_side: str
+        self, side_by_side: str, people: People
     ) -> None:
+        # As an archive, so that the first written is locked against the second.
         changed = _sample("2018-04-23").replace(b"Godkendt.", b"Afvist.")
         files = [("a.txt", _sample("2018-04-23")), ("b.txt", changed)]
         files += [
@@ -508,7 +518,7 @@ class TestImportSideBySide:
             for n in range(4)
         ]
         try:
-            reports = import_files(files, parallel=True, batch_files=1)
+            reports = import_files(files, parallel=True, batch_files=1, archive_by=people.secretary)
             # Whichever was written first wins; the other meets its lock and is refused.
             assert sorted(r.ok for r in reports[:2]) == [False, True]
             refused = next(r for r in reports[:2] if not r.ok)

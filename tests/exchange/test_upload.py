@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -51,6 +52,50 @@ class TestImportPage:
         assert "Direktionen 20-03-2017 10:00 – 8 punkter" in page
         assert "noter.txt" in page and "Fejl (linje 1)" in page
         assert Meeting.objects.count() == 1
+
+    def test_minutes_the_file_calls_published_land_as_a_draft_and_the_report_says_so(
+        self, people: People, django_capture_on_commit_callbacks
+    ) -> None:
+        exported = {
+            "format": "referat/1",
+            "meetings": [
+                {
+                    "body": "Direktionen",
+                    "starts_at": "2019-01-07T09:00:00+01:00",
+                    "status": "published",
+                    "items": [
+                        {
+                            "number": 1,
+                            "title": "Budgetopfølgning januar",
+                            "closed": False,
+                            "decision": {"text": "<p>Godkendt.</p>", "outcome": "Godkendt"},
+                        }
+                    ],
+                }
+            ],
+        }
+        client = people.client_for("secretary")
+        assert "Importerede referater bliver kladder" in client.get("/import/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/import/",
+                {"uploads": [_upload("januar.json", json.dumps(exported).encode())]},
+            )
+        page = client.get(response["Location"]).content.decode()
+        assert (
+            "Importeret som kladde: Direktionen 07-01-2019 09:00 "
+            "(filen angav “Offentliggjort”). Referatet skal godkendes og offentliggøres, "
+            "før det er officielt."
+        ) in page
+        meeting = Meeting.objects.get()
+        assert meeting.status == Meeting.Status.DRAFT
+        assert not meeting.items.filter(decision__locked=True).exists()
+        assert not meeting.transitions.exists()
+        # Not official: nobody outside the body can read it, and the review page offers the
+        # way on, sending it for review.
+        assert people.client_for("staff").get(meeting.get_absolute_url()).status_code == 404
+        review = client.get(f"/meetings/{meeting.pk}/review/").content.decode()
+        assert "Send til godkendelse" in review
 
     @pytest.mark.parametrize("role", ["director", "staff"])
     def test_only_secretaries_may_import(self, people: People, role: str) -> None:
@@ -122,6 +167,9 @@ class TestLargeUploadInTheWorker:
         assert "4 af 4 filer" in fragment
         assert "hx-trigger" not in fragment  # polling stops when the job is done
         assert "Direktionen 23-04-2018 12:30 – 10 punkter" in fragment
+        # The worker imports drafts too, whatever the minutes say, and says so.
+        assert "Importeret som kladde: Direktionen 23-04-2018 12:30" in fragment
+        assert set(Meeting.objects.values_list("status", flat=True)) == {Meeting.Status.DRAFT}
         assert Meeting.objects.count() == 3
         assert AgendaItem.objects.count() == 29
 

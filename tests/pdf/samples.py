@@ -11,13 +11,16 @@ import copy
 import datetime as dt
 import html
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from exchange.legacy import read_minutes_file
 from exchange.load import save_exchange_meeting
-from meetings.models import Body, Meeting
+from meetings.models import Body, Meeting, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SAMPLE_DIR = settings.BASE_DIR / "exchange" / "demo_minutes"
 LARGEST_SAMPLE = "direktionen-2018-04-23"
@@ -42,11 +45,17 @@ def create_meeting(
     closed_numbers: tuple[int, ...] = (),
     status: str = "published",
     starts_at: dt.datetime | None = None,
+    archive_by: User | None = None,
 ) -> Meeting:
     """A meeting of `body` with the items of the given samples, repeated `repeat` times (one
     long agenda package). Items numbered in `closed_numbers`, and the "Lukket" items of the
     published samples (whose content was never printed), become closed items with
-    confidential content."""
+    confidential content.
+
+    Published minutes come in as an archive import by `archive_by` (by default the body's
+    secretary), as the municipality's old minutes do; `status="draft"` gives a draft."""
+    if status not in ("draft", "published"):
+        raise ValueError(f"create_meeting makes drafts or published minutes, not {status!r}")
     first = copy.deepcopy(_exchange(samples[0]))
     items: list[dict[str, Any]] = []
     for _round in range(repeat):
@@ -71,4 +80,12 @@ def create_meeting(
     )
     if starts_at is not None:
         first["starts_at"] = starts_at.isoformat()
-    return save_exchange_meeting(first).meeting
+    if status == "draft":
+        return save_exchange_meeting(first).meeting
+    if archive_by is None:
+        archive_by = (
+            Membership.objects.select_related("user")
+            .get(body=body, role=Membership.Role.SECRETARY)
+            .user
+        )
+    return save_exchange_meeting(first, archive_by=archive_by).meeting

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from meetings.access import meeting_reviewers
-from meetings.errors import DecisionLocked, DomainError, Incomplete, StaleContent
+from meetings.access import meeting_reviewers, meeting_signer
+from meetings.errors import DecisionLocked, DomainError, Incomplete, InvalidInput, StaleContent
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -23,6 +23,7 @@ from meetings.services.review import (
     decision_approve,
     decision_request_changes,
     meeting_approve,
+    meeting_name_signer,
     meeting_publish,
     meeting_reopen,
     meeting_submit_for_review,
@@ -213,8 +214,9 @@ class TestWhichStateAllowsWhat:
 
     def test_minutes_nobody_can_approve_cannot_be_sent(self, review: Review) -> None:
         Attendance.objects.filter(meeting=review.draft).update(present=False)
-        with pytest.raises(DomainError, match="Ingen af organets medlemmer deltog"):
+        with pytest.raises(DomainError, match="Ingen af organets medlemmer deltog") as refused:
             meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
+        assert "Udpeg, hvem der underskriver referatet" in str(refused.value)
 
     def test_an_unknown_action_is_named_in_danish(self, review: Review) -> None:
         with pytest.raises(DomainError, match="Ukendt handling “archive”"):
@@ -256,6 +258,100 @@ class TestWhoReviews:
         Membership.objects.filter(user=review.chair).update(role=Membership.Role.MEMBER)
         with pytest.raises(DomainError, match="ingen formand"):
             meeting_submit_for_review(meeting=review.draft, actor=review.people.secretary)
+
+
+def _nobody_attended(review: Review) -> Meeting:
+    """The draft, every member having sent afbud (the secretary took part)."""
+    Attendance.objects.filter(meeting=review.draft).exclude(user=review.people.secretary).update(
+        present=False
+    )
+    return review.draft
+
+
+class TestASignerWhenNoMemberAttended:
+    def test_the_named_member_signs_and_the_minutes_go_through_review(
+        self, review: Review, django_capture_on_commit_callbacks
+    ) -> None:
+        secretary, chair = review.people.secretary, review.chair
+        meeting = _nobody_attended(review)
+        with pytest.raises(DomainError, match="Udpeg, hvem der underskriver referatet"):
+            meeting_submit_for_review(meeting=meeting, actor=secretary)
+        meeting_name_signer(meeting=meeting, actor=secretary, signer_id=chair.pk)
+        meeting.refresh_from_db()
+        assert meeting.signer == chair
+        assert meeting_signer(meeting) == chair
+        assert meeting_reviewers(meeting) == [chair]
+        named = MeetingTransition.objects.get(meeting=meeting)
+        assert (named.action, named.by, named.signer) == ("name_signer", secretary, chair)
+        assert named.get_action_display() == "Underskriver udpeget"
+        assert named.from_status == named.to_status == Meeting.Status.DRAFT
+
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_submit_for_review(meeting=meeting, actor=secretary)
+        assert [m.to for m in mail.outbox] == [[chair.email]]  # asked to approve
+        item = review.item(meeting, 1)
+        with pytest.raises(PermissionDenied):
+            decision_approve(item=item, actor=review.people.director)  # sent afbud
+        for item in meeting.items.order_by("number"):
+            decision_approve(item=item, actor=chair)
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.APPROVED
+
+    @pytest.mark.parametrize("who", ["staff", "secretary", "outsider", "superuser"])
+    def test_the_signer_must_be_the_chair_or_a_member_of_the_body(
+        self, review: Review, who: str
+    ) -> None:
+        meeting = _nobody_attended(review)
+        with pytest.raises(InvalidInput) as refused:
+            meeting_name_signer(
+                meeting=meeting,
+                actor=review.people.secretary,
+                signer_id=getattr(review.people, who).pk,
+            )
+        assert str(refused.value) == (
+            "Den valgte person er ikke formand eller medlem af Direktionen og kan ikke "
+            "underskrive referatet. Vælg et af organets medlemmer."
+        )
+        meeting.refresh_from_db()
+        assert meeting.signer is None
+        assert not MeetingTransition.objects.filter(meeting=meeting).exists()
+
+    def test_nobody_chosen_is_refused_in_danish(self, review: Review) -> None:
+        with pytest.raises(InvalidInput, match="Vælg, hvem der underskriver referatet"):
+            meeting_name_signer(
+                meeting=_nobody_attended(review), actor=review.people.secretary, signer_id=None
+            )
+
+    @pytest.mark.parametrize("role", ["director", "chair", "staff", "outsider"])
+    def test_only_the_secretary_names_the_signer(self, review: Review, role: str) -> None:
+        with pytest.raises(PermissionDenied):
+            meeting_name_signer(
+                meeting=_nobody_attended(review),
+                actor=_user(review, role),
+                signer_id=review.chair.pk,
+            )
+
+    def test_no_signer_is_named_while_members_attended(self, review: Review) -> None:
+        with pytest.raises(DomainError, match="Medlemmer af organet deltog i mødet"):
+            meeting_name_signer(
+                meeting=review.draft, actor=review.people.secretary, signer_id=review.chair.pk
+            )
+
+    def test_no_signer_is_named_for_minutes_under_review(self, review: Review) -> None:
+        with pytest.raises(DomainError, match="kan ikke få udpeget en underskriver"):
+            meeting_name_signer(
+                meeting=review.in_review, actor=review.people.secretary, signer_id=review.chair.pk
+            )
+
+    def test_members_recorded_as_attending_after_all_review_instead(self, review: Review) -> None:
+        meeting = _nobody_attended(review)
+        meeting_name_signer(
+            meeting=meeting, actor=review.people.secretary, signer_id=review.chair.pk
+        )
+        Attendance.objects.filter(meeting=meeting, user=review.people.director).update(present=True)
+        meeting.refresh_from_db()
+        assert meeting_reviewers(meeting) == [review.people.director]
+        assert meeting_signer(meeting) is None
 
 
 class TestApproving:

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 
-from meetings.models import AgendaItem, Decision, DecisionApproval, Meeting
+from meetings.models import AgendaItem, Attendance, Decision, DecisionApproval, Meeting
 from meetings.selectors.review import decision_review, fresh_item
 from tests.review_scenario import Review
 
@@ -296,3 +296,90 @@ class TestChangeRequestsAreTheBodys:
         assert staff_page.status_code == 200
         assert "Intern bemærkning om udbud" not in staff_page.content.decode()
         assert "Intern bemærkning om udbud" not in staff.get(api).content.decode()
+
+
+class TestNamingASigner:
+    """Minutes no member attended: the page offers the secretary to name who signs."""
+
+    @pytest.fixture
+    def nobody_attended(self, review: Review) -> Meeting:
+        secretary = review.people.secretary
+        Attendance.objects.filter(meeting=review.draft).exclude(user=secretary).update(
+            present=False
+        )
+        return review.draft
+
+    def test_the_secretary_names_the_chair_who_then_approves_on_the_page(
+        self, review: Review, nobody_attended: Meeting
+    ) -> None:
+        meeting, chair = nobody_attended, review.chair
+        client = review.people.client_for("secretary")
+        page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+        assert "Ingen af organets medlemmer deltog, så ingen kan godkende referatet endnu." in page
+        page = client.get(f"/meetings/{meeting.pk}/review/").content.decode()
+        assert "Ingen af organets medlemmer deltog i mødet (alle meldte afbud)" in page
+        options = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', page)
+        assert {name for _pk, name in options} == {"Birgitte Dam", "Lars"}  # not the secretary
+
+        response = client.post(f"/meetings/{meeting.pk}/signer/", {"signer": chair.pk}, follow=True)
+        page = response.content.decode()
+        assert "Birgitte Dam underskriver referatet og godkender det." in page
+        assert re.search(r'id="meeting-reviewers">\s*Birgitte Dam \(underskriver', page)
+        assert (
+            "Underskriver udpeget af Kathrine (Kladde → Kladde) – underskriver: Birgitte Dam"
+            in (page)
+        )
+        meeting_page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+        assert "Birgitte Dam (udpeget af sekretæren, da ingen af organets medlemmer deltog)" in (
+            meeting_page
+        )
+
+        response = client.post(
+            f"/meetings/{meeting.pk}/transitions/", {"action": "submit_for_review"}, follow=True
+        )
+        assert "Referatet har nu status “Til godkendelse”." in response.content.decode()
+        chair_client = review.client_for("chair")
+        for item in meeting.items.order_by("number"):
+            page = chair_client.get(f"/meetings/{meeting.pk}/review/").content.decode()
+            chair_client.post(
+                f"/items/{item.pk}/approve/", {"text_hash": _hash_on_page(page, item.pk)}
+            )
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.APPROVED
+
+    @pytest.mark.parametrize("who", ["staff", "secretary"])
+    def test_naming_someone_outside_the_bodys_members_is_refused_in_danish(
+        self, review: Review, nobody_attended: Meeting, who: str
+    ) -> None:
+        client = review.people.client_for("secretary")
+        response = client.post(
+            f"/meetings/{nobody_attended.pk}/signer/",
+            {"signer": getattr(review.people, who).pk},
+        )
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "er ikke formand eller medlem af Direktionen og kan ikke underskrive" in page
+        assert 'name="signer"' in page  # the form is there to choose again
+        nobody_attended.refresh_from_db()
+        assert nobody_attended.signer is None
+
+    def test_a_director_cannot_name_the_signer(
+        self, review: Review, nobody_attended: Meeting
+    ) -> None:
+        client = review.people.client_for("director")
+        response = client.post(
+            f"/meetings/{nobody_attended.pk}/signer/", {"signer": review.people.director.pk}
+        )
+        assert response.status_code == 403
+        assert (
+            'name="signer"'
+            not in client.get(f"/meetings/{nobody_attended.pk}/review/").content.decode()
+        )
+
+    def test_no_form_while_members_attended(self, review: Review) -> None:
+        page = (
+            review.people.client_for("secretary")
+            .get(f"/meetings/{review.draft.pk}/review/")
+            .content.decode()
+        )
+        assert 'name="signer"' not in page
