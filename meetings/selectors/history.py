@@ -11,6 +11,7 @@ Callers must have checked that the user may see the item or meeting (visible_to)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,9 +223,21 @@ def _rows(name: str, **filters: Any) -> list[Any]:
     return list(event_model._default_manager.filter(**filters).select_related("pgh_context"))
 
 
+# Parts of an item's history that a higher app keeps (the budget's tables and allocations):
+# each gives its tracked models with their event rows for an item. Registered at start-up.
+ItemHistoryPart = Callable[[AgendaItem], list[tuple[type[models.Model], list[Any]]]]
+_ITEM_PARTS: dict[str, ItemHistoryPart] = {}
+
+
+def register_item_history_part(key: str, part: ItemHistoryPart) -> None:
+    """Make `part`'s events a part of every item's history (idempotent by key)."""
+    _ITEM_PARTS[key] = part
+
+
 def item_history(item: AgendaItem) -> list[HistoryEntry]:
     """Every recorded change of the item, its recommendation and clauses, decision,
-    attachments and approvals, newest first. Rows of since-deleted parts are included."""
+    attachments and approvals, and the registered parts (its money), newest first. Rows of
+    since-deleted parts are included."""
     decisions = _rows("Decision", item_id=item.pk)
     recommendations = _rows("Recommendation", item_id=item.pk)
     decision_ids = {row.pgh_obj_id for row in decisions}
@@ -240,6 +253,8 @@ def item_history(item: AgendaItem) -> list[HistoryEntry]:
         (apps.get_model("meetings", "Attachment"), _rows("Attachment", item_id=item.pk)),
         (DecisionApproval, _rows("DecisionApproval", decision_id__in=decision_ids)),
     ]
+    for part in _ITEM_PARTS.values():
+        events.extend(part(item))
     return _entries(events)
 
 
