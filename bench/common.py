@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from meetings.models import Decision, Meeting
+from meetings.models import Meeting
+from meetings.services.review import meeting_reopen
+
+CLEANER = "benchmark-oprydning"
 
 
 def remove_meetings(meetings: QuerySet[Meeting]) -> None:
     """Delete a benchmark's own meetings. Imported and published minutes come with locked
-    decisions; they are unlocked the way meeting_reopen does it (inside the lock trigger's
-    reopening window) and then deleted, in one transaction. Then the tables they were in are
-    vacuumed: autovacuum would do it in time (and is off on some machines), and the next
-    measurement should find the database as the first one did, not full of dead rows."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
-        Decision.objects.filter(item__meeting__in=meetings).update(locked=False)
+    decisions; they are reopened first (meeting_reopen, the one way the database unlocks them,
+    by a superuser of the benchmark's own that is gone again afterwards) and then deleted, in
+    one transaction. Then the tables they were in are vacuumed: autovacuum would do it in time
+    (and is off on some machines), and the next measurement should find the database as the
+    first one did, not full of dead rows."""
+    with transaction.atomic():
+        locked = meetings.filter(items__decision__locked=True).distinct()
+        if locked.exists():
+            cleaner, _created = get_user_model().objects.get_or_create(
+                username=CLEANER, defaults={"is_superuser": True, "is_active": True}
+            )
+            for meeting in locked:
+                meeting_reopen(meeting=meeting, actor=cleaner, reason="Benchmarkens oprydning")
         meetings.delete()
+        get_user_model().objects.filter(username=CLEANER).delete()
     tables = [
         model._meta.db_table
         for app in ("meetings", "budget")

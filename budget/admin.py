@@ -1,12 +1,15 @@
-"""The admin of budget tables, pools, allocations and pool reports."""
+"""The admin of budget tables, pools, allocations and pool reports. It writes past the
+services, so the database lock keeps an approved item's money as it is, and its refusal is a
+Danish message here, as in the items' admin."""
 
 from django.contrib import admin
 
 from budget.models import Allocation, BudgetTable, Pool, PoolStatusReport
+from meetings.admin import LockedEditsRefusedMixin
 
 
 @admin.register(BudgetTable)
-class BudgetTableAdmin(admin.ModelAdmin):
+class BudgetTableAdmin(LockedEditsRefusedMixin, admin.ModelAdmin):
     list_display = ["caption", "item", "section", "unit", "version", "updated_at"]
     list_select_related = ["item", "item__meeting"]
     raw_id_fields = ["item"]
@@ -21,7 +24,7 @@ class PoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(LockedEditsRefusedMixin, admin.ModelAdmin):
     list_display = ["pool", "item", "amount", "year", "permanent", "created_at"]
     list_select_related = ["pool", "item", "item__meeting"]
     raw_id_fields = ["item"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -267,6 +268,24 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool}: {self.amount}"
+
+
+# History, as for the meetings' content (meetings.models.HISTORY_TRACKED_MODELS): every insert,
+# update and delete of an item's money leaves an event row written by a database trigger, with
+# the acting user from pghistory's context. budget/history.py reads them.
+BUDGET_HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
+    BudgetTable,
+    BudgetColumn,
+    BudgetRow,
+    BudgetCell,
+    Allocation,
+)
+for _tracked in BUDGET_HISTORY_TRACKED_MODELS:
+    pghistory.track(
+        pghistory.InsertEvent(level=pghistory.Statement),
+        pghistory.UpdateEvent(level=pghistory.Statement),
+        pghistory.DeleteEvent(level=pghistory.Statement),
+    )(_tracked)
 
 
 def allocation_is_approved(allocation: Allocation) -> bool:

@@ -2,18 +2,24 @@
 tasks call these; they never change budget state themselves (CONVENTIONS.md).
 
 Who may change what: the secretary of the item's body (or of the pool's body) and superusers.
-Budget tables and allocations of minutes that are approved are locked, like the decisions.
+Budget tables and allocations of minutes that are approved are locked, like the decisions: the
+services refuse first (`budget_locked`), and the database refuses whatever gets past that
+(budget/migrations/0005_lock_budget_of_approved_items), e.g. an approval landing in between;
+`locked_edits_refused` turns its refusal into the same Danish DecisionLocked error.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -52,13 +58,16 @@ from common.files import write_atomically
 from common.locks import advisory_lock, is_locked
 from meetings.access import bodies_with_access, may_edit_body
 from meetings.errors import DomainError, InvalidInput, MeetingLocked, NotAllowed, StaleVersion
-from meetings.locks import EDITABLE_STATUSES, item_is_locked
+from meetings.locks import EDITABLE_STATUSES, item_is_locked, locked_edits_refused
 from meetings.models import AgendaItem, Body
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
 
 logger = logging.getLogger("referat.budget")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class VersionConflict(StaleVersion):
@@ -72,6 +81,23 @@ class VersionConflict(StaleVersion):
 def _actor(user: AnyUser | None) -> User | None:
     """The user to record as having made a change (None for the import or anonymous)."""
     return user if isinstance(user, User) else None
+
+
+def _recorded(service: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Record the acting user (the `actor=` argument) and the service's name with every
+    history row the service writes, as the review's services do: a change of an item's money
+    says who made it however the service was called (page, API or command)."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(func)
+        def recorded(*args: P.args, **kwargs: P.kwargs) -> R:
+            actor = _actor(cast("AnyUser | None", kwargs.get("actor")))
+            with pghistory.context(user=actor.pk if actor else None, service=service):
+                return func(*args, **kwargs)
+
+        return recorded
+
+    return decorate
 
 
 def budget_locked(item: AgendaItem) -> bool:
@@ -192,6 +218,8 @@ def budget_tables_store_new(items: list[tuple[int, list[TableData]]]) -> None:
     )
 
 
+@_recorded("budget_table_create")
+@locked_edits_refused()
 @transaction.atomic
 def budget_table_create(
     *, item: AgendaItem, actor: AnyUser, grid: Grid | None = None, section: str = ""
@@ -229,6 +257,8 @@ def budget_table_store(
     return table
 
 
+@_recorded("budget_table_save")
+@locked_edits_refused()
 @transaction.atomic
 def budget_table_save(
     *, table: BudgetTable, actor: AnyUser, grid: Grid, version: int
@@ -266,6 +296,8 @@ def budget_table_save(
     return table
 
 
+@_recorded("budget_table_delete")
+@locked_edits_refused()
 @transaction.atomic
 def budget_table_delete(*, table: BudgetTable, actor: AnyUser) -> None:
     """Remove a budget table from its item (secretary or superuser; not once approved)."""
@@ -273,6 +305,8 @@ def budget_table_delete(*, table: BudgetTable, actor: AnyUser) -> None:
     table.delete()
 
 
+@_recorded("budget_table_move")
+@locked_edits_refused()
 @transaction.atomic
 def budget_table_move(*, table: BudgetTable, actor: AnyUser, offset: int) -> None:
     """Move a table up (-1) or down (+1) among the item's tables."""
@@ -296,6 +330,7 @@ class LegacyImportResult:
     flagged: list[BudgetTable]
 
 
+@locked_edits_refused()
 @transaction.atomic
 def budget_tables_import(
     *, item: AgendaItem, tables: list[LegacyBudgetTable]
@@ -379,6 +414,8 @@ def pool_update_amount(*, pool: Pool, amount: Decimal, actor: AnyUser) -> Pool:
     return pool
 
 
+@_recorded("allocation_create")
+@locked_edits_refused()
 @transaction.atomic
 def allocation_create(
     *,
@@ -425,6 +462,8 @@ def allocation_create(
     )
 
 
+@_recorded("allocation_delete")
+@locked_edits_refused()
 @transaction.atomic
 def allocation_delete(*, allocation: Allocation, actor: AnyUser) -> None:
     """Withdraw an allocation (secretary or superuser; not once the minutes are approved)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from exchange.allocations import allocations_to_exchange
 from exchange.budget_tables import tables_to_exchange
 from exchange.schema import FORMAT, STATUS_FROM_MODEL
 from meetings.access import closed_item_stub, public_meetings
@@ -42,6 +43,9 @@ def item_to_exchange(item: AgendaItem, *, include_ids: bool = False) -> dict[str
     budget_tables = tables_to_exchange(item)
     if budget_tables:
         data["budget_tables"] = budget_tables
+    allocations = allocations_to_exchange(item)
+    if allocations:
+        data["allocations"] = allocations
     rec = getattr(item, "recommendation", None)
     if rec is not None:
         data["recommendation"] = recommendation_html(rec)
@@ -64,7 +68,7 @@ def _items_for(meeting: Meeting, user: AnyUser | None) -> QuerySet[AgendaItem]:
     base = AgendaItem.objects.filter(meeting=meeting)
     if user is not None:
         base = AgendaItem.objects.listed_for(user).filter(meeting=meeting)
-    return with_content(base).order_by("number")
+    return with_content(base).prefetch_related("allocations__pool").order_by("number")
 
 
 def meeting_to_exchange(

@@ -22,7 +22,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from budget.models import Allocation
 from common.bulk import copy_new, reserve_ids
+from exchange.allocations import allocations_for_new_items
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
 from exchange.schema import STATUS_TO_MODEL
 from meetings.access import bodies_user_may_import
@@ -284,6 +286,14 @@ def save_exchange_meetings(
     # search document once, from complete content, instead of once per table (foreign keys
     # are checked at commit, so the order is free).
     item_ids = reserve_ids(AgendaItem, len(pairs))
+    # The pools the items draw on, found (or refused) before anything of the items is written.
+    allocations = allocations_for_new_items(
+        [
+            (item_id, i["number"], meeting.body_id, meeting.body.name, i["allocations"])
+            for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
+            if i.get("allocations")
+        ]
+    )
     recommendations = [
         (item_id, rec)
         for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
@@ -322,8 +332,13 @@ def save_exchange_meetings(
         if i.get("budget_tables")
     ]
     budget_tables_for_new_items(with_tables)
-    # Decisions after the rest of an item's content: a locked decision makes the database
-    # refuse new content for its item. The items themselves come last (see above).
+    copy_new(
+        Allocation,
+        ["item_id", "pool_id", "amount", "year", "permanent", "note"],
+        ((a.item_id, a.pool_id, a.amount, a.year, a.permanent, a.note) for a in allocations),
+    )
+    # Decisions after the rest of an item's content and money: a locked decision makes the
+    # database refuse new content for its item. The items themselves come last (see above).
     copy_new(
         Decision,
         ["item_id", "text", "outcome", "decided_on", "locked"],

@@ -1,10 +1,13 @@
 """The lock on approved decisions, for every path that edits an item.
 
 When every reviewer has approved an item, meetings/services/review.py locks its decision, and the
-database refuses any change to the item's content (migration 0005_review_decision_lock_triggers)
-until `meeting_reopen`. An edit path checks first with `ensure_item_editable` (a friendly
-refusal before anything is tried) and wraps its writes in `locked_edits_refused` (the trigger's
-refusal, e.g. after an approval that landed in between, as the same Danish error):
+database refuses any change to the item's content and money (migrations
+0005_review_decision_lock_triggers and 0014_locks_need_a_recorded_reopen here, and the budget
+app's 0005_lock_budget_of_approved_items) until `meeting_reopen`, which the database lets unlock
+only in the transaction that records the reopen. An edit path checks first with
+`ensure_item_editable` (a friendly refusal before anything is tried) and wraps its writes in
+`locked_edits_refused` (the trigger's refusal, e.g. after an approval that landed in between,
+as the same Danish error):
 
     @locked_edits_refused()
     @transaction.atomic

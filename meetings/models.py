@@ -907,8 +907,10 @@ class MeetingTransition(models.Model):
     )
     reason = models.TextField(_("begrundelse"), blank=True)
     # An archive import: the file the minutes came from and its SHA-256 (hex).
-    file_name = models.CharField(_("fil"), max_length=500, blank=True)
-    file_sha256 = models.CharField(_("filens SHA-256"), max_length=64, blank=True)
+    file_name = models.CharField(_("fil"), max_length=500, blank=True, default="", db_default="")
+    file_sha256 = models.CharField(
+        _("filens SHA-256"), max_length=64, blank=True, default="", db_default=""
+    )
     # Naming a signer: the member named.
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -919,6 +921,13 @@ class MeetingTransition(models.Model):
         verbose_name=_("underskriver"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The database transaction that recorded the move (pg_current_xact_id()), written by the
+    # database itself whatever the writer sends (migration 0014). The lock triggers unlock a
+    # meeting's approved decisions only in a transaction that has recorded its reopen, so
+    # even plain SQL cannot unlock without leaving a reopen on record.
+    db_transaction = models.BigIntegerField(
+        _("databasetransaktion"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["meeting", "created_at", "pk"]
@@ -954,8 +963,10 @@ HISTORY_TRACKED_MODELS: tuple[type[models.Model], ...] = (
 )
 # Fields derived by the system rather than changed by anyone: the text read out of an
 # attachment's file is large and says nothing about who changed what.
+# The transaction a status move was recorded in is the lock triggers' business, not a change.
 HISTORY_UNTRACKED_FIELDS: dict[type[models.Model], list[str]] = {
-    Attachment: ["extracted_text", "text_pending", "text_dispatched_at"]
+    Attachment: ["extracted_text", "text_pending", "text_dispatched_at"],
+    MeetingTransition: ["db_transaction"],
 }
 for _tracked in HISTORY_TRACKED_MODELS:
     pghistory.track(

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,27 +181,54 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}
 
 
+def record_reopen(meetings: Iterable[Meeting], *, reason: str = "Testopsætning") -> None:
+    """Record a reopen of each meeting that has locked decisions and unlock them, in the
+    caller's transaction: the one way the lock triggers let anyone unlock (as plain SQL would
+    have to). The meetings keep their status, and the reopen is on record as by a test user.
+    """
+    from django.contrib.auth import get_user_model
+
+    from meetings.models import Decision, MeetingTransition
+
+    locked = Meeting.objects.filter(
+        pk__in=[m.pk for m in meetings], items__decision__locked=True
+    ).distinct()
+    if not locked:
+        return
+    by, _created = get_user_model().objects.get_or_create(username="testopsaetning")
+    MeetingTransition.objects.bulk_create(
+        MeetingTransition(
+            meeting=meeting,
+            action=MeetingTransition.Action.REOPEN,
+            from_status=meeting.status,
+            to_status=meeting.status,
+            by=by,
+            reason=reason,
+        )
+        for meeting in locked
+    )
+    Decision.objects.filter(item__meeting__in=locked, locked=True).update(locked=False)
+
+
 def remove_all_meetings() -> None:
-    """Empty the meetings past the approval lock, as the database's owner could; for tests
-    that export, wipe and import again. Imported minutes come with locked decisions."""
-    from django.db import connection, transaction
+    """Empty the meetings past the approval lock, as the database's owner could: with a
+    reopen on record first. For tests that export, wipe and import again; imported minutes
+    come with locked decisions."""
+    from django.db import transaction
 
-    from meetings.models import Case, Decision, Meeting
+    from meetings.models import Case
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
-        Decision.objects.update(locked=False)
+    with transaction.atomic():
+        record_reopen(Meeting.objects.all())
         Meeting.objects.all().delete()
         Case.objects.all().delete()
 
 
-def unlock_decisions(meeting: object) -> None:
-    """Unlock a meeting's approved decisions the way meeting_reopen does, without the
-    workflow around it: for tests about what a change of content does downstream."""
-    from django.db import connection, transaction
+def unlock_decisions(meeting: Meeting) -> None:
+    """Unlock a meeting's approved decisions the way meeting_reopen does (a reopen on record
+    first), without the workflow around it: the meeting keeps its status. For tests about
+    what a change of content does downstream."""
+    from django.db import transaction
 
-    from meetings.models import Decision
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
-        Decision.objects.filter(item__meeting=meeting).update(locked=False)
+    with transaction.atomic():
+        record_reopen([meeting])

@@ -237,11 +237,35 @@ class _Via:
         return str(VIA_PAGE.get(name, ""))
 
 
+# Parts of an item's history that a higher app keeps (the budget's tables and allocations):
+# each gives its tracked models with their event rows for an item. Registered at start-up;
+# shown to the body (the full history) only.
+ItemHistoryPart = Callable[[AgendaItem], list[tuple[type[models.Model], list[Any]]]]
+_ITEM_PARTS: dict[str, ItemHistoryPart] = {}
+_PART_ORDER: dict[str, int] = {}
+
+
+def register_item_history_part(key: str, part: ItemHistoryPart) -> None:
+    """Make `part`'s events a part of every item's history for the body (idempotent by key)."""
+    _ITEM_PARTS[key] = part
+
+
+def _order_of(name: str) -> int:
+    for index, tracked in enumerate(HISTORY_ORDER):
+        if tracked.__name__ == name:
+            return index
+    return _PART_ORDER.setdefault(name, len(HISTORY_ORDER) + len(_PART_ORDER))
+
+
 def _events(tracked: type[models.Model], via: _Via, **filters: Any) -> list[_Event]:
-    index = HISTORY_ORDER.index(tracked)
     rows: Any = (
         _event_model(tracked)._default_manager.filter(**filters).select_related("pgh_context")
     )
+    return _events_of_rows(tracked, rows, via)
+
+
+def _events_of_rows(tracked: type[models.Model], rows: Any, via: _Via) -> list[_Event]:
+    index = _order_of(tracked.__name__)
     events = []
     for row in rows:
         context = row.pgh_context.metadata if row.pgh_context_id else {}
@@ -525,8 +549,7 @@ def _entries(steps: list[_Step], names: _Names, meeting_events: list[_Event]) ->
             )
         )
     # Newest first; of things changed at the same moment, the item (or meeting) before its parts.
-    rank = {tracked.__name__: index for index, tracked in enumerate(HISTORY_ORDER)}
-    entries.sort(key=lambda e: rank[e.kind])
+    entries.sort(key=lambda e: _order_of(e.kind))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 
@@ -646,8 +669,8 @@ def _meeting_public_view(render: _Renderer) -> _PublicView:
 
 def item_history(item: AgendaItem, *, user: AnyUser) -> list[HistoryEntry]:
     """The recorded changes of the item, its recommendation and clauses, decision,
-    attachments and (for the body) approvals, newest first, as `user` may read them
-    (`history_scope`). Rows of since-deleted parts are included."""
+    attachments and (for the body) approvals and registered parts (its money), newest first,
+    as `user` may read them (`history_scope`). Rows of since-deleted parts are included."""
     scope = history_scope(user, item.meeting)
     if scope is HistoryScope.NONE:
         return []
@@ -669,6 +692,9 @@ def item_history(item: AgendaItem, *, user: AnyUser) -> list[HistoryEntry]:
     if scope is HistoryScope.FULL:
         decision_ids = {e.row.pgh_obj_id for e in decisions}
         events += _events(DecisionApproval, via, decision_id__in=decision_ids)
+        for part in _ITEM_PARTS.values():
+            for tracked, rows in part(item):
+                events += _events_of_rows(tracked, rows, via)
         names = _Names(events)
         return _entries(_recorded_steps(events, _renderer(names)), names, meeting_events)
     names = _Names([*events, *meeting_events])

@@ -12,9 +12,9 @@ of the body to sign (`meeting_name_signer`). An archive import, the one way minu
 published without going through review here, is recorded by `minutes_archive_record`.
 
 Approving locks: when every reviewer has approved an item as it stands, its decision is
-`locked` and the database refuses any change to the item's content (migration 0005) until
-`meeting_reopen`. Edit paths use meetings/locks.py to refuse such edits with a Danish
-`DecisionLocked` error.
+`locked` and the database refuses any change to the item's content and money (migrations
+meetings 0005 and 0014, budget 0005) until `meeting_reopen`. Edit paths use meetings/locks.py
+to refuse such edits with a Danish `DecisionLocked` error.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -412,8 +412,10 @@ def meeting_reopen(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     """Reopen minutes under review, approved or published (→ genåbnet), saying why.
 
     Only the body's secretary (or a superuser). Unlocks every decision of the meeting: this is
-    the only way they are unlocked. Approvals stay on record but count only for content that
-    is then left unchanged; whatever is edited must be approved again.
+    the only way they are unlocked. The database unlocks a decision only in the transaction
+    that has recorded its meeting's reopen (migration 0014), so the transition is written
+    first. Approvals stay on record but count only for content that is then left unchanged;
+    whatever is edited must be approved again.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -430,11 +432,8 @@ def meeting_reopen(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
             actor=actor,
             reason=reason,
         )
-        with connection.cursor() as cursor:
-            # The lock trigger lets `locked` be cleared only inside this window.
-            cursor.execute("SELECT set_config('referat.reopening', 'on', true)")
-            Decision.objects.filter(item__meeting=meeting, locked=True).update(locked=False)
-            cursor.execute("SELECT set_config('referat.reopening', 'off', true)")
+        # The reopen just recorded is what lets the lock trigger clear `locked`.
+        Decision.objects.filter(item__meeting=meeting, locked=True).update(locked=False)
         return meeting
 
 

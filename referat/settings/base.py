@@ -101,6 +101,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Whether connecting as a PostgreSQL superuser is an error (referat/checks.py): in production
+# it is; a development machine's local superuser is fine.
+REFUSE_DATABASE_SUPERUSER = False
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -30,6 +30,11 @@ if SECURE_SSL_REDIRECT and not TRUSTED_PROXIES:
         "TRUSTED_PROXIES must name the HTTPS proxy in front of the app (its address or network): "
         "without it no request counts as HTTPS and every one is redirected again."
     )
+# The app's role owns the database but is no superuser (docker/postgres/initdb/): a
+# superuser could switch off the triggers that lock approved minutes. `migrate` and
+# `check --database default` refuse a superuser (referat/checks.py).
+REFUSE_DATABASE_SUPERUSER = True
+
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -1,11 +1,14 @@
 """Demo data and imports meet approved, locked minutes: the same file again changes nothing
 approved, and changed minutes over approved ones are refused in Danish until reopened."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from common.hashing import checksum
-from exchange.demo import SAMPLE_DIR, load_demo
+from exchange.demo import SAMPLE_DIR, _demo_minutes, load_demo
 from exchange.service import import_file
 from meetings.models import Decision, Meeting
 from meetings.services.review import decision_approve, meeting_reopen, meeting_submit_for_review
@@ -36,6 +39,11 @@ def test_reloading_the_demo_after_an_approval_leaves_the_approved_minutes_alone(
     assert Decision.objects.filter(item__meeting=meeting, locked=True).exists()
 
 
+def _demo_document_checksum(path: Path) -> str:
+    _source_checksum, document = _demo_minutes(path)
+    return checksum(json.dumps(document).encode())
+
+
 def test_a_changed_demo_file_is_let_in_through_a_reopen(monkeypatch, tmp_path) -> None:
     meeting = _approve_demo_minutes()
     for path in SAMPLE_DIR.glob("*.txt"):
@@ -50,7 +58,7 @@ def test_a_changed_demo_file_is_let_in_through_a_reopen(monkeypatch, tmp_path) -
     reopen, archived = list(meeting.transitions.all())[-2:]
     assert (reopen.action, reopen.reason) == ("reopen", "Demodata indlæses igen")
     assert (archived.action, archived.from_status) == ("import_archive", "genåbnet")
-    assert archived.file_sha256 == checksum((tmp_path / meeting.imported_from).read_bytes())
+    assert archived.file_sha256 == _demo_document_checksum(tmp_path / meeting.imported_from)
     assert Decision.objects.filter(text__contains="Godkendt uden bemærkninger.").exists()
 
 
@@ -65,8 +73,10 @@ def test_the_demo_minutes_come_in_published_as_a_recorded_archive_import() -> No
         assert not Decision.objects.filter(item__meeting=meeting, locked=False).exists()
         (archived,) = meeting.transitions.all()
         assert (archived.action, archived.by) == ("import_archive", secretary)
-        assert archived.file_name == meeting.imported_from
-        assert archived.file_sha256 == checksum((SAMPLE_DIR / meeting.imported_from).read_bytes())
+        # The demo brings each sample in as the exchange document it makes of it (the minutes
+        # as read, with their demo allocations): that document is the file on record.
+        assert archived.file_name == f"{Path(meeting.imported_from).stem}.json"
+        assert archived.file_sha256 == _demo_document_checksum(SAMPLE_DIR / meeting.imported_from)
 
 
 def test_importing_changed_minutes_over_approved_ones_is_refused_in_danish() -> None:
