@@ -16,6 +16,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from meetings.models import (
+    Addendum,
+    AddendumApproval,
     AgendaItem,
     Attendance,
     Ballot,
@@ -215,8 +217,15 @@ def substitution_sentence(sub: Substitution) -> str:
 
 
 def items_with_protocol(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
-    """Prefetch what the protocol of each item reads (votes with ballots, remarks, addenda)."""
+    """Prefetch what the protocol of each item reads (participation, votes with ballots,
+    remarks, addenda with their author and approvals)."""
     return items.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=ItemParticipation.objects.select_related(
+                "member__user", "member__party", "substitute_for__user", "substitute_for__party"
+            ),
+        ),
         Prefetch(
             "votes",
             queryset=Vote.objects.order_by("position").prefetch_related(
@@ -230,7 +239,17 @@ def items_with_protocol(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
             "remarks",
             queryset=Remark.objects.select_related("member__user", "member__party"),
         ),
-        "addenda__approvals",
+        Prefetch(
+            "addenda",
+            queryset=Addendum.objects.select_related("created_by").prefetch_related(
+                Prefetch(
+                    "approvals",
+                    queryset=AddendumApproval.objects.select_related("reviewer").order_by(
+                        "created_at", "pk"
+                    ),
+                )
+            ),
+        ),
     )
 
 
