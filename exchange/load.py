@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from common.bulk import copy_new, reserve_ids
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
+from exchange.protocol import attendance_seats, check_protocol, copy_protocol, seats_for
 from exchange.schema import STATUS_TO_MODEL
 from meetings.errors import ExchangeError
 from meetings.models import (
@@ -198,9 +199,16 @@ def save_exchange_meetings(
         AgendaItem.objects.filter(meeting_id__in=replaced).delete()
         Attendance.objects.filter(meeting_id__in=replaced).delete()
 
+    # The body's seats the meetings name (members, participants, the protocol), found by name
+    # or created (exchange/protocol.py).
+    seats = seats_for(
+        [(meeting, p.data) for (meeting, _c), (_i, p) in zip(written, to_write, strict=True)],
+        restricted=allowed_bodies is not None,
+    )
     copy_new(
         Attendance,
-        ["meeting_id", "name", "role", "present", "position"],
+        ["meeting_id", "name", "role", "present", "position",
+         "member_id", "substitute_for_id", "user_id"],
         (
             (
                 meeting.pk,
@@ -208,11 +216,12 @@ def save_exchange_meetings(
                 person.get("role", "")[:50],
                 person.get("present", True),
                 position,
+                *attendance_seats(meeting, person, seats),
             )
             for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
             for position, person in enumerate(p.data.get("participants", []), start=1)
         ),
-    )
+    )  # fmt: skip
 
     new_cases = {
         normalise_case_number(item["case_number"])
@@ -271,11 +280,15 @@ def save_exchange_meetings(
         if i.get("budget_tables")
     ]
     budget_tables_for_new_items(with_tables)
+    copy_protocol(
+        [(item_id, meeting, i) for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)],
+        seats,
+    )
     # Decisions after the rest of an item's content: a locked decision makes the database
     # refuse new content for its item. The items themselves come last (see above).
     copy_new(
         Decision,
-        ["item_id", "text", "outcome", "decided_on", "locked"],
+        ["item_id", "text", "outcome", "decided_on", "locked", "public_text"],
         (
             (
                 item_id,
@@ -283,6 +296,7 @@ def save_exchange_meetings(
                 Decision.outcome_from_label(d.get("outcome") or ""),
                 _parse_date(d.get("decided_on")),
                 meeting.status in APPROVED_STATUSES,
+                (d.get("public_text") or "").strip(),
             )
             for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
             if (d := i.get("decision"))
@@ -339,6 +353,7 @@ def _prepare(entry: MeetingEntry, allowed_bodies: set[str] | None) -> _Prepared:
     for i in data["items"]:
         if i.get("decision"):
             _parse_date(i["decision"].get("decided_on"))
+    check_protocol(data)
     source = data.get("source") or {}
     return _Prepared(
         data=data,
