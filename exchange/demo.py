@@ -1,5 +1,6 @@
 """The demo data of `manage.py loaddemo`: Direktionen, its secretary and a director, a member
-of staff, and — unless asked not to — the sample minutes."""
+of staff, Byrådet with its members (exchange/demo_council.py), and — unless asked not to — the
+sample minutes and Byrådet's meetings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from common.hashing import checksum as file_checksum
+from exchange.demo_council import load_council_demo
 from meetings.models import Body, Meeting, Membership
 from meetings.services.review import meeting_reopen
 
@@ -51,6 +53,12 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
 
         report.meetings.extend(_load_minutes(body))
         load_budget_demo(body)
+
+    council_users, council_meetings = load_council_demo(
+        password=password, with_minutes=with_minutes
+    )
+    report.users.extend(council_users)
+    report.meetings.extend(council_meetings)
     return report
 
 
