@@ -168,6 +168,7 @@ class SignatureView:
 class Signatures:
     rows: list[SignatureView]
     approved_at: str  # when the minutes as a whole were approved ("" when not recorded)
+    chair_only: bool  # the body's chair alone approves its minutes
 
 
 def _items_for(
@@ -406,6 +407,7 @@ def _signatures(meeting: Meeting) -> Signatures | None:
     return Signatures(
         rows=[row for _order, row in sorted(rows, key=lambda r: r[0])],
         approved_at=_local_time(approved.created_at) if approved is not None else "",
+        chair_only=meeting.body.review_by_chair_only,
     )
 
 

@@ -57,12 +57,12 @@ class Council:
         return self.meeting.items.get(number=number)
 
 
-def build_council(people: People, *, stage: str = "published") -> Council:
+def build_council(people: People, *, stage: str = "published", chair_only: bool = False) -> Council:
     """Byrådet's meeting of 25-11-2026. `stage`: "draft" (the protocol entered, not sent),
-    "published" (approved by the four members with users, published, and item 1 corrected
-    by an approved addition)."""
+    "published" (approved by the four members with users — or by the chair alone, with
+    `chair_only` — published, and item 1 corrected by an approved addition)."""
     admin = people.superuser
-    body = Body.objects.create(name="Byrådet", slug="byraadet")
+    body = Body.objects.create(name="Byrådet", slug="byraadet", review_by_chair_only=chair_only)
     for letter, name in (("A", "Socialdemokratiet"), ("V", "Venstre"), ("Ø", "Enhedslisten")):
         party_create(actor=admin, letter=letter, name=name)
     users = {
@@ -193,8 +193,9 @@ def build_council(people: People, *, stage: str = "published") -> Council:
         return council
 
     meeting_submit_for_review(meeting=meeting, actor=secretary)
+    signers = [users["anne"]] if chair_only else list(users.values())
     for item in meeting.items.order_by("number"):
-        for user in users.values():
+        for user in signers:
             decision_approve(item=item, actor=user)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.APPROVED

@@ -170,6 +170,16 @@ class TestTheSignaturePage:
         assert not any("Frida" in line or "Kathrine" in line for line in last)
         assert ("Underskrifter", len(pdf.pages)) in pdf.bookmarks()
 
+    def test_a_body_whose_chair_alone_approves_has_the_chairs_signature(
+        self, people: People, render_for: RenderFor
+    ) -> None:
+        council = build_council(people, chair_only=True)
+        last = _lines(render_for(council.meeting, "internal").pages[-1])
+        assert last[0] == "Underskrifter"
+        assert "Referatet er godkendt af formanden." in " ".join(last)
+        signed = [line for line in last if " kl. " in line and not line.startswith("Referatet")]
+        assert [line.rsplit(" ", 3)[0] for line in signed] == ["Anne Hansen (A) Formand"]
+
     def test_minutes_not_yet_approved_have_no_signature_page(
         self, council_draft: Council, render_for: RenderFor
     ) -> None:
