@@ -1,5 +1,6 @@
 """The demo data of `manage.py loaddemo`: Direktionen, its secretary and a director, a member
-of staff, and — unless asked not to — the sample minutes."""
+of staff, Byrådet with its members (exchange/demo_council.py), and — unless asked not to — the
+sample minutes and Byrådet's meetings."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from exchange.allocations import allocations_to_exchange
+from exchange.demo_council import load_council_demo
 from exchange.load import parse_starts_at
 from exchange.schema import FORMAT
 from meetings.models import Body, Meeting, Membership
@@ -57,6 +59,12 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, with_minutes: bool = True) ->
         # The pools first: the minutes draw on them.
         load_budget_demo(body)
         report.meetings.extend(_load_minutes(body))
+
+    council_users, council_meetings = load_council_demo(
+        password=password, with_minutes=with_minutes
+    )
+    report.users.extend(council_users)
+    report.meetings.extend(council_meetings)
     return report
 
 

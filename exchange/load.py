@@ -26,6 +26,7 @@ from budget.models import Allocation
 from common.bulk import copy_new, reserve_ids
 from exchange.allocations import allocations_for_new_items
 from exchange.budget_tables import tables_from_exchange_for_new_items as budget_tables_for_new_items
+from exchange.protocol import attendance_seats, check_protocol, copy_protocol, seats_for
 from exchange.schema import STATUS_TO_MODEL
 from meetings.access import bodies_user_may_import
 from meetings.errors import ExchangeError
@@ -169,10 +170,11 @@ def save_exchange_meetings(
 
     The minutes come in as drafts (kladde) whatever status the file gives them, so that
     nothing becomes official without its approval; minutes reopened for a correction stay
-    genåbnet. With `archive_by` (an archive import) they come in published with their
-    decisions approved and locked, and each meeting written gets a transition "Importeret som
-    arkiv" by that user naming the file and its SHA-256; the user must be a secretary of the
-    meetings' bodies or a superuser.
+    genåbnet. With `archive_by` (an archive import) minutes the file calls approved or
+    published come in published with their decisions approved and locked, and each such
+    meeting gets a transition "Importeret som arkiv" by that user naming the file and its
+    SHA-256 (an agenda still in draft in the file stays a draft); the user must be a secretary
+    of the meetings' bodies or a superuser.
 
     Idempotent: a meeting is its body and start time, so importing the same minutes twice
     leaves one meeting; the same source file again (same checksum) changes nothing at all
@@ -237,7 +239,8 @@ def save_exchange_meetings(
                 f"igen med ændringer. Sekretæren skal først genåbne det med en begrundelse."
             )
         p.from_status = old.status if old is not None else Meeting.Status.DRAFT
-        if archive_by is not None:
+        if archive_by is not None and p.claimed_status in APPROVED_STATUSES:
+            # Official minutes of the archive come in as they were: published.
             p.status = Meeting.Status.PUBLISHED
         elif p.from_status == Meeting.Status.REOPENED:
             p.status = Meeting.Status.REOPENED
@@ -251,9 +254,16 @@ def save_exchange_meetings(
         AgendaItem.objects.filter(meeting_id__in=replaced).delete()
         Attendance.objects.filter(meeting_id__in=replaced).delete()
 
+    # The body's seats the meetings name (members, participants, the protocol), found by name
+    # or created (exchange/protocol.py).
+    seats = seats_for(
+        [(meeting, p.data) for (meeting, _c), (_i, p) in zip(written, to_write, strict=True)],
+        restricted=allowed_bodies is not None,
+    )
     copy_new(
         Attendance,
-        ["meeting_id", "name", "role", "present", "position"],
+        ["meeting_id", "name", "role", "present", "position",
+         "member_id", "substitute_for_id", "user_id"],
         (
             (
                 meeting.pk,
@@ -261,11 +271,12 @@ def save_exchange_meetings(
                 person.get("role", "")[:50],
                 person.get("present", True),
                 position,
+                *attendance_seats(meeting, person, seats),
             )
             for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
             for position, person in enumerate(p.data.get("participants", []), start=1)
         ),
-    )
+    )  # fmt: skip
 
     new_cases = {
         normalise_case_number(item["case_number"])
@@ -337,11 +348,16 @@ def save_exchange_meetings(
         ["item_id", "pool_id", "amount", "year", "permanent", "note"],
         ((a.item_id, a.pool_id, a.amount, a.year, a.permanent, a.note) for a in allocations),
     )
-    # Decisions after the rest of an item's content and money: a locked decision makes the
-    # database refuse new content for its item. The items themselves come last (see above).
+    copy_protocol(
+        [(item_id, meeting, i) for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)],
+        seats,
+    )
+    # Decisions after the rest of an item's content, money and protocol: a locked decision
+    # makes the database refuse new content for its item. The items themselves come last (see
+    # above).
     copy_new(
         Decision,
-        ["item_id", "text", "outcome", "decided_on", "locked"],
+        ["item_id", "text", "outcome", "decided_on", "locked", "public_text"],
         (
             (
                 item_id,
@@ -349,6 +365,7 @@ def save_exchange_meetings(
                 Decision.outcome_from_label(d.get("outcome") or ""),
                 _parse_date(d.get("decided_on")),
                 meeting.status in APPROVED_STATUSES,
+                (d.get("public_text") or "").strip(),
             )
             for item_id, (meeting, i) in zip(item_ids, pairs, strict=True)
             if (d := i.get("decision"))
@@ -387,6 +404,7 @@ def save_exchange_meetings(
                     file_sha256=p.file_sha256,
                 )
                 for (meeting, _created), (_index, p) in zip(written, to_write, strict=True)
+                if p.status == Meeting.Status.PUBLISHED
             ],
         )
     for (meeting, created), (index, p) in zip(written, to_write, strict=True):
@@ -395,7 +413,7 @@ def save_exchange_meetings(
             created=created,
             items=len(p.data["items"]),
             claimed_status=p.claimed_status,
-            archived=archive_by is not None,
+            archived=archive_by is not None and p.status == Meeting.Status.PUBLISHED,
         )
     return [r for r in results if r is not None]
 
@@ -449,6 +467,7 @@ def _prepare(entry: MeetingEntry, allowed_bodies: set[str] | None) -> _Prepared:
     for i in data["items"]:
         if i.get("decision"):
             _parse_date(i["decision"].get("decided_on"))
+    check_protocol(data)
     source = data.get("source") or {}
     return _Prepared(
         data=data,

@@ -618,8 +618,9 @@ class Remark(models.Model):
     )
     text = models.TextField(_("tekst"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # The member's own user; empty only for a remark imported for a member without a user.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -646,8 +647,9 @@ class Addendum(models.Model):
     text = models.TextField(_("tilføjelse"))
     reason = models.TextField(_("begrundelse"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Empty only for an addition imported from minutes whose author has no user here.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Set when the last signer approved it; from then on the addendum is locked like the item.
     approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)

@@ -8,12 +8,14 @@ so no template mistake can print what it never receives.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
@@ -24,9 +26,29 @@ from django.utils.translation import gettext as _
 from budget.models import BudgetTable
 from budget.rendering import section_with_tables
 from common.hashing import content_hash as hash_parts
-from meetings.models import AgendaItem, Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    DecisionApproval,
+    ItemParticipation,
+    Meeting,
+    MeetingTransition,
+    Membership,
+    Remark,
+)
 from meetings.sanitize import sanitize_html
 from meetings.selectors.items import meeting_items_for_display, recommendation_html, with_content
+from meetings.selectors.protocol import (
+    absence_sentence,
+    item_roll,
+    items_with_protocol,
+    member_label,
+    public_decision,
+    seated_at_meeting,
+    substitution_sentence,
+    vote_sentence,
+)
 from pdf.models import PdfJob
 
 if TYPE_CHECKING:
@@ -34,7 +56,7 @@ if TYPE_CHECKING:
 
 # Raised whenever the template, the stylesheet or the way content is prepared changes in a way
 # that alters the output: it is part of every content hash, so old files are not reused.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 # An amount as the minutes write it: 2.812 · -606 · 15.324.179 · 0,460 · 25% · ?
 _NUMBER = r"[-−+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*%?|\?"
@@ -63,15 +85,47 @@ class RecommendationView:
 
 @dataclass(frozen=True)
 class DecisionView:
-    heading: str
     outcome: str
     text: SafeString
 
 
 @dataclass(frozen=True)
+class VoteView:
+    question: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class RemarkView:
+    heading: str  # "Protokoltilførsel fra Anne Hansen (A)"
+    text: str
+
+
+@dataclass(frozen=True)
+class AddendumView:
+    heading: str  # "Tilføjelse af 14-12-2026"
+    text: str
+    note: str  # "Begrundelse: …. Tilføjet af …."
+
+
+@dataclass(frozen=True)
+class ProtocolView:
+    """What the beslutningsprotokol prints under an item's decision: who did not take part
+    (or took a seat for the item), the votes, the members' remarks and approved additions."""
+
+    participation: list[str] = field(default_factory=list)
+    votes: list[VoteView] = field(default_factory=list)
+    remarks: list[RemarkView] = field(default_factory=list)
+    addenda: list[AddendumView] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.participation or self.votes or self.remarks or self.addenda)
+
+
+@dataclass(frozen=True)
 class ItemView:
-    """One item as the PDF prints it. `shown` False means "Punkt N: Lukket" and the case number,
-    and every content field is empty."""
+    """One item as the PDF prints it. `shown` False means "Punkt N: Lukket", the case number
+    and, in the minutes, the closed item's public decision; every other field is empty."""
 
     number: int
     case_number: str
@@ -80,7 +134,10 @@ class ItemView:
     title: str = ""
     background: SafeString = field(default_factory=lambda: SafeString(""))
     recommendation: RecommendationView | None = None
+    decision_heading: str = ""
     decision: DecisionView | None = None
+    public_decision: str = ""
+    protocol: ProtocolView = field(default_factory=ProtocolView)
     presentation: SafeString = field(default_factory=lambda: SafeString(""))
     economy: SafeString = field(default_factory=lambda: SafeString(""))
     attachments: list[str] = field(default_factory=list)
@@ -93,25 +150,117 @@ class ItemView:
     def heading_title(self) -> str:
         return self.title if self.shown else _("Lukket")
 
+    @property
+    def has_decision_section(self) -> bool:
+        return bool(self.decision or self.public_decision or self.protocol)
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    """One member's signature of the minutes: their approval of the decisions."""
+
+    name: str
+    role: str
+    signed_at: str
+
+
+@dataclass(frozen=True)
+class Signatures:
+    rows: list[SignatureView]
+    approved_at: str  # when the minutes as a whole were approved ("" when not recorded)
+    chair_only: bool  # the body's chair alone approves its minutes
+
 
 def _items_for(
     meeting: Meeting, variant: str, user: User | AnonymousUser | None
 ) -> QuerySet[AgendaItem]:
     if user is not None:
-        return meeting_items_for_display(meeting, user)
-    # No user: the automatic public rendering when minutes are published. Only the public
-    # variant can be asked for this way, and it shows no closed item's content to anyone.
-    if variant != PdfJob.Variant.PUBLIC:
-        raise ValueError("An internal PDF is always rendered for a named user.")
-    return with_content(
-        AgendaItem.objects.filter(meeting=meeting).annotate(content_visible=Q(closed=False))
-    ).order_by("number")
+        items = meeting_items_for_display(meeting, user)
+    else:
+        # No user: the automatic public rendering when minutes are published. Only the public
+        # variant can be asked for this way, and it shows no closed item's content to anyone.
+        if variant != PdfJob.Variant.PUBLIC:
+            raise ValueError("An internal PDF is always rendered for a named user.")
+        items = with_content(
+            AgendaItem.objects.filter(meeting=meeting).annotate(content_visible=Q(closed=False))
+        ).order_by("number")
+    return items_with_protocol(items)
 
 
-def _item_view(item: AgendaItem, *, meeting: Meeting, document: str, shown: bool) -> ItemView:
+def _local_date(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y")
+
+
+def _local_time(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime(f"%d-%m-%Y {_('kl.')} %H:%M")
+
+
+def _protocol_view(item: AgendaItem, seated: Sequence[Membership]) -> ProtocolView:
+    """The item's protocol as printed. Only for an item whose content the reader may see: a
+    closed item's votes, remarks and participation are its content."""
+    roll = item_roll(item, seated=seated)
+    participation = [absence_sentence(a) for a in roll.absent]
+    participation += [substitution_sentence(s) for s in roll.substitutions]
+    votes = [VoteView(question=v.question, sentence=vote_sentence(v)) for v in item.votes.all()]
+    remarks = []
+    for remark in item.remarks.all():
+        heading = (
+            _("Protokoltilførsel fra %(member)s")
+            if remark.kind == Remark.Kind.DISSENT
+            else _("Mindretalsudtalelse fra %(member)s")
+        ) % {"member": member_label(remark.member)}
+        remarks.append(RemarkView(heading=heading, text=remark.text))
+    addenda = []
+    for addendum in item.addenda.all():
+        if addendum.approved_at is None:
+            continue  # not part of the protocol until the signers have approved it
+        note = _("Begrundelse: %(reason)s.") % {"reason": addendum.reason.rstrip(".")}
+        author = addendum.created_by
+        if author is not None:
+            note += " " + _("Tilføjet af %(name)s.") % {
+                "name": author.get_full_name() or author.get_username()
+            }
+        note += " " + _("Godkendt %(when)s.") % {"when": _local_date(addendum.approved_at)}
+        addenda.append(
+            AddendumView(
+                heading=_("Tilføjelse af %(date)s") % {"date": _local_date(addendum.created_at)},
+                text=addendum.text,
+                note=note,
+            )
+        )
+    return ProtocolView(participation, votes, remarks, addenda)
+
+
+def _decision_heading(meeting: Meeting, decision: Decision | None) -> str:
+    decided_on = (decision.decided_on if decision else None) or timezone.localdate(
+        meeting.starts_at
+    )
+    return _("Beslutning %(body)s den %(date)s") % {
+        "body": meeting.body.name,
+        "date": decided_on.strftime("%d-%m-%Y"),
+    }
+
+
+def _item_view(
+    item: AgendaItem,
+    *,
+    meeting: Meeting,
+    document: str,
+    shown: bool,
+    seated: Sequence[Membership],
+) -> ItemView:
     case_number = item.case.number if item.case else ""
+    minutes = document == PdfJob.Document.MINUTES
     if not shown:
-        return ItemView(number=item.number, case_number=case_number, shown=False)
+        # The law wants a closed item's decision published: its public text, nothing else.
+        text = public_decision(item) if minutes and item.closed else ""
+        return ItemView(
+            number=item.number,
+            case_number=case_number,
+            shown=False,
+            decision_heading=_decision_heading(meeting, None) if text else "",
+            public_decision=text,
+        )
     recommendation = None
     rec = getattr(item, "recommendation", None)
     if rec is not None:
@@ -125,20 +274,16 @@ def _item_view(item: AgendaItem, *, meeting: Meeting, document: str, shown: bool
         )
     decision = None
     dec = getattr(item, "decision", None)
-    if dec is not None and document == PdfJob.Document.MINUTES:
-        decided_on = dec.decided_on or timezone.localdate(meeting.starts_at)
+    if dec is not None and minutes:
         text = rich_text(dec.text)
         outcome = dec.get_outcome_display() if dec.outcome else ""
         # The outcome word is printed only when the text does not already open with it.
         plain = re.sub(r"<[^>]+>", "", text).strip().casefold()
         if outcome and plain.startswith(str(outcome).casefold()):
             outcome = ""
-        decision = DecisionView(
-            heading=_("Beslutning %(body)s den %(date)s")
-            % {"body": meeting.body.name, "date": decided_on.strftime("%d-%m-%Y")},
-            outcome=str(outcome),
-            text=text,
-        )
+        decision = DecisionView(outcome=str(outcome), text=text)
+    protocol = _protocol_view(item, seated) if minutes else ProtocolView()
+    public_text = public_decision(item) if minutes and item.closed else ""
     return ItemView(
         number=item.number,
         case_number=case_number,
@@ -147,12 +292,122 @@ def _item_view(item: AgendaItem, *, meeting: Meeting, document: str, shown: bool
         title=item.title,
         background=rich_text(item.background),
         recommendation=recommendation,
+        decision_heading=_decision_heading(meeting, dec) if minutes else "",
         decision=decision,
+        public_decision=public_text,
+        protocol=protocol,
         presentation=section_with_tables(
             item, BudgetTable.Section.PRESENTATION, clean_text=rich_text
         ),
         economy=section_with_tables(item, BudgetTable.Section.ECONOMY, clean_text=rich_text),
         attachments=[attachment.title for attachment in item.attachments.all()],
+    )
+
+
+def _attendee_label(attendance: Attendance) -> str:
+    """ "Anne Hansen (A, formand)", "Kathrine Seier Skastrup (sekretær)", "Frida Kjær (V,
+    stedfortræder for Erik Vad)": a member of the body with the party letter, a guest by name."""
+    member = attendance.member
+    name = member.display_name if member is not None else attendance.name
+    notes = [member.party_letter] if member is not None and member.party_letter else []
+    if attendance.substitute_for is not None:
+        notes.append(
+            _("stedfortræder for %(seat)s") % {"seat": attendance.substitute_for.display_name}
+        )
+    elif attendance.role and attendance.role != Membership.Role.MEMBER:
+        notes.append(attendance.role)
+    return f"{name} ({', '.join(notes)})" if notes else name
+
+
+def _number_ranges(numbers: list[int]) -> str:
+    """[3, 5, 6, 7] → "3, 5-7"."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _partly_absent(items: Sequence[AgendaItem]) -> list[str]:
+    """For the attendance list: who did not take part in some of the printed items, e.g.
+    "Anne Hansen (A): punkt 3 (inhabil)"; "Bo Berg (V): punkt 5-7 (fraværende)". Only the
+    items given, so a closed item the reader may not see says nothing here."""
+    by_member: dict[int, tuple[Membership, dict[str, list[int]]]] = {}
+    for item in items:
+        for row in item.participations.all():
+            if row.kind == ItemParticipation.Kind.SUBSTITUTE:
+                continue
+            _member, kinds = by_member.setdefault(row.member_id, (row.member, {}))
+            kinds.setdefault(row.kind, []).append(item.number)
+    lines = []
+    for member, kinds in sorted(
+        by_member.values(), key=lambda mk: (min(min(n) for n in mk[1].values()), mk[0].pk)
+    ):
+        parts = [
+            f"{_('punkt')} {_number_ranges(numbers)} ({ItemParticipation.Kind(kind).label.lower()})"
+            for kind, numbers in sorted(kinds.items(), key=lambda kn: min(kn[1]))
+        ]
+        lines.append(f"{member_label(member)}: {', '.join(parts)}")
+    return lines
+
+
+def _signatures(meeting: Meeting) -> Signatures | None:
+    """Who signed approved minutes and when: each reviewer's approvals of the decisions in
+    the round that locked them (the latest of them is the signature's time), and the moment
+    the minutes were approved. None for minutes that are not approved, or whose approval
+    left no record (minutes imported as approved)."""
+    if meeting.status not in (Meeting.Status.APPROVED, Meeting.Status.PUBLISHED):
+        return None
+    approvals = DecisionApproval.objects.filter(
+        decision__item__meeting=meeting,
+        decision__locked=True,
+        round=F("decision__review_round"),
+        status=DecisionApproval.Status.APPROVED,
+    ).select_related("reviewer")
+    signed: dict[int, DecisionApproval] = {}
+    for approval in approvals:
+        latest = signed.get(approval.reviewer_id)
+        if latest is None or approval.updated_at > latest.updated_at:
+            signed[approval.reviewer_id] = approval
+    approved = (
+        MeetingTransition.objects.filter(meeting=meeting, action=MeetingTransition.Action.APPROVE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if not signed and approved is None:
+        return None
+    seats = {
+        seat.user_id: seat
+        for seat in Membership.objects.filter(
+            body_id=meeting.body_id, user_id__in=list(signed)
+        ).select_related("user", "party")
+    }
+    rows = []
+    for user_id, approval in signed.items():
+        seat = seats.get(user_id)
+        reviewer = approval.reviewer
+        name = (
+            member_label(seat)
+            if seat is not None
+            else reviewer.get_full_name() or reviewer.get_username()
+        )
+        order = (seat.position if seat is not None else 10**6, name.casefold())
+        rows.append(
+            (
+                order,
+                SignatureView(
+                    name=name,
+                    role=str(seat.get_role_display()) if seat is not None else "",
+                    signed_at=_local_time(approval.updated_at),
+                ),
+            )
+        )
+    return Signatures(
+        rows=[row for _order, row in sorted(rows, key=lambda r: r[0])],
+        approved_at=_local_time(approved.created_at) if approved is not None else "",
+        chair_only=meeting.body.review_by_chair_only,
     )
 
 
@@ -163,18 +418,30 @@ def build_html(
 
     The caller checks that the user may have the variant at all (see services). The output
     depends only on the meeting's content, never on the time or the asker, so that the same
-    content always has the same hash.
+    content always has the same hash; the protocol (who took part, votes, remarks, additions)
+    and the signatures are printed, so they are part of that hash too.
     """
     with translation.override("da"):
+        seated = seated_at_meeting(meeting)
         items = []
+        shown_items = []
         for item in _items_for(meeting, variant, user):
             visible = bool(getattr(item, "content_visible", False))
             shown = visible and not (variant == PdfJob.Variant.PUBLIC and item.closed)
-            items.append(_item_view(item, meeting=meeting, document=document, shown=shown))
+            if shown:
+                shown_items.append(item)
+            items.append(
+                _item_view(item, meeting=meeting, document=document, shown=shown, seated=seated)
+            )
         starts_at = timezone.localtime(meeting.starts_at)
-        kind = _("Referat") if document == PdfJob.Document.MINUTES else _("Dagsorden")
+        minutes = document == PdfJob.Document.MINUTES
+        kind = _("Referat") if minutes else _("Dagsorden")
         running = f"{meeting.body.name} d. {starts_at:%d-%m-%Y}"
-        attendances = list(meeting.attendances.all())
+        attendances = list(
+            meeting.attendances.select_related(
+                "member__user", "member__party", "substitute_for__user", "substitute_for__party"
+            )
+        )
         context = {
             "meeting": meeting,
             "kind": kind,
@@ -184,9 +451,11 @@ def build_html(
             "variant": variant,
             "public": variant == PdfJob.Variant.PUBLIC,
             "starts_at_text": capfirst(date_format(starts_at, r"l \d. j. F Y \k\l. H:i")),
-            "present": [a for a in attendances if a.present],
-            "absent": [a for a in attendances if not a.present],
+            "present": [_attendee_label(a) for a in attendances if a.present],
+            "absent": [_attendee_label(a) for a in attendances if not a.present],
+            "partly_absent": _partly_absent(shown_items) if minutes else [],
             "items": items,
+            "signatures": _signatures(meeting) if minutes else None,
             "stylesheet": f"{settings.STATIC_URL}pdf/minutes.css",
             "budget_stylesheet": f"{settings.STATIC_URL}css/budget.css",
         }

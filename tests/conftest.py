@@ -216,10 +216,13 @@ def remove_all_meetings() -> None:
     come with locked decisions."""
     from django.db import transaction
 
-    from meetings.models import Case
+    from meetings.models import Addendum, Case
 
     with transaction.atomic():
         record_reopen(Meeting.objects.all())
+        # Approved additions go while the reopens are on record (the meetings' deletion takes
+        # their transitions with them).
+        Addendum.objects.all().delete()
         Meeting.objects.all().delete()
         Case.objects.all().delete()
 

@@ -38,7 +38,12 @@ from meetings.services.protocol import (
     vote_record,
 )
 from tests.conftest import ROLES, ROLES_WITH_CLOSED_ACCESS
-from tests.review_scenario import CLOSED_TOKEN, Review, open_closed_item_to_the_public
+from tests.review_scenario import (
+    CLOSED_TOKEN,
+    PUBLIC_DECISION,
+    Review,
+    open_closed_item_to_the_public,
+)
 
 ALL_ROLES = [*ROLES, "anonymous"]
 CLOSED_ACCESS = frozenset(ROLES_WITH_CLOSED_ACCESS)
@@ -383,5 +388,11 @@ def test_the_export_command_leaves_closed_content_out_of_the_public_export_alone
         data = json.loads(output)
         assert [m["starts_at"][:10] for m in data["meetings"]] == ["2018-04-23"]
         closed = data["meetings"][0]["items"][1]
-        assert closed == {"number": 2, "title": "Lukket", "case_number": "17/173", "closed": True}
+        assert closed == {
+            "number": 2,
+            "title": "Lukket",
+            "case_number": "17/173",
+            "closed": True,
+            "decision": {"public_text": PUBLIC_DECISION},
+        }
         assert "Udbud af KMD driftskontrakt" in output  # the open item is there

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import (
     Addendum,
+    AddendumApproval,
     AgendaItem,
     Attendance,
     Ballot,
@@ -258,8 +259,17 @@ def items_with_protocol(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
             "remarks",
             queryset=Remark.objects.select_related("member__user", "member__party"),
         ),
-        Prefetch("addenda", queryset=Addendum.objects.select_related("created_by")),
-        "addenda__approvals",
+        Prefetch(
+            "addenda",
+            queryset=Addendum.objects.select_related("created_by").prefetch_related(
+                Prefetch(
+                    "approvals",
+                    queryset=AddendumApproval.objects.select_related("reviewer").order_by(
+                        "created_at", "pk"
+                    ),
+                )
+            ),
+        ),
     )
 
 

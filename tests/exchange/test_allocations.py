@@ -64,7 +64,12 @@ class TestTheRoundTrip:
         secretary = get_user_model().objects.get(username="sekretaer")
         report = import_file("export.json", first.encode(), archive_by=secretary)
         assert report.ok, report.summary()
-        assert json.dumps(_export(), ensure_ascii=False) == first
+        again = _export()
+        # A meeting made in Referat (the council's) had no source: the import names the file.
+        for before, after in zip(json.loads(first)["meetings"], again["meetings"], strict=True):
+            if "source" not in before:
+                assert after.pop("source")["name"] == "export.json"
+        assert json.dumps(again, ensure_ascii=False) == first
 
     def test_items_without_money_have_no_allocations_key(self) -> None:
         load_demo(password="demo-pw-1")

@@ -16,7 +16,17 @@ from django.utils import timezone
 
 from exchange.export import meetings_to_exchange
 from exchange.service import import_file, import_files
-from meetings.models import AgendaItem, Attendance, Case, Decision, Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    Case,
+    Decision,
+    Meeting,
+    MeetingTransition,
+    Membership,
+)
+from meetings.selectors.protocol import vote_sentence
 from meetings.services.review import meeting_reopen
 from tests.conftest import People, remove_all_meetings
 from tests.factories import AgendaItemFactory, MeetingFactory
@@ -398,8 +408,51 @@ class TestDemoData:
     def test_loaddemo_loads_the_samples_and_is_idempotent(self) -> None:
         call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
         call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
-        assert Meeting.objects.count() == 3
-        assert AgendaItem.objects.count() == 29
+        # Direktionen's three sample minutes, Byrådet's minutes and agenda.
+        assert Meeting.objects.count() == 5
+        assert AgendaItem.objects.count() == 29 + 6 + 5
+        assert Meeting.objects.filter(body__slug="direktionen").count() == 3
+
+    def test_loaddemo_gives_byraadet_its_members_and_two_meetings(self) -> None:
+        out = io.StringIO()
+        for _ in range(2):  # idempotent
+            call_command("loaddemo", "--password", "x-demo-1234", stdout=out)
+        assert "Møde: Byrådet 25-11-2026 16:00" in out.getvalue()
+        body = Body.objects.get(name="Byrådet")
+        assert body.standard_items == ["Godkendelse af dagsorden", "Meddelelser", "Eventuelt"]
+        seats = Membership.objects.filter(body=body).select_related("user", "party")
+        members = seats.exclude(role=Membership.Role.SECRETARY)
+        assert members.count() == 9
+        assert len({m.party.letter for m in members}) >= 3
+        users = {m.user.username: m for m in members if m.user is not None}
+        assert set(users) == {"borgmester", "byraad1", "byraad2", "byraad3", "byraad4"}
+        assert users["borgmester"].role == Membership.Role.CHAIR
+        assert users["byraad2"].user.check_password("x-demo-1234")
+        assert seats.get(user__username="sekretaer").role == Membership.Role.SECRETARY
+
+        minutes, agenda = Meeting.objects.filter(body=body).order_by("starts_at")
+        assert minutes.status == Meeting.Status.PUBLISHED
+        assert list(minutes.transitions.values_list("action", flat=True)) == [
+            MeetingTransition.Action.SUBMIT_FOR_REVIEW,
+            MeetingTransition.Action.APPROVE,
+            MeetingTransition.Action.PUBLISH,
+        ]
+        for item in minutes.items.select_related("decision"):
+            assert item.decision.locked
+            signed = item.decision.approvals.values_list("reviewer__username", flat=True)
+            assert set(signed) == set(users)
+        plan = minutes.items.get(title__startswith="Lokalplan")
+        assert plan.participations.get().kind == "inhabil"
+        assert vote_sentence(plan.votes.get()).endswith("Forslaget blev vedtaget.")
+        assert plan.remarks.get().member == users["byraad3"]
+        closed = minutes.items.get(closed=True)
+        assert closed.decision.public_text.startswith("Byrådet godkendte salg")
+
+        assert agenda.status == Meeting.Status.DRAFT
+        titles = list(agenda.items.order_by("number").values_list("title", flat=True))
+        assert titles[:2] == ["Godkendelse af dagsorden", "Meddelelser"]
+        assert titles[-1] == "Eventuelt"
+        assert not agenda.items.filter(decision__isnull=False).exists()
 
     def test_no_minutes_creates_only_body_and_users(self) -> None:
         call_command("loaddemo", "--no-minutes", stdout=io.StringIO())
@@ -407,7 +460,7 @@ class TestDemoData:
         from django.contrib.auth.models import User
 
         assert set(User.objects.values_list("username", flat=True)) >= {
-            "sekretaer", "direktoer", "medarbejder"
+            "sekretaer", "direktoer", "medarbejder", "borgmester", "byraad1", "byraad4"
         }  # fmt: skip
 
 
