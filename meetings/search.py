@@ -29,12 +29,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, Body, Case, Decision, SearchTerm
+from meetings.search_config import CONFIG
 from meetings.validators import normalise_case_number
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
 
-CONFIG = "danish"
 PAGE_SIZE = 20
 # Longer queries are cut here: nobody types more, and a pasted page should not cost a second.
 MAX_QUERY_LENGTH = 200
