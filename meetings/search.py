@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from meetings.models import AnyUser
 
 PAGE_SIZE = 20
+# Matches are counted up to this many; past it, the page says "over 1.000".
+COUNT_LIMIT = 1000
 # Longer queries are cut here: nobody types more, and a pasted page should not cost a second.
 MAX_QUERY_LENGTH = 200
 # When full text finds fewer hits than this, near-miss title words are tried as well.
@@ -109,7 +111,9 @@ class SearchPage:
     query: str
     filters: SearchFilters
     hits: list[SearchHit] = field(default_factory=list)
+    # The number of matches, counted up to COUNT_LIMIT; `count_capped` when there are more.
     count: int = 0
+    count_capped: bool = False
     # The case a query consisting of a case number names, when it exists.
     case: Case | None = None
     notices: list[str] = field(default_factory=list)
@@ -227,14 +231,16 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
     if case is not None:
         page.case = case
         page.searched = True
-        page.count, ids = _page_ids(base.filter(case=case), None, Sort.DATE, offset, size)
+        page.count, page.count_capped, ids = _page_ids(
+            base.filter(case=case), None, Sort.DATE, offset, size
+        )
         page.hits = _hits(ids, None, near_miss=False, base=base)
         return page
 
     if not query:
         if filters.narrows:
             page.searched = True
-            page.count, ids = _page_ids(base, None, Sort.DATE, offset, size)
+            page.count, page.count_capped, ids = _page_ids(base, None, Sort.DATE, offset, size)
             page.hits = _hits(ids, None, near_miss=False, base=base)
         return page
 
@@ -248,9 +254,7 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
         )
     else:
         tsquery = _tsquery(query)
-        page.count, ids = _page_ids(
-            base, tsquery, filters.sort, offset, size, narrowed=filters.narrows
-        )
+        page.count, page.count_capped, ids = _page_ids(base, tsquery, filters.sort, offset, size)
         page.hits = _hits(ids, tsquery, near_miss=False, base=base)
 
     if page.count < FUZZY_BELOW:
@@ -264,57 +268,69 @@ def _page_ids(
     sort: str,
     offset: int,
     limit: int,
-    *,
-    narrowed: bool = False,
-) -> tuple[int, list[int]]:
-    """Rank (when there is a query), count and cut out one page, in one round trip: the total
-    number of matches and the ids of the page, in order.
+) -> tuple[int, bool, list[int]]:
+    """Count (up to `COUNT_LIMIT`) and cut out one page: the number of matches, whether there
+    are more than that, and the ids of the page, in order.
 
-    The matches are gathered narrow (id, date, number, rank) before they are counted and
-    sorted, so each document is read once, as in a plain full-text query. `qs` is the user's
-    visible, filtered items: nothing else is joined, counted or paged.
+    `qs` is the user's visible, filtered items: nothing else is counted or paged. Neither
+    statement reads every match when there are many: the count stops at the first
+    `COUNT_LIMIT + 1` visible matches, and a page by relevance is read from the RUM index in
+    order of rank, each candidate checked against `qs` by its primary key until the page is
+    full, so no other document is ranked or read. A page by date reads the matches' dates
+    from the items, not their documents.
     """
     inner_sql, inner_params = (
         qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
     )
-    params: list[Any] = []
+    visible = f"({inner_sql}) AS v(id, starts_at, number)"
     # Only SQL compiled by the ORM (values as parameters) and fixed fragments are put
     # together here; every value the user typed travels as a parameter.
-    if tsquery is not None:
-        tsquery_sql, tsquery_params = _compile(tsquery, qs)
-        # The rank is computed where the document is read, so only (id, rank) pairs travel on.
-        # ts_rank looks at one document and the query alone (no statistics of other rows), and
-        # only the rows of `qs` — the user's visible items — are joined, counted and paged.
-        # With filters that narrow the items, the planner may join first and rank fewer rows.
-        fence = "" if narrowed else "OFFSET 0"
-        source = f"""
-            SELECT v.id, v.starts_at, v.number, r.rank
-              FROM (SELECT sd.item_id, ts_rank(sd.document, q.tsq) AS rank
-                      FROM meetings_searchdocument sd
-                     CROSS JOIN (SELECT {tsquery_sql} AS tsq) AS q
-                     WHERE sd.document @@ q.tsq
-                    {fence}) AS r
-              JOIN ({inner_sql}) AS v(id, starts_at, number) ON v.id = r.item_id"""  # noqa: S608
-        params += list(tsquery_params)
+    if tsquery is None:
+        count_sql = f"SELECT 1 FROM {visible}"  # noqa: S608
+        count_params = list(inner_params)
+        page_sql = f"SELECT v.id FROM {visible} ORDER BY v.starts_at DESC, v.number"  # noqa: S608
+        page_params = list(inner_params)
     else:
-        source = f"""
-            SELECT v.id, v.starts_at, v.number, 0 AS rank
-              FROM ({inner_sql}) AS v(id, starts_at, number)"""  # noqa: S608
-    params += list(inner_params)
-    if tsquery is not None and sort == Sort.RELEVANCE:
-        order = "rank DESC, starts_at DESC, number"
-    else:
-        order = "starts_at DESC, number"
-    sql = f"""
-        WITH matches AS MATERIALIZED ({source})
-        SELECT (SELECT count(*) FROM matches),
-               ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""  # noqa: S608
+        tsq_sql, tsq_params = _compile(tsquery, qs)
+        count_sql = f"""
+            SELECT 1 FROM meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id
+             WHERE sd.document @@ {tsq_sql}"""  # noqa: S608
+        count_params = [*inner_params, *tsq_params]
+        if sort == Sort.RELEVANCE:
+            # `<=>` is the RUM index's distance (the inverse of its rank, from the positions
+            # and weights it stores), so the matches come out of the index best first.
+            page_sql = f"""
+                SELECT r.item_id
+                  FROM (SELECT sd.item_id, sd.document <=> {tsq_sql} AS distance
+                          FROM meetings_searchdocument sd
+                         WHERE sd.document @@ {tsq_sql}
+                         ORDER BY sd.document <=> {tsq_sql}) AS r
+                  JOIN {visible} ON v.id = r.item_id
+                 ORDER BY r.distance, v.starts_at DESC, v.number"""  # noqa: S608
+            page_params = [*tsq_params, *tsq_params, *tsq_params, *inner_params]
+        else:
+            page_sql = f"""
+                SELECT v.id FROM meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id
+                 WHERE sd.document @@ {tsq_sql}
+                 ORDER BY v.starts_at DESC, v.number"""  # noqa: S608
+            page_params = [*inner_params, *tsq_params]
     with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
-        # Compiling this short query to machine code costs more than it saves.
+        # Compiling these short queries to machine code costs more than it saves.
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, [*params, limit, offset])
-        count, ids = cursor.fetchone()
-    return int(count), list(ids)
+        cursor.execute(
+            f"SELECT count(*) FROM ({count_sql} LIMIT %s) AS c",  # noqa: S608
+            [*count_params, COUNT_LIMIT + 1],
+        )
+        row = cursor.fetchone()
+        counted = int(row[0]) if row else 0
+        if tsquery is not None and sort == Sort.RELEVANCE:
+            # The planner prices the RUM index's ordered scan as if it read every match, and
+            # would read and sort them all instead; the ordered scan stops with the page.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"{page_sql} LIMIT %s OFFSET %s", [*page_params, limit, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+    return min(counted, COUNT_LIMIT), counted > COUNT_LIMIT, ids
 
 
 def _compile(expression: Any, qs: QuerySet[AgendaItem]) -> tuple[str, Any]:
@@ -380,18 +396,14 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
     start = max(0, (page.filters.page - 1) * size - exact_count)
     room = size - len(page.hits)
     found = [hit.item_id for hit in page.hits]
-    near_count, ids = _page_ids(
-        base.exclude(pk__in=found),
-        corrected,
-        page.filters.sort,
-        start,
-        max(room, 0),
-        narrowed=page.filters.narrows,
+    near_count, near_capped, ids = _page_ids(
+        base.exclude(pk__in=found), corrected, page.filters.sort, start, max(room, 0)
     )
     if not near_count:
         return
     page.near_misses = True
     page.count = exact_count + near_count
+    page.count_capped = near_capped
     page.hits.extend(_hits(ids, corrected, near_miss=True, base=base))
 
 

@@ -30,6 +30,18 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
 fi
 
+# --- The RUM index of the search, for every PostgreSQL installed (postgresql-NN-rum).
+need_pkgs=()
+for dir in /usr/lib/postgresql/*/; do
+    pkg="postgresql-$(basename "$dir")-rum"
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    say "Installerer Debian-pakker: ${need_pkgs[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+fi
+
 # --- PostgreSQL and Redis on localhost: start them when they are down.
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     say "Starter PostgreSQL"
