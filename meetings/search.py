@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryField,
     TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, Func, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -40,6 +42,11 @@ PAGE_SIZE = 20
 COUNT_LIMIT = 1000
 # Longer queries are cut here: nobody types more, and a pasted page should not cost a second.
 MAX_QUERY_LENGTH = 200
+# A query word's lexeme this long or longer also finds the compounds that end in it, up to
+# this many, each with at least this many letters before it.
+COMPOUND_MIN_LEXEME = 5
+COMPOUNDS_PER_WORD = 10
+COMPOUND_MIN_PREFIX = 3
 # When full text finds fewer hits than this, near-miss title words are tried as well.
 FUZZY_BELOW = 3
 FUZZY_MIN_WORD_LENGTH = 4
@@ -253,7 +260,7 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
             )
         )
     else:
-        tsquery = _tsquery(query)
+        tsquery = _with_compounds(_tsquery(query), query, base)
         page.count, page.count_capped, ids = _page_ids(base, tsquery, filters.sort, offset, size)
         page.hits = _hits(ids, tsquery, near_miss=False, base=base)
 
@@ -262,9 +269,81 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
     return page
 
 
+def _with_compounds(
+    tsquery: SearchQuery | Func, query: str, base: QuerySet[AgendaItem]
+) -> SearchQuery | Func:
+    """The query with each word also standing for the compounds that end in it: a Danish
+    compound names its kind last, so "tandplejen" also finds "Ungetandplejen" and
+    "budgettet" "Anlægsbudgettet". The compounds are the title words (`SearchTerm`) whose
+    lexeme ends in the word's and that a title the reader may see holds — the table has the
+    words of hidden titles too, and those neither join the query nor take a place among the
+    first `COMPOUNDS_PER_WORD`. A phrase in quotes is meant exactly as written."""
+    if '"' in query:
+        return tsquery
+    words = _positive_words(query)
+    if not words:
+        return tsquery
+    with connection.cursor() as cursor:
+        # Each lexeme of the query, with what the Snowball stemmer alone makes of it: a
+        # compound Hunspell does not know ends in that ("anlægsbudget" → anlægsbudg, as the
+        # lexeme "budget" → budg).
+        cursor.execute(
+            "SELECT DISTINCT x.lexeme, coalesce((ts_lexize('danish_stem', x.lexeme))[1], '') "
+            "FROM unnest(%s::text[]) AS w(word), "
+            "unnest(to_tsvector(%s::regconfig, w.word)) AS x ORDER BY 1, 2",
+            [words, CONFIG],
+        )
+        tails: dict[str, set[str]] = {}
+        for lexeme, stem in cursor.fetchall():
+            tails.setdefault(lexeme, set()).add(stem)
+        for lexeme, stems in tails.items():
+            if len(lexeme) < COMPOUND_MIN_LEXEME:
+                continue
+            ends = {lexeme} | {stem for stem in stems if len(stem) >= COMPOUND_MIN_LEXEME - 1}
+            # The words are found through the trigram index on the title words; their
+            # lexemes are compared after, so "tandplejeklinik" (a kind of clinic) is left out.
+            contains = " OR ".join(["t.word LIKE %s"] * len(ends))
+            ends_in = " OR ".join(["x.lexeme LIKE %s"] * len(ends))
+            cursor.execute(
+                "SELECT t.word, x.lexeme FROM meetings_searchterm t, "  # noqa: S608
+                "unnest(to_tsvector(%s::regconfig, t.word)) AS x "
+                f"WHERE ({contains}) AND ({ends_in}) "
+                "AND length(x.lexeme) >= %s ORDER BY t.word",
+                [
+                    CONFIG,
+                    *(f"%{end}%" for end in sorted(ends)),
+                    *(f"%{end}" for end in sorted(ends)),
+                    min(len(end) for end in ends) + COMPOUND_MIN_PREFIX,
+                ],
+            )
+            compounds: list[str] = []
+            for word, compound in cursor.fetchall():
+                if compound in compounds or compound in ends:
+                    continue
+                if not base.filter(title__icontains=word).exists():
+                    continue
+                compounds.append(compound)
+                if len(compounds) == COMPOUNDS_PER_WORD:
+                    break
+            if compounds:
+                alternatives = " | ".join(_tsquery_literal(x) for x in [lexeme, *compounds])
+                tsquery = Func(
+                    tsquery,
+                    Cast(Value(_tsquery_literal(lexeme)), SearchQueryField()),
+                    Cast(Value(alternatives), SearchQueryField()),
+                    function="ts_rewrite",
+                    output_field=SearchQueryField(),
+                )
+    return tsquery
+
+
+def _tsquery_literal(lexeme: str) -> str:
+    return "'" + lexeme.replace("'", "''") + "'"
+
+
 def _page_ids(
     qs: QuerySet[AgendaItem],
-    tsquery: SearchQuery | None,
+    tsquery: SearchQuery | Func | None,
     sort: str,
     offset: int,
     limit: int,
@@ -367,13 +446,7 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
     if '"' in query:
         return  # a phrase in quotes is meant exactly as written
     words = _positive_words(query)
-    unknown = [
-        word
-        for word in words
-        if not base.filter(
-            search_document__document=SearchQuery(word, config=CONFIG, search_type="plain")
-        ).exists()
-    ]
+    unknown = [word for word in words if not _finds_anything(word, base)]
     if not unknown:
         return
     corrected: SearchQuery | None = None
@@ -407,6 +480,19 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
     page.hits.extend(_hits(ids, corrected, near_miss=True, base=base))
 
 
+def _finds_anything(word: str, base: QuerySet[AgendaItem]) -> bool:
+    """Whether the word alone, with its compounds, finds an item the reader may see."""
+    tsquery = _with_compounds(SearchQuery(word, config=CONFIG, search_type="plain"), word, base)
+    matches = Func(
+        F("search_document__document"),
+        tsquery,
+        arg_joiner=" @@ ",
+        template="(%(expressions)s)",
+        output_field=BooleanField(),
+    )
+    return base.alias(matches=matches).filter(matches=True).exists()
+
+
 def _is_unknown(token: str, unknown: list[str]) -> bool:
     return any(word.lower() in unknown for word in _WORD_RE.findall(token))
 
@@ -425,7 +511,7 @@ def _positive_words(query: str) -> list[str]:
 
 def _hits(
     ids: list[int],
-    tsquery: SearchQuery | None,
+    tsquery: SearchQuery | Func | None,
     *,
     near_miss: bool,
     base: QuerySet[AgendaItem],
@@ -473,7 +559,7 @@ def _hits(
     return hits
 
 
-def _snippet_expression(tsquery: SearchQuery | None) -> Func:
+def _snippet_expression(tsquery: SearchQuery | Func | None) -> Func:
     """The item's readable text with the query's words marked, or its opening words."""
     text = Func(
         Func(F("pk"), function="referat_search_text", output_field=TextField()),

@@ -135,3 +135,54 @@ class TestTheDictionary:
         differ = [w for w in words if database[w] and database[w] != stemmer.stemWord(w)]
         assert len(words) > 2000
         assert differ == []
+
+
+@pytest.mark.django_db
+class TestCompounds:
+    def test_a_word_finds_the_compounds_that_end_in_it(self, people: People) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(
+            meeting=meeting,
+            title="Status for Ungetandplejen",
+            background="<p>Ungetandplejen samler klinikkerne.</p>",
+        )
+        # A compound that begins with the word is another kind of thing.
+        AgendaItemFactory(meeting=meeting, title="Tandplejeklinikker", background="<p>Lokaler.</p>")
+        for query in ("tandpleje", "tandplejen", "tandplejens"):
+            page = search_items(people.staff, query)
+            assert [hit.title for hit in page.hits] == ["Status for Ungetandplejen"], query
+            assert "<mark>Ungetandplejen</mark>" in page.hits[0].snippet
+
+    def test_a_phrase_in_quotes_finds_no_compounds(self, people: People) -> None:
+        AgendaItemFactory(meeting=MeetingFactory(body=people.body), title="Ungetandplejen")
+        assert search_items(people.staff, '"tandplejen"').count == 0
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_a_hidden_title_lends_no_compound(self, people: People, role: str) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(
+            meeting=meeting,
+            title="Besparelse i Skoletandplejen",
+            closed=True,
+            background="<p>Lukket.</p>",
+        )
+        AgendaItemFactory(
+            meeting=meeting, title="Lokaler", background="<p>Skoletandplejen flytter.</p>"
+        )
+        data = people.client_for(role).get("/api/search/", {"q": "tandpleje"}).json()
+        shown = sorted(result["title"] for result in data["results"])
+        if role in ROLES_WITH_CLOSED_ACCESS:
+            assert shown == ["Besparelse i Skoletandplejen", "Lokaler"]
+        else:
+            # The compound is the word of a closed item's title: it does not widen the search
+            # of those who may not see that title, not even to an item they may read.
+            assert shown == []
+            assert data["count"] == 0
+
+    def test_a_compound_hunspell_does_not_know_is_found_by_its_stem(self, people: People) -> None:
+        meeting = MeetingFactory(body=people.body)
+        AgendaItemFactory(meeting=meeting, title="Anlægsbudget 2019", background="<p>Tal.</p>")
+        AgendaItemFactory(meeting=meeting, title="Anlægsbudgettet", background="<p>Tal.</p>")
+        for query in ("budget", "budgettet"):
+            titles = sorted(hit.title for hit in search_items(people.staff, query).hits)
+            assert titles == ["Anlægsbudget 2019", "Anlægsbudgettet"], query
