@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meetings.forms.search import SearchForm, page_number
-from meetings.search import SearchHit, search_items
+from meetings.search import COUNT_LIMIT, SearchHit, search_items
 
 API_PAGE_SIZE = 20
 
@@ -64,7 +64,12 @@ class SearchView(APIView):
             200: inline_serializer(
                 "SearchPage",
                 {
-                    "count": serializers.IntegerField(),
+                    "count": serializers.IntegerField(
+                        help_text=f"Matches, counted up to {COUNT_LIMIT}."
+                    ),
+                    "count_capped": serializers.BooleanField(
+                        help_text=f"There are more than {COUNT_LIMIT} matches."
+                    ),
                     "page": serializers.IntegerField(),
                     "num_pages": serializers.IntegerField(),
                     "case_url": serializers.CharField(allow_null=True),
@@ -93,6 +98,7 @@ class SearchView(APIView):
         return Response(
             {
                 "count": page.count,
+                "count_capped": page.count_capped,
                 "page": page.page,
                 "num_pages": page.num_pages,
                 "case_url": case_url,

@@ -9,12 +9,18 @@ BENCH_SEARCH_KEEP=1; BENCH_SEARCH_REUSE=1 reuses a kept one), fills it with benc
 
 - the app: GET /search/?q=… (HTML) and /api/search/?q=… (JSON) — visibility rules, ranking,
   count, snippets and rendering included — p50 and p95 over several rounds;
-- the raw query: SELECT … ts_rank(doc, q) … WHERE doc @@ websearch_to_tsquery('danish', …)
-  ORDER BY rank DESC LIMIT 10 on a table of to_tsvector('danish', <the same texts>) with a GIN
-  index, through psycopg from this process;
+- the raw query: SELECT … ts_rank(doc, q) … WHERE doc @@ websearch_to_tsquery(CONFIG, …)
+  ORDER BY rank DESC LIMIT 10 on a table of to_tsvector(CONFIG, <the same texts>) with a GIN
+  index (CONFIG: the search's text search configuration, meetings/search_config.py), through
+  psycopg from this process;
+- common words (budget, sag, direktionen) apart: they match a large share of all items;
 - the resident memory of the gunicorn worker before and after.
 
-Environment: BENCH_SEARCH_ITEMS (100000), BENCH_SEARCH_ROUNDS (7).
+Environment: BENCH_SEARCH_ITEMS (100000), BENCH_SEARCH_ROUNDS (7), BENCH_SEARCH_COPIES (1):
+with 10, the corpus of BENCH_SEARCH_ITEMS is then copied nine times (bench/search_corpus.py
+`replicate_corpus`: INSERT … SELECT with the triggers off, as a COPY would load it; the
+documents copied, not recomputed) to a shared archive of ten municipalities, 1,000,000 items,
+and the RUM index is built afterwards, timed.
 """
 
 from __future__ import annotations
@@ -37,7 +43,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from bench.search_corpus import BENCH_PASSWORD, build_corpus
+from bench.search_corpus import BENCH_PASSWORD, build_corpus, replicate_corpus
+from meetings.search_config import CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +70,9 @@ TEXT_QUERIES = [
 ]
 # Typos: answered by the near-miss search, which the raw query does not do; timed apart.
 NEAR_MISS_QUERIES = ["selsmosekvateret", "handicappoltik", "makerspcae"]
+# Common words: they match a large share of all items, so counting, ranking and paging them
+# is where a search spends the most.
+COMMON_QUERIES = ["budget", "sag", "direktionen"]
 FILTER_QUERIES = [
     {"outcome": "udskudt", "from": "2017-01-01", "to": "2017-12-31"},
     {"q": "godkendt", "body": "organ-0", "sort": "dato"},
@@ -150,7 +160,7 @@ def admin_connection() -> psycopg.Connection:
     )
 
 
-def prepare_database(name: str, items: int, reuse: bool) -> None:
+def prepare_database(name: str, items: int, reuse: bool, copies: int = 1) -> None:
     with admin_connection() as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and not reuse:
@@ -172,6 +182,11 @@ def prepare_database(name: str, items: int, reuse: bool) -> None:
     print(f"corpus of {items:,} items built in {total:.1f} s (search-index triggers included):")
     for table, seconds in report.seconds.items():
         print(f"  {table:28} {seconds:7.2f} s")
+    if copies > 1:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX searchdoc_document_rum")
+        seconds = replicate_corpus(copies=copies)
+        print(f"copied {copies - 1} times to {items * copies:,} items in {seconds:.1f} s")
     with psycopg.connect(database_url(name), autocommit=True) as conn:
         bloated = conn.execute(
             "SELECT pg_size_pretty(pg_total_relation_size('meetings_searchdocument'))"
@@ -185,43 +200,63 @@ def prepare_database(name: str, items: int, reuse: bool) -> None:
             f"vacuum: {time.perf_counter() - start:.1f} s "
             f"(search documents {bloated[0] if bloated else '?'} before compaction)"
         )
+        if copies > 1:
+            start = time.perf_counter()
+            conn.execute("SET maintenance_work_mem = '512MB'")
+            conn.execute(
+                "CREATE INDEX searchdoc_document_rum ON meetings_searchdocument "
+                "USING rum (document rum_tsvector_ops)"
+            )
+            seconds = time.perf_counter() - start
+            print(f"RUM index of {items * copies:,} documents built in {seconds:.1f} s")
 
 
-def build_raw_table(url: str) -> None:
+def build_raw_table(url: str, copies: int = 1) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_raw_search")
         start = time.perf_counter()
+        row = conn.execute("SELECT max(id) FROM meetings_agendaitem").fetchone()
+        originals = int(row[0] if row else 0) // copies
         conn.execute(
             """
             CREATE TABLE bench_raw_search AS
-            SELECT i.id, to_tsvector('danish', concat_ws(' ', i.title, c.number, c.title,
-                                                         referat_search_text(i.id))) AS doc
+            SELECT i.id, to_tsvector(%s::regconfig,
+                                     concat_ws(' ', i.title, c.number, c.title,
+                                               referat_search_text(i.id))) AS doc
               FROM meetings_agendaitem i LEFT JOIN meetings_case c ON c.id = i.case_id
-            """
+             WHERE i.id <= %s
+            """,
+            [CONFIG, originals],
+        )
+        # The copies of a copied corpus have the same texts, so the same documents.
+        conn.execute(
+            "INSERT INTO bench_raw_search SELECT id + k * %s, doc "
+            "FROM bench_raw_search, generate_series(1, %s) AS k",
+            [originals, copies - 1],
         )
         conn.execute("CREATE INDEX bench_raw_search_gin ON bench_raw_search USING gin (doc)")
         conn.execute("VACUUM ANALYZE bench_raw_search")
         print(f"raw comparison table (same texts, unweighted): {time.perf_counter() - start:.1f} s")
         sizes = conn.execute(
             """SELECT pg_size_pretty(pg_total_relation_size('meetings_searchdocument')),
-                      pg_size_pretty(pg_relation_size('searchdoc_document_gin')),
+                      pg_size_pretty(pg_relation_size('searchdoc_document_rum')),
                       (SELECT count(*) FROM meetings_searchterm),
                       pg_size_pretty(pg_total_relation_size('meetings_searchterm'))"""
         ).fetchone() or ("?", "?", "?", "?")
         print(
-            f"search index: documents {sizes[0]} (GIN {sizes[1]}); "
+            f"search index: documents {sizes[0]} (RUM index {sizes[1]}); "
             f"{sizes[2]} title words for near misses ({sizes[3]})"
         )
 
 
 RAW_SQL = """SELECT id, ts_rank(doc, q) AS rank
-               FROM bench_raw_search, websearch_to_tsquery('danish', %s) q
+               FROM bench_raw_search, websearch_to_tsquery(%s::regconfig, %s) q
               WHERE doc @@ q ORDER BY rank DESC LIMIT 10"""
 
 
 def timed_raw(conn: psycopg.Connection, query: str) -> float:
     start = time.perf_counter()
-    conn.execute(RAW_SQL, [query]).fetchall()
+    conn.execute(RAW_SQL, [CONFIG, query]).fetchall()
     return time.perf_counter() - start
 
 
@@ -257,13 +292,14 @@ def start_server(url: str) -> tuple[subprocess.Popen[bytes], int]:
 
 def main() -> None:
     items = int(os.environ.get("BENCH_SEARCH_ITEMS", "100000"))
+    copies = int(os.environ.get("BENCH_SEARCH_COPIES", "1"))
     rounds = int(os.environ.get("BENCH_SEARCH_ROUNDS", "7"))
     keep = os.environ.get("BENCH_SEARCH_KEEP") == "1"
     reuse = os.environ.get("BENCH_SEARCH_REUSE") == "1"
     name = f"{settings.DATABASES['default']['NAME']}_bench_search"
-    prepare_database(name, items, reuse)
+    prepare_database(name, items, reuse, copies)
     url = database_url(name)
-    build_raw_table(url)
+    build_raw_table(url, copies)
     edit_latency(url)
 
     with psycopg.connect(url) as conn:
@@ -278,7 +314,7 @@ def main() -> None:
         rss_before = worker_rss(server)
         filter_paths = [f"/search/?{urllib.parse.urlencode(f)}" for f in FILTER_QUERIES]
         raw_conn = psycopg.connect(url, autocommit=True)
-        for query in TEXT_QUERIES + NEAR_MISS_QUERIES:  # warm-up
+        for query in TEXT_QUERIES + NEAR_MISS_QUERIES + COMMON_QUERIES:  # warm-up
             timed_raw(raw_conn, query)
             for prefix in ("/search/?", "/api/search/?"):
                 _, status = browser.timed_get(prefix + urllib.parse.urlencode({"q": query}))
@@ -289,6 +325,9 @@ def main() -> None:
         near: list[float] = []
         filtered: list[float] = []
         jump: list[float] = []
+        common_raw: list[float] = []
+        common_page: list[float] = []
+        common_api: list[float] = []
         rng = random.Random(7)
         for _ in range(rounds):
             # Each query is timed raw, as a page and through the API back to back, so that all
@@ -298,6 +337,11 @@ def main() -> None:
                 raw.append(timed_raw(raw_conn, query))
                 page.append(browser.timed_get(f"/search/?{encoded}")[0])
                 api.append(browser.timed_get(f"/api/search/?{encoded}")[0])
+            for query in rng.sample(COMMON_QUERIES, len(COMMON_QUERIES)):
+                encoded = urllib.parse.urlencode({"q": query})
+                common_raw.append(timed_raw(raw_conn, query))
+                common_page.append(browser.timed_get(f"/search/?{encoded}")[0])
+                common_api.append(browser.timed_get(f"/api/search/?{encoded}")[0])
             for query in NEAR_MISS_QUERIES:
                 near.append(
                     browser.timed_get(f"/search/?{urllib.parse.urlencode({'q': query})}")[0]
@@ -313,10 +357,21 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
 
-    print(f"\nsearch of {items:,} items, {len(TEXT_QUERIES)} text queries × {rounds} rounds")
+    print(
+        f"\nsearch of {items * copies:,} items, {len(TEXT_QUERIES)} text queries × {rounds} rounds"
+    )
     print(f"  raw PostgreSQL (GIN, ts_rank, top 10)   {ms(raw)}")
     print(f"  app HTML page  GET /search/?q=…         {ms(page)}")
     print(f"  app JSON API   GET /api/search/?q=…     {ms(api)}")
+    print(f"  common words ({', '.join(COMMON_QUERIES)}):")
+    print(f"    raw PostgreSQL (GIN, ts_rank, top 10) {ms(common_raw)}")
+    print(f"    app HTML page                         {ms(common_page)}")
+    print(f"    app JSON API                          {ms(common_api)}")
+    common95 = percentile(common_raw, 0.95)
+    print(
+        f"    p95 app/raw: page {percentile(common_page, 0.95) / common95:.2f}×, "
+        f"API {percentile(common_api, 0.95) / common95:.2f}×"
+    )
     print(f"  app near misses (typos, HTML)           {ms(near)}")
     print(f"  app with filters (HTML)                 {ms(filtered)}")
     print(f"  case-number jump (302)                  {ms(jump)}")
@@ -325,7 +380,10 @@ def main() -> None:
         f"  p95 app/raw: page {percentile(page, 0.95) / raw95:.2f}×, "
         f"API {percentile(api, 0.95) / raw95:.2f}×"
     )
-    searches = len(page) + len(api) + len(near) + len(filtered) + len(jump)
+    searches = (
+        len(page) + len(api) + len(near) + len(filtered) + len(jump)
+        + len(common_page) + len(common_api)
+    )  # fmt: skip
     print(
         f"web worker RSS: {rss_before / 2**20:.0f} MiB after login, "
         f"{rss_after / 2**20:.0f} MiB after {searches} searches"

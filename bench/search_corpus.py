@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from meetings.models import (
@@ -279,3 +279,59 @@ def build_corpus(*, items: int, seed: int = 20170320) -> CorpusReport:
         staff_username=staff.username,
         member_username=member.username,
     )
+
+
+# What each copy of the corpus changes, table by table: the new row's id, and the columns that
+# point at copied rows (`{k}` is the copy's number, `{M}`, `{I}` … the originals' largest ids).
+_COPIED_TABLES = [
+    ("meetings_meeting", "M", {"starts_at": "starts_at + {k} * interval '1 hour'"}),
+    ("meetings_agendaitem", "I", {
+        "meeting_id": "meeting_id + {k} * {M}",
+        "postponed_from_id": "postponed_from_id + {k} * {I}",
+    }),
+    ("meetings_recommendation", "R", {"item_id": "item_id + {k} * {I}"}),
+    ("meetings_recommendationclause", "C", {"recommendation_id": "recommendation_id + {k} * {R}"}),
+    ("meetings_decision", "D", {"item_id": "item_id + {k} * {I}"}),
+    ("meetings_attachment", "A", {"item_id": "item_id + {k} * {I}"}),
+]  # fmt: skip
+
+
+def replicate_corpus(*, copies: int) -> float:
+    """Make the corpus `copies` times as large, as a shared archive of that many
+    municipalities would be: every meeting, item, section and search document is copied with
+    new ids (meetings an hour apart). Rows go in with INSERT … SELECT and the triggers off,
+    as a COPY would put them, and the documents are copied rather than recomputed (their
+    texts are the same); the caller rebuilds the indexes. Returns the seconds it took."""
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        largest: dict[str, int] = {}
+        for table, key, _ in _COPIED_TABLES:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
+            largest[key] = int(cursor.fetchone()[0])
+        for table, key, changed in [
+            *_COPIED_TABLES,
+            ("meetings_searchdocument", "I", {"item_id": "item_id + {k} * {I}"}),
+        ]:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = %s ORDER BY ordinal_position",
+                [table],
+            )
+            columns = [row[0] for row in cursor.fetchall()]
+            values = {"id": "id + {k} * {" + key + "}", **changed}
+            select = ", ".join(
+                values[column].format(k="k", **largest) if column in values else column
+                for column in columns
+            )
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT {select} FROM {table}, generate_series(1, %s) AS k "
+                f"WHERE {'item_id' if table == 'meetings_searchdocument' else 'id'} <= %s",
+                [copies - 1, largest[key]],
+            )
+        for table, _, _ in _COPIED_TABLES:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"  # noqa: S608
+            )
+    return time.perf_counter() - start

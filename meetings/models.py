@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from common.indexes import RumIndex
 from meetings.validators import validate_case_number
 
 if TYPE_CHECKING:
@@ -397,6 +398,9 @@ class AgendaItem(models.Model):
             models.Index(
                 fields=["id"], include=["meeting", "number", "closed"], name="item_visibility_cover"
             ),
+            # A near-miss word of the search is offered only when a title the reader may see
+            # holds it (`title__icontains`): answered from trigrams, not by reading all titles.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="item_title_upper_trigram"),
         ]
 
     def __str__(self) -> str:
@@ -751,7 +755,11 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("søgeindeks")
         verbose_name_plural = _("søgeindeks")
-        indexes = [GinIndex(fields=["document"], name="searchdoc_document_gin")]
+        indexes = [
+            RumIndex(
+                fields=["document"], name="searchdoc_document_rum", opclasses=["rum_tsvector_ops"]
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Søgeindeks for punkt {self.item_id}"

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryField,
     TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, Func, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,15 +31,22 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, Body, Case, Decision, SearchTerm
+from meetings.search_config import CONFIG
 from meetings.validators import normalise_case_number
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
 
-CONFIG = "danish"
 PAGE_SIZE = 20
+# Matches are counted up to this many; past it, the page says "over 1.000".
+COUNT_LIMIT = 1000
 # Longer queries are cut here: nobody types more, and a pasted page should not cost a second.
 MAX_QUERY_LENGTH = 200
+# A query word's lexeme this long or longer also finds the compounds that end in it, up to
+# this many, each with at least this many letters before it.
+COMPOUND_MIN_LEXEME = 5
+COMPOUNDS_PER_WORD = 10
+COMPOUND_MIN_PREFIX = 3
 # When full text finds fewer hits than this, near-miss title words are tried as well.
 FUZZY_BELOW = 3
 FUZZY_MIN_WORD_LENGTH = 4
@@ -109,7 +118,9 @@ class SearchPage:
     query: str
     filters: SearchFilters
     hits: list[SearchHit] = field(default_factory=list)
+    # The number of matches, counted up to COUNT_LIMIT; `count_capped` when there are more.
     count: int = 0
+    count_capped: bool = False
     # The case a query consisting of a case number names, when it exists.
     case: Case | None = None
     notices: list[str] = field(default_factory=list)
@@ -227,14 +238,16 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
     if case is not None:
         page.case = case
         page.searched = True
-        page.count, ids = _page_ids(base.filter(case=case), None, Sort.DATE, offset, size)
+        page.count, page.count_capped, ids = _page_ids(
+            base.filter(case=case), None, Sort.DATE, offset, size
+        )
         page.hits = _hits(ids, None, near_miss=False, base=base)
         return page
 
     if not query:
         if filters.narrows:
             page.searched = True
-            page.count, ids = _page_ids(base, None, Sort.DATE, offset, size)
+            page.count, page.count_capped, ids = _page_ids(base, None, Sort.DATE, offset, size)
             page.hits = _hits(ids, None, near_miss=False, base=base)
         return page
 
@@ -247,10 +260,8 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
             )
         )
     else:
-        tsquery = _tsquery(query)
-        page.count, ids = _page_ids(
-            base, tsquery, filters.sort, offset, size, narrowed=filters.narrows
-        )
+        tsquery = _with_compounds(_tsquery(query), query, base)
+        page.count, page.count_capped, ids = _page_ids(base, tsquery, filters.sort, offset, size)
         page.hits = _hits(ids, tsquery, near_miss=False, base=base)
 
     if page.count < FUZZY_BELOW:
@@ -258,63 +269,147 @@ def search_items(user: AnyUser, query: str, filters: SearchFilters | None = None
     return page
 
 
+def _with_compounds(
+    tsquery: SearchQuery | Func, query: str, base: QuerySet[AgendaItem]
+) -> SearchQuery | Func:
+    """The query with each word also standing for the compounds that end in it: a Danish
+    compound names its kind last, so "tandplejen" also finds "Ungetandplejen" and
+    "budgettet" "Anlægsbudgettet". The compounds are the title words (`SearchTerm`) whose
+    lexeme ends in the word's and that a title the reader may see holds — the table has the
+    words of hidden titles too, and those neither join the query nor take a place among the
+    first `COMPOUNDS_PER_WORD`. A phrase in quotes is meant exactly as written."""
+    if '"' in query:
+        return tsquery
+    words = _positive_words(query)
+    if not words:
+        return tsquery
+    with connection.cursor() as cursor:
+        # Each lexeme of the query, with what the Snowball stemmer alone makes of it: a
+        # compound Hunspell does not know ends in that ("anlægsbudget" → anlægsbudg, as the
+        # lexeme "budget" → budg).
+        cursor.execute(
+            "SELECT DISTINCT x.lexeme, coalesce((ts_lexize('danish_stem', x.lexeme))[1], '') "
+            "FROM unnest(%s::text[]) AS w(word), "
+            "unnest(to_tsvector(%s::regconfig, w.word)) AS x ORDER BY 1, 2",
+            [words, CONFIG],
+        )
+        tails: dict[str, set[str]] = {}
+        for lexeme, stem in cursor.fetchall():
+            tails.setdefault(lexeme, set()).add(stem)
+        for lexeme, stems in tails.items():
+            if len(lexeme) < COMPOUND_MIN_LEXEME:
+                continue
+            ends = {lexeme} | {stem for stem in stems if len(stem) >= COMPOUND_MIN_LEXEME - 1}
+            # The words are found through the trigram index on the title words; their
+            # lexemes are compared after, so "tandplejeklinik" (a kind of clinic) is left out.
+            contains = " OR ".join(["t.word LIKE %s"] * len(ends))
+            ends_in = " OR ".join(["x.lexeme LIKE %s"] * len(ends))
+            cursor.execute(
+                "SELECT t.word, x.lexeme FROM meetings_searchterm t, "  # noqa: S608
+                "unnest(to_tsvector(%s::regconfig, t.word)) AS x "
+                f"WHERE ({contains}) AND ({ends_in}) "
+                "AND length(x.lexeme) >= %s ORDER BY t.word",
+                [
+                    CONFIG,
+                    *(f"%{end}%" for end in sorted(ends)),
+                    *(f"%{end}" for end in sorted(ends)),
+                    min(len(end) for end in ends) + COMPOUND_MIN_PREFIX,
+                ],
+            )
+            compounds: list[str] = []
+            for word, compound in cursor.fetchall():
+                if compound in compounds or compound in ends:
+                    continue
+                if not base.filter(title__icontains=word).exists():
+                    continue
+                compounds.append(compound)
+                if len(compounds) == COMPOUNDS_PER_WORD:
+                    break
+            if compounds:
+                alternatives = " | ".join(_tsquery_literal(x) for x in [lexeme, *compounds])
+                tsquery = Func(
+                    tsquery,
+                    Cast(Value(_tsquery_literal(lexeme)), SearchQueryField()),
+                    Cast(Value(alternatives), SearchQueryField()),
+                    function="ts_rewrite",
+                    output_field=SearchQueryField(),
+                )
+    return tsquery
+
+
+def _tsquery_literal(lexeme: str) -> str:
+    return "'" + lexeme.replace("'", "''") + "'"
+
+
 def _page_ids(
     qs: QuerySet[AgendaItem],
-    tsquery: SearchQuery | None,
+    tsquery: SearchQuery | Func | None,
     sort: str,
     offset: int,
     limit: int,
-    *,
-    narrowed: bool = False,
-) -> tuple[int, list[int]]:
-    """Rank (when there is a query), count and cut out one page, in one round trip: the total
-    number of matches and the ids of the page, in order.
+) -> tuple[int, bool, list[int]]:
+    """Count (up to `COUNT_LIMIT`) and cut out one page: the number of matches, whether there
+    are more than that, and the ids of the page, in order.
 
-    The matches are gathered narrow (id, date, number, rank) before they are counted and
-    sorted, so each document is read once, as in a plain full-text query. `qs` is the user's
-    visible, filtered items: nothing else is joined, counted or paged.
+    `qs` is the user's visible, filtered items: nothing else is counted or paged. Neither
+    statement reads every match when there are many: the count stops at the first
+    `COUNT_LIMIT + 1` visible matches, and a page by relevance is read from the RUM index in
+    order of rank, each candidate checked against `qs` by its primary key until the page is
+    full, so no other document is ranked or read. A page by date reads the matches' dates
+    from the items, not their documents.
     """
     inner_sql, inner_params = (
         qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
     )
-    params: list[Any] = []
+    visible = f"({inner_sql}) AS v(id, starts_at, number)"
     # Only SQL compiled by the ORM (values as parameters) and fixed fragments are put
     # together here; every value the user typed travels as a parameter.
-    if tsquery is not None:
-        tsquery_sql, tsquery_params = _compile(tsquery, qs)
-        # The rank is computed where the document is read, so only (id, rank) pairs travel on.
-        # ts_rank looks at one document and the query alone (no statistics of other rows), and
-        # only the rows of `qs` — the user's visible items — are joined, counted and paged.
-        # With filters that narrow the items, the planner may join first and rank fewer rows.
-        fence = "" if narrowed else "OFFSET 0"
-        source = f"""
-            SELECT v.id, v.starts_at, v.number, r.rank
-              FROM (SELECT sd.item_id, ts_rank(sd.document, q.tsq) AS rank
-                      FROM meetings_searchdocument sd
-                     CROSS JOIN (SELECT {tsquery_sql} AS tsq) AS q
-                     WHERE sd.document @@ q.tsq
-                    {fence}) AS r
-              JOIN ({inner_sql}) AS v(id, starts_at, number) ON v.id = r.item_id"""  # noqa: S608
-        params += list(tsquery_params)
+    if tsquery is None:
+        count_sql = f"SELECT 1 FROM {visible}"  # noqa: S608
+        count_params = list(inner_params)
+        page_sql = f"SELECT v.id FROM {visible} ORDER BY v.starts_at DESC, v.number"  # noqa: S608
+        page_params = list(inner_params)
     else:
-        source = f"""
-            SELECT v.id, v.starts_at, v.number, 0 AS rank
-              FROM ({inner_sql}) AS v(id, starts_at, number)"""  # noqa: S608
-    params += list(inner_params)
-    if tsquery is not None and sort == Sort.RELEVANCE:
-        order = "rank DESC, starts_at DESC, number"
-    else:
-        order = "starts_at DESC, number"
-    sql = f"""
-        WITH matches AS MATERIALIZED ({source})
-        SELECT (SELECT count(*) FROM matches),
-               ARRAY(SELECT id FROM matches ORDER BY {order} LIMIT %s OFFSET %s)"""  # noqa: S608
+        tsq_sql, tsq_params = _compile(tsquery, qs)
+        count_sql = f"""
+            SELECT 1 FROM meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id
+             WHERE sd.document @@ {tsq_sql}"""  # noqa: S608
+        count_params = [*inner_params, *tsq_params]
+        if sort == Sort.RELEVANCE:
+            # `<=>` is the RUM index's distance (the inverse of its rank, from the positions
+            # and weights it stores), so the matches come out of the index best first.
+            page_sql = f"""
+                SELECT r.item_id
+                  FROM (SELECT sd.item_id, sd.document <=> {tsq_sql} AS distance
+                          FROM meetings_searchdocument sd
+                         WHERE sd.document @@ {tsq_sql}
+                         ORDER BY sd.document <=> {tsq_sql}) AS r
+                  JOIN {visible} ON v.id = r.item_id
+                 ORDER BY r.distance, v.starts_at DESC, v.number"""  # noqa: S608
+            page_params = [*tsq_params, *tsq_params, *tsq_params, *inner_params]
+        else:
+            page_sql = f"""
+                SELECT v.id FROM meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id
+                 WHERE sd.document @@ {tsq_sql}
+                 ORDER BY v.starts_at DESC, v.number"""  # noqa: S608
+            page_params = [*inner_params, *tsq_params]
     with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
-        # Compiling this short query to machine code costs more than it saves.
+        # Compiling these short queries to machine code costs more than it saves.
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, [*params, limit, offset])
-        count, ids = cursor.fetchone()
-    return int(count), list(ids)
+        cursor.execute(
+            f"SELECT count(*) FROM ({count_sql} LIMIT %s) AS c",  # noqa: S608
+            [*count_params, COUNT_LIMIT + 1],
+        )
+        row = cursor.fetchone()
+        counted = int(row[0]) if row else 0
+        if tsquery is not None and sort == Sort.RELEVANCE:
+            # The planner prices the RUM index's ordered scan as if it read every match, and
+            # would read and sort them all instead; the ordered scan stops with the page.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"{page_sql} LIMIT %s OFFSET %s", [*page_params, limit, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+    return min(counted, COUNT_LIMIT), counted > COUNT_LIMIT, ids
 
 
 def _compile(expression: Any, qs: QuerySet[AgendaItem]) -> tuple[str, Any]:
@@ -351,13 +446,7 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
     if '"' in query:
         return  # a phrase in quotes is meant exactly as written
     words = _positive_words(query)
-    unknown = [
-        word
-        for word in words
-        if not base.filter(
-            search_document__document=SearchQuery(word, config=CONFIG, search_type="plain")
-        ).exists()
-    ]
+    unknown = [word for word in words if not _finds_anything(word, base)]
     if not unknown:
         return
     corrected: SearchQuery | None = None
@@ -380,19 +469,28 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
     start = max(0, (page.filters.page - 1) * size - exact_count)
     room = size - len(page.hits)
     found = [hit.item_id for hit in page.hits]
-    near_count, ids = _page_ids(
-        base.exclude(pk__in=found),
-        corrected,
-        page.filters.sort,
-        start,
-        max(room, 0),
-        narrowed=page.filters.narrows,
+    near_count, near_capped, ids = _page_ids(
+        base.exclude(pk__in=found), corrected, page.filters.sort, start, max(room, 0)
     )
     if not near_count:
         return
     page.near_misses = True
     page.count = exact_count + near_count
+    page.count_capped = near_capped
     page.hits.extend(_hits(ids, corrected, near_miss=True, base=base))
+
+
+def _finds_anything(word: str, base: QuerySet[AgendaItem]) -> bool:
+    """Whether the word alone, with its compounds, finds an item the reader may see."""
+    tsquery = _with_compounds(SearchQuery(word, config=CONFIG, search_type="plain"), word, base)
+    matches = Func(
+        F("search_document__document"),
+        tsquery,
+        arg_joiner=" @@ ",
+        template="(%(expressions)s)",
+        output_field=BooleanField(),
+    )
+    return base.alias(matches=matches).filter(matches=True).exists()
 
 
 def _is_unknown(token: str, unknown: list[str]) -> bool:
@@ -413,7 +511,7 @@ def _positive_words(query: str) -> list[str]:
 
 def _hits(
     ids: list[int],
-    tsquery: SearchQuery | None,
+    tsquery: SearchQuery | Func | None,
     *,
     near_miss: bool,
     base: QuerySet[AgendaItem],
@@ -461,7 +559,7 @@ def _hits(
     return hits
 
 
-def _snippet_expression(tsquery: SearchQuery | None) -> Func:
+def _snippet_expression(tsquery: SearchQuery | Func | None) -> Func:
     """The item's readable text with the query's words marked, or its opening words."""
     text = Func(
         Func(F("pk"), function="referat_search_text", output_field=TextField()),

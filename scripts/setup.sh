@@ -17,10 +17,23 @@ as_root() {
     fi
 }
 
-# --- Debian packages: WeasyPrint's libraries, fonts, Chromium for browser tests, services.
+# --- Debian packages: WeasyPrint's libraries, fonts, Chromium for browser tests, services,
+#     and the Danish Hunspell dictionary that the search's word forms are built from.
 need_pkgs=()
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
-           chromium poppler-utils postgresql redis-server; do
+           chromium poppler-utils postgresql redis-server hunspell-da; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    say "Installerer Debian-pakker: ${need_pkgs[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+fi
+
+# --- The RUM index of the search, for every PostgreSQL installed (postgresql-NN-rum).
+need_pkgs=()
+for dir in /usr/lib/postgresql/*/; do
+    pkg="postgresql-$(basename "$dir")-rum"
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -56,6 +69,19 @@ if [ "$(cat "$STAMPS/pyproject" 2>/dev/null)" != "$py_hash" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e ".[dev]"
     echo "$py_hash" > "$STAMPS/pyproject"
+fi
+
+# --- The search's Danish word-form dictionary (meetings/search_config.py) in the tsearch_data
+#     folder of PostgreSQL, rebuilt when hunspell-da or its builder changed.
+dict_file=$(.venv/bin/python -c 'import sys; sys.path.insert(0, "."); from meetings.search_config import FORMS_FILE; print(FORMS_FILE)').syn
+dict_hash=$(cat scripts/build_danish_dictionary.py meetings/search_config.py \
+            /usr/share/hunspell/da_DK.dic /usr/share/hunspell/da_DK.aff | sha256sum | cut -d' ' -f1)
+dict_missing=0
+for dir in /usr/share/postgresql/*/tsearch_data; do [ -f "$dir/$dict_file" ] || dict_missing=1; done
+if [ "$dict_missing" = 1 ] || [ "$(cat "$STAMPS/danish-dictionary" 2>/dev/null)" != "$dict_hash" ]; then
+    say "Bygger søgningens danske ordformer fra hunspell-da"
+    as_root env PYTHON=.venv/bin/python ./scripts/install-danish-dictionary.sh
+    echo "$dict_hash" > "$STAMPS/danish-dictionary"
 fi
 
 # --- Front-end packages from the npm registry, served by the app itself.

@@ -24,4 +24,6 @@ ALTER DATABASE :"db" OWNER TO :"app_user";
 ALTER SCHEMA public OWNER TO :"app_user";
 -- Trigram similarity for the search's near misses (meetings/migrations/0004_search_index).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- The RUM index, which gives full-text matches in order of rank (0017_search_rank_in_rum_index).
+CREATE EXTENSION IF NOT EXISTS rum;
 SQL
