@@ -44,17 +44,24 @@ from django.utils.translation import gettext_lazy
 from meetings.access import CLOSED_TITLE, HistoryScope, history_scope
 from meetings.models import (
     HISTORY_UNTRACKED_FIELDS,
+    Addendum,
+    AddendumApproval,
     AgendaItem,
     Attachment,
     Attendance,
+    Ballot,
     Body,
     Case,
     Decision,
     DecisionApproval,
+    ItemParticipation,
     Meeting,
     MeetingTransition,
+    Membership,
     Recommendation,
     RecommendationClause,
+    Remark,
+    Vote,
 )
 from meetings.selectors.review import DiffLine, html_to_lines
 
@@ -121,6 +128,12 @@ HISTORY_ORDER: tuple[type[models.Model], ...] = (
     Decision,
     Attachment,
     DecisionApproval,
+    ItemParticipation,
+    Vote,
+    Ballot,
+    Remark,
+    Addendum,
+    AddendumApproval,
 )
 
 
@@ -297,6 +310,7 @@ class _Names:
         user_ids: set[int] = set()
         case_ids: set[int] = set()
         body_ids: set[int] = set()
+        member_ids: set[int] = set()
         for event in events:
             if event.user_id is not None:
                 user_ids.add(event.user_id)
@@ -308,6 +322,9 @@ class _Names:
                 case_ids.add(row.case_id)
             if getattr(row, "body_id", None):
                 body_ids.add(row.body_id)
+            for attr in ("member_id", "substitute_for_id"):
+                if getattr(row, attr, None):
+                    member_ids.add(getattr(row, attr))
         user_model = get_user_model()
         self.users: dict[int, str] = {
             u.pk: (u.get_full_name() or u.get_username())
@@ -319,6 +336,10 @@ class _Names:
                 Case.objects.filter(pk__in=case_ids).values_list("pk", "number")
             ),
             Body._meta.label: dict(Body.objects.filter(pk__in=body_ids).values_list("pk", "name")),
+            Membership._meta.label: {
+                m.pk: m.display_name
+                for m in Membership.objects.filter(pk__in=member_ids).select_related("user")
+            },
         }
 
     def user(self, user_id: int | None) -> str:
@@ -692,6 +713,17 @@ def item_history(item: AgendaItem, *, user: AnyUser) -> list[HistoryEntry]:
     if scope is HistoryScope.FULL:
         decision_ids = {e.row.pgh_obj_id for e in decisions}
         events += _events(DecisionApproval, via, decision_id__in=decision_ids)
+        # The item's protocol: who did not take part, votes and ballots, remarks, additions.
+        votes = _events(Vote, via, item_id=item.pk)
+        addenda = _events(Addendum, via, item_id=item.pk)
+        events += [
+            *_events(ItemParticipation, via, item_id=item.pk),
+            *votes,
+            *_events(Ballot, via, vote_id__in={e.row.pgh_obj_id for e in votes}),
+            *_events(Remark, via, item_id=item.pk),
+            *addenda,
+            *_events(AddendumApproval, via, addendum_id__in={e.row.pgh_obj_id for e in addenda}),
+        ]
         for part in _ITEM_PARTS.values():
             for tracked, rows in part(item):
                 events += _events_of_rows(tracked, rows, via)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AgendaItem, Attendance, Ballot, Membership, Remark, Vote
+from meetings.selectors.history import item_history
 from meetings.selectors.protocol import (
     closed_items_lacking_public_decision,
     item_roll,
@@ -252,3 +253,32 @@ class TestItemsWithProtocol:
         _record_protocol(council, 3)
         assert read() == once
         assert Vote.objects.count() == 2
+
+
+class TestProtocolInHistory:
+    def test_the_body_reads_who_left_the_item_and_the_vote_in_its_history(
+        self, council: Council
+    ) -> None:
+        item = council.item(1)
+        item_participation_set(
+            actor=council.secretary,
+            item=item,
+            absent=[AbsenceInput(council.seats["carl"].pk, "inhabil", "Søn af ansøgeren")],
+        )
+        present = [m.pk for m in item_roll(item).present]
+        vote_record(
+            actor=council.secretary,
+            item=item,
+            question="Indstillingen",
+            for_ids=present,
+            against_ids=[],
+            abstain_ids=[],
+        )
+        entries = item_history(item, user=council.secretary)
+        by_kind = {e.kind: e for e in entries}
+        absence = {c.name: c.after for c in by_kind["ItemParticipation"].changes}
+        assert absence["member"] == "Carl Clausen"
+        assert absence["note"] == "Søn af ansøgeren"
+        assert {c.name: c.after for c in by_kind["Vote"].changes}["question"] == "Indstillingen"
+        secretary = council.secretary
+        assert by_kind["Vote"].user_name == (secretary.get_full_name() or secretary.username)
