@@ -22,6 +22,8 @@ cat <<INFO
     sekretaer    – sekretær for Direktionen
     direktoer    – medlem af Direktionen
     medarbejder  – medarbejder uden for Direktionen
+    borgmester   – formand for Byrådet
+    byraad1-4    – medlemmer af Byrådet (sekretaer er også Byrådets sekretær)
 
 INFO
 .venv/bin/python manage.py runserver "$HOST:$PORT"
