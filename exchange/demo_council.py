@@ -75,7 +75,9 @@ LOCATION = "Byrådssalen, Rådhuset"
 def load_council_demo(*, password: str, with_minutes: bool) -> tuple[list[str], list[str]]:
     """Create or refresh Byrådet, its parties, members and their users; with `with_minutes`
     its two meetings. Returns the usernames and the meetings made (label)."""
-    body, _created = Body.objects.get_or_create(slug=BODY_SLUG, defaults={"name": BODY_NAME})
+    body, _created = Body.objects.get_or_create(
+        slug=BODY_SLUG, defaults={"name": BODY_NAME, "public": True}
+    )
     if not body.standard_items:
         body.standard_items = STANDARD_ITEMS
         body.save(update_fields=["standard_items"])

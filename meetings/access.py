@@ -163,15 +163,11 @@ def get_item_for_user(
 
 
 def get_attachment_for_user(user: AnyUser, pk: int) -> Attachment:
-    """The attachment if the user may read its item's content (else 404)."""
+    """The attachment if the user may read its item's content, and an internal one only for
+    the body (else 404)."""
     if parse_id(pk) is None:
         raise Http404
-    attachment = (
-        Attachment.objects.filter(item__in=AgendaItem.objects.visible_to(user))
-        .select_related("item")
-        .filter(pk=pk)
-        .first()
-    )
+    attachment = Attachment.objects.visible_to(user).select_related("item").filter(pk=pk).first()
     if attachment is None:
         raise Http404
     return attachment

@@ -40,6 +40,16 @@ class Body(models.Model):
     # Standard items (e.g. "Godkendelse af dagsorden", "Meddelelser", "Eventuelt") that a new
     # agenda of the body starts with, in this order.
     standard_items = models.JSONField(_("standardpunkter"), default=list, blank=True)
+    # A political body (Byrådet, its committees) meets in public: its published agendas and
+    # minutes are for everyone, anonymous visitors included. An internal body (Direktionen)
+    # publishes to the municipality's staff only.
+    public = models.BooleanField(
+        _("offentligt organ"),
+        default=False,
+        help_text=_(
+            "Dagsordener og referater, der er offentliggjort, kan læses af alle uden login."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -145,16 +155,45 @@ def _sees_everything(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def _is_outsider(user: AnyUser) -> bool:
+    return not user.is_authenticated or not user.is_active
+
+
 class MeetingQuerySet(models.QuerySet["Meeting"]):
+    """The one rule for who opens which meeting, and whose minutes they read.
+
+    Everything about a meeting outside its body is read in one of two layers:
+    - the agenda (items, their case texts, recommendations, public attachments), from the
+      moment the secretary publishes the agenda (`agenda_published_at`), and
+    - the minutes (decisions, attendance, who took part, votes, remarks, public decisions of
+      closed items), only once the minutes are published.
+    Logged-in users outside the body read both layers of every body; anonymous visitors only
+    of public bodies (`Body.public`). The body's members and secretary read everything of
+    their body, superusers everything.
+    """
+
     def visible_to(self, user: AnyUser) -> MeetingQuerySet:
-        """Meetings the user may open: published ones for every logged-in user, and every
-        meeting of a body the user belongs to. Anonymous users see nothing."""
+        """Meetings the user may open: with a published agenda or published minutes (for the
+        anonymous only of public bodies), and every meeting of a body the user belongs to."""
         if _sees_everything(user):
             return self.all()
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
+        published = Q(status=Meeting.Status.PUBLISHED) | Q(agenda_published_at__isnull=False)
+        if _is_outsider(user):
+            return self.filter(published, body__public=True)
         member = Membership.objects.filter(body=OuterRef("body"), user=user)
-        return self.filter(Q(status=Meeting.Status.PUBLISHED) | Q(Exists(member)))
+        return self.filter(published | Q(Exists(member)))
+
+    def minutes_visible_to(self, user: AnyUser) -> MeetingQuerySet:
+        """Meetings whose minutes the user may read: published minutes (for the anonymous only
+        of public bodies), and every meeting of a body the user belongs to. Decisions,
+        attendance and the protocol are shown only for these."""
+        if _sees_everything(user):
+            return self.all()
+        published = Q(status=Meeting.Status.PUBLISHED)
+        if _is_outsider(user):
+            return self.filter(published, body__public=True)
+        member = Membership.objects.filter(body=OuterRef("body"), user=user)
+        return self.filter(published | Q(Exists(member)))
 
 
 class Meeting(models.Model):
@@ -190,6 +229,12 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("oprettet af"),
+    )
+    # When the agenda (dagsorden) was published, before the meeting: from then, those outside
+    # the body read its items' agenda content, never decisions until the minutes are published.
+    # Set only through meetings/services/agenda.py, recorded as a transition.
+    agenda_published_at = models.DateTimeField(
+        _("dagsorden offentliggjort"), null=True, blank=True, editable=False
     )
     # A member of the body named by the secretary to sign minutes that no member attended
     # (everyone sent afbud): they would otherwise have nobody to approve them. Named only
@@ -302,37 +347,72 @@ class Case(models.Model):
 
 
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def _reachable_by(self, user: AnyUser) -> AgendaItemQuerySet:
+        """Items of the meetings the user may open that have gone out to them: every item of
+        published minutes, of an agenda only the items published on it (with the agenda, or
+        later on a tillægsdagsorden), and everything of the user's own bodies."""
+        qs = self.filter(meeting__in=Meeting.objects.visible_to(user))
+        if _sees_everything(user):
+            return qs
+        out = Q(meeting__status=Meeting.Status.PUBLISHED) | Q(agenda_published_at__isnull=False)
+        if _is_outsider(user):
+            return qs.filter(out)
+        member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
+        return qs.filter(out | Q(Exists(member)))
+
     def visible_to(self, user: AnyUser) -> AgendaItemQuerySet:
         """The one rule for content: items whose content the user may see.
 
-        An item's meeting must be visible to the user, and a closed item's content is for the
+        The item must have reached the user (its meeting's minutes published, or the item
+        published on the agenda, see MeetingQuerySet), and a closed item's content is for the
         body's members and secretary (and superusers) alone. Every page, search, API, export
-        and PDF path that shows item content starts from this queryset.
+        and PDF path that shows item content starts from this queryset; what the item's
+        minutes hold (decision, protocol) needs `minutes_visible_to` as well.
         """
-        if not user.is_authenticated:
-            return self.none()
-        visible_meetings = Meeting.objects.visible_to(user)
-        qs = self.filter(meeting__in=visible_meetings)
+        qs = self._reachable_by(user)
         if _sees_everything(user):
             return qs
+        if _is_outsider(user):
+            return qs.filter(closed=False)
         member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
         return qs.filter(Q(closed=False) | Q(Exists(member)))
 
+    def minutes_visible_to(self, user: AnyUser) -> AgendaItemQuerySet:
+        """Items whose decision and protocol the user may read: content visible, and the
+        meeting's minutes visible (published, or the user's own body)."""
+        return self.visible_to(user).filter(meeting__in=Meeting.objects.minutes_visible_to(user))
+
     def listed_for(self, user: AnyUser) -> AgendaItemQuerySet:
-        """Every item of the meetings the user may open, each annotated `content_visible`:
-        a closed item the user may not see is still listed, as "Punkt N: Lukket"."""
-        if not user.is_authenticated:
-            return self.none().annotate(content_visible=models.Value(False))
-        visible_meetings = Meeting.objects.visible_to(user)
-        qs = self.filter(meeting__in=visible_meetings)
+        """Every item that has reached the user, each annotated `content_visible`: a closed
+        item the user may not see is still listed, as "Punkt N: Lukket"."""
+        qs = self._reachable_by(user)
         if _sees_everything(user):
             return qs.annotate(content_visible=models.Value(True))
+        if _is_outsider(user):
+            return qs.annotate(
+                content_visible=models.ExpressionWrapper(
+                    Q(closed=False), output_field=models.BooleanField()
+                )
+            )
         member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
         return qs.annotate(
             content_visible=models.ExpressionWrapper(
                 Q(closed=False) | Q(Exists(member)), output_field=models.BooleanField()
             )
         )
+
+
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def visible_to(self, user: AnyUser) -> AttachmentQuerySet:
+        """Attachments the user may open: of items whose content the user may see, and an
+        internal attachment only for the body's members and secretary (and superusers)."""
+        qs = self.filter(item__in=AgendaItem.objects.visible_to(user))
+        if _sees_everything(user):
+            return qs
+        if _is_outsider(user):
+            return qs.filter(internal=False)
+        member = Membership.objects.filter(body=OuterRef("item__meeting__body"), user=user)
+        return qs.filter(Q(internal=False) | Q(Exists(member)))
 
 
 class AgendaItem(models.Model):
@@ -365,6 +445,13 @@ class AgendaItem(models.Model):
         related_name="taken_up_in",
         verbose_name=_("udsat fra"),
     )
+    # When the item went out on a published agenda: with the agenda itself, or later as part
+    # of a supplement (tillægsdagsorden, `supplementary`). Outside the body an item of an
+    # unpublished meeting is seen only from then.
+    agenda_published_at = models.DateTimeField(
+        _("offentliggjort på dagsordenen"), null=True, blank=True, editable=False
+    )
+    supplementary = models.BooleanField(_("tillægsdagsorden"), default=False, editable=False)
     # Raised by every saved edit; a save naming an older version is a conflict.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -701,6 +788,13 @@ class Attachment(models.Model):
     content_type = models.CharField(_("filtype"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("størrelse"), default=0)
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    # An internal attachment (a working paper, personal data) is for the body alone, like a
+    # closed item's: never on a public page, in a public PDF or package, or in outsiders' search.
+    internal = models.BooleanField(
+        _("kun internt"),
+        default=False,
+        help_text=_("Bilaget vises kun for organets medlemmer og sekretær."),
+    )
     # The file's text where it can be read (PDF, plain text), so that search finds it.
     extracted_text = models.TextField(_("tekst fra filen"), blank=True, editable=False)
     # True while the text of a large file waits for the worker (and is not yet searchable);
@@ -710,6 +804,8 @@ class Attachment(models.Model):
     text_dispatched_at = models.DateTimeField(
         _("tekst sendt til køen"), null=True, blank=True, editable=False
     )
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "position", "pk"]
@@ -902,6 +998,10 @@ class MeetingTransition(models.Model):
         IMPORT_ARCHIVE = "import_archive", _("Importeret som arkiv")
         # The secretary named who signs minutes that no member attended (`signer`).
         NAME_SIGNER = "name_signer", _("Underskriver udpeget")
+        # The agenda went out before the meeting (status unchanged), and later items as a
+        # supplement; a late one carries its reason (Kommunestyrelsesloven § 8).
+        PUBLISH_AGENDA = "publish_agenda", _("Dagsorden offentliggjort")
+        PUBLISH_SUPPLEMENT = "publish_supplement", _("Tillægsdagsorden offentliggjort")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("møde")
