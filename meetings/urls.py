@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import agenda, drafting, members, pages, protocol, review
+from meetings.views import agenda, drafting, members, pages, protocol, publication, review
 
 app_name = "meetings"
 
@@ -39,6 +39,11 @@ urlpatterns = [
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),
     # Review and history (meetings/views/review.py).
     path("meetings/<int:pk>/review/", review.meeting_review, name="meeting_review"),
+    path(
+        "meetings/<int:pk>/publish-agenda/",
+        publication.meeting_publish_agenda_view,
+        name="meeting_publish_agenda",
+    ),
     path(
         "meetings/<int:pk>/transitions/",
         review.meeting_transition_view,
