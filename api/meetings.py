@@ -236,6 +236,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=500, error_messages=_TEXT
     )
+    internal = serializers.BooleanField(required=False, default=False)
 
 
 class MeetingSummarySerializer(serializers.ModelSerializer):
@@ -468,6 +469,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
                     "content_type": serializers.CharField(),
                     "size": serializers.IntegerField(),
                     "url": serializers.CharField(),
+                    "internal": serializers.BooleanField(),
                 },
             ),
             **_ERRORS,
@@ -483,6 +485,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
             item=item,
             upload=serializer.validated_data["file"],
             title=serializer.validated_data.get("title", ""),
+            internal=serializer.validated_data.get("internal", False),
         )
         return Response(
             {
@@ -491,6 +494,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
                 "content_type": attachment.content_type,
                 "size": attachment.size,
                 "url": attachment.get_download_url(),
+                "internal": attachment.internal,
             },
             status=status.HTTP_201_CREATED,
         )

@@ -53,7 +53,10 @@ def item_to_exchange(
         decision=None,
         presentation=item.presentation,
         economy=item.economy,
-        attachments=[{"title": a.title} for a in item.attachments.all()],
+        attachments=[
+            {"title": a.title, "internal": True} if a.internal else {"title": a.title}
+            for a in item.attachments.all()
+        ],
     )
     budget_tables = tables_to_exchange(item)
     if budget_tables:

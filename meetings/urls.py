@@ -34,6 +34,11 @@ urlpatterns = [
         drafting.attachment_remove,
         name="attachment_remove",
     ),
+    path(
+        "attachments/<int:pk>/internal/",
+        drafting.attachment_internal,
+        name="attachment_internal",
+    ),
     path("cases/suggest/", drafting.case_suggest, name="case_suggest"),
     path("cases/<str:key>/", pages.case_detail, name="case_detail"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),

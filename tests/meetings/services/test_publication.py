@@ -259,9 +259,7 @@ class TestPublicBody:
         people.body.refresh_from_db()
         assert not people.body.public
 
-        secretary_page = people.client_for("secretary").get(
-            f"/bodies/{people.body.slug}/settings/"
-        )
+        secretary_page = people.client_for("secretary").get(f"/bodies/{people.body.slug}/settings/")
         assert "Organet er internt" in secretary_page.content.decode()
         assert "Gør organet offentligt" not in secretary_page.content.decode()
 
