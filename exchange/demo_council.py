@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings.models import Body, Meeting, Membership, Party
 from meetings.selectors.protocol import item_roll
-from meetings.services.items import DecisionInput, item_create
+from meetings.services.items import DecisionInput, item_create, item_move
 from meetings.services.meetings import AttendeeInput, meeting_create
 from meetings.services.protocol import (
     AbsenceInput,
@@ -30,6 +31,11 @@ from meetings.services.protocol import (
     public_decision_set,
     remark_save,
     vote_record,
+)
+from meetings.services.publication import (
+    is_late,
+    meeting_publish_agenda,
+    meeting_publish_supplement,
 )
 from meetings.services.review import decision_approve, meeting_publish, meeting_submit_for_review
 
@@ -275,4 +281,17 @@ def _draft_agenda(body: Body, secretary: User, starts_at: dt.datetime) -> Meetin
     ]
     for title in titles:
         item_create(actor=secretary, meeting=meeting, title=title)
+    # Out to the members and the public before the meeting, and one item after it as a
+    # tillægsdagsorden; the reason is asked for only when the demo is loaded late.
+    late = _("Demonstrationsdata indlæst efter fristen.")
+    meeting_publish_agenda(
+        meeting=meeting, actor=secretary, reason=late if is_late(meeting) else ""
+    )
+    late_item = item_create(
+        actor=secretary, meeting=meeting, title="Vintervedligeholdelse af cykelstier"
+    )
+    item_move(actor=secretary, item=late_item, position=len(titles))  # before "Eventuelt"
+    meeting_publish_supplement(
+        meeting=meeting, actor=secretary, reason=late if is_late(meeting) else ""
+    )
     return meeting

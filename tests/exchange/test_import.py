@@ -408,9 +408,9 @@ class TestDemoData:
     def test_loaddemo_loads_the_samples_and_is_idempotent(self) -> None:
         call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
         call_command("loaddemo", "--password", "x-demo-1234", stdout=io.StringIO())
-        # Direktionen's three sample minutes, Byrådet's minutes and agenda.
+        # Direktionen’s three sample minutes, Byrådet’s minutes and agenda (with its tillæg).
         assert Meeting.objects.count() == 5
-        assert AgendaItem.objects.count() == 29 + 6 + 5
+        assert AgendaItem.objects.count() == 29 + 6 + 6
         assert Meeting.objects.filter(body__slug="direktionen").count() == 3
 
     def test_loaddemo_gives_byraadet_its_members_and_two_meetings(self) -> None:
@@ -453,6 +453,13 @@ class TestDemoData:
         assert titles[:2] == ["Godkendelse af dagsorden", "Meddelelser"]
         assert titles[-1] == "Eventuelt"
         assert not agenda.items.filter(decision__isnull=False).exists()
+        # Byrådet meets in public: its agenda is out, with one item as a tillægsdagsorden.
+        assert body.public
+        assert agenda.agenda_published_at is not None
+        supplement = agenda.items.get(supplementary=True)
+        assert supplement.title == "Vintervedligeholdelse af cykelstier"
+        assert supplement.number == len(titles) - 1
+        assert not agenda.items.filter(agenda_published_at__isnull=True).exists()
 
     def test_no_minutes_creates_only_body_and_users(self) -> None:
         call_command("loaddemo", "--no-minutes", stdout=io.StringIO())
