@@ -452,7 +452,7 @@ def addenda_awaiting(user: AnyUser) -> list[Addendum]:
     )
     return list(
         Addendum.objects.filter(
-            approved_at__isnull=True, item__in=AgendaItem.objects.visible_to(user)
+            approved_at__isnull=True, item__in=AgendaItem.objects.minutes_visible_to(user)
         )
         .filter(Exists(signed))
         .exclude(approvals__reviewer=user)

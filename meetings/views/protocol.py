@@ -377,7 +377,7 @@ def vote_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def vote_remove(request: HttpRequest, pk: int) -> HttpResponse:
     vote = (
         Vote.objects.filter(pk=parse_id(pk) or 0)
-        .filter(item__in=AgendaItem.objects.visible_to(request.user))
+        .filter(item__in=AgendaItem.objects.minutes_visible_to(request.user))
         .first()
     )
     if vote is None:
@@ -459,7 +459,7 @@ def remark_save_view(request: HttpRequest, pk: int) -> HttpResponse:
 def remark_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     remark = (
         Remark.objects.filter(pk=parse_id(pk) or 0)
-        .filter(item__in=AgendaItem.objects.visible_to(request.user))
+        .filter(item__in=AgendaItem.objects.minutes_visible_to(request.user))
         .select_related("item__meeting")
         .first()
     )
@@ -526,7 +526,7 @@ def addendum_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A member who signed the item approves an addition to it."""
     addendum = (
         Addendum.objects.filter(pk=parse_id(pk) or 0)
-        .filter(item__in=AgendaItem.objects.visible_to(request.user))
+        .filter(item__in=AgendaItem.objects.minutes_visible_to(request.user))
         .select_related("item__meeting")
         .first()
     )
