@@ -68,7 +68,8 @@ class TestLogin:
         response = client.post("/login/", {"username": "sekretaer", "password": "test-password"})
         assert response.status_code == 302
 
-    @pytest.mark.parametrize("url", ["/", "/meetings/1/", "/cases/17-8444/", "/attachments/1/"])
+    # "/" is the public front page for them (tests/meetings/views/test_public_pages.py).
+    @pytest.mark.parametrize("url", ["/meetings/1/", "/cases/17-8444/", "/attachments/1/"])
     def test_anonymous_users_are_sent_to_login(self, client, url: str) -> None:
         response = client.get(url)
         assert response.status_code == 302
