@@ -279,4 +279,4 @@ class ItemBudgetTablesView(APIView):
         ),
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(tables_to_exchange(get_item_for_user(request.user, pk)))
+        return Response(tables_to_exchange(get_item_for_user(request.user, pk, agenda=True)))

@@ -29,9 +29,14 @@ from rest_framework.response import Response
 
 from api.protocol import item_protocol_json
 from common.ids import parse_id
-from exchange.export import item_to_exchange, meeting_to_exchange
+from exchange.export import agenda_only, item_to_exchange, meeting_to_exchange
 from exchange.schema import STATUS_FROM_MODEL
-from meetings.access import closed_item_public_stub, get_item_for_user
+from meetings.access import (
+    closed_item_public_stub,
+    closed_item_stub,
+    get_item_for_user,
+    minutes_visible,
+)
 from meetings.models import AgendaItem, Attachment, Body, Decision, Meeting
 from meetings.sanitize import sanitize_html
 from meetings.selectors.items import with_sections
@@ -231,6 +236,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=500, error_messages=_TEXT
     )
+    internal = serializers.BooleanField(required=False, default=False)
 
 
 class MeetingSummarySerializer(serializers.ModelSerializer):
@@ -316,7 +322,14 @@ class MeetingViewSet(
     @extend_schema(responses={200: _EXCHANGE_MEETING, 404: _ERRORS[404]})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
-        data = meeting_to_exchange(meeting, user=request.user, include_ids=True)
+        # Before its minutes are published, a reader outside the body gets the agenda alone.
+        minutes = minutes_visible(request.user, meeting)
+        data = meeting_to_exchange(meeting, user=request.user, include_ids=True, minutes=minutes)
+        data["agenda_published_at"] = (
+            meeting.agenda_published_at.isoformat() if meeting.agenda_published_at else None
+        )
+        if not minutes:
+            return Response(data)
         return Response(_with_public_decisions(data, meeting, request.user))
 
     @extend_schema(
@@ -397,15 +410,21 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
-        return with_sections(AgendaItem.objects.listed_for(self.request.user)).select_related(
-            "meeting__body"
-        )
+        user = self.request.user
+        return with_sections(
+            AgendaItem.objects.listed_for(user), attachments_for=user
+        ).select_related("meeting__body")
 
     @extend_schema(responses={200: _EXCHANGE_ITEM, 404: _ERRORS[404]})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         item = get_object_or_404(self.get_queryset(), pk=parse_id(pk) or 0)
+        minutes = minutes_visible(request.user, item.meeting)
         if not getattr(item, "content_visible", False):
-            return Response({"id": item.pk, **closed_item_public_stub(item)})
+            stub = closed_item_public_stub(item) if minutes else closed_item_stub(item)
+            return Response({"id": item.pk, **stub})
+        if not minutes:
+            # An item of a published agenda whose minutes are not: the agenda alone.
+            return Response(agenda_only(item_to_exchange(item, include_ids=True)))
         return Response(_item_json(item))
 
     @extend_schema(
@@ -450,6 +469,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
                     "content_type": serializers.CharField(),
                     "size": serializers.IntegerField(),
                     "url": serializers.CharField(),
+                    "internal": serializers.BooleanField(),
                 },
             ),
             **_ERRORS,
@@ -465,6 +485,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
             item=item,
             upload=serializer.validated_data["file"],
             title=serializer.validated_data.get("title", ""),
+            internal=serializer.validated_data.get("internal", False),
         )
         return Response(
             {
@@ -473,6 +494,7 @@ class ItemViewSet(viewsets.GenericViewSet[AgendaItem]):
                 "content_type": attachment.content_type,
                 "size": attachment.size,
                 "url": attachment.get_download_url(),
+                "internal": attachment.internal,
             },
             status=status.HTTP_201_CREATED,
         )

@@ -13,7 +13,6 @@ import logging
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, JsonResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +25,12 @@ from rest_framework.views import APIView
 from meetings.access import get_meeting_for_user
 from pdf import services
 from pdf.models import PdfJob
-from pdf.selectors import get_job_for_user, job_with_dispatch_retry, waiting_message
+from pdf.selectors import (
+    download_filename,
+    get_job_for_user,
+    job_with_dispatch_retry,
+    waiting_message,
+)
 
 access_logger = logging.getLogger("referat.access")
 
@@ -81,7 +85,7 @@ class MeetingPdfView(APIView):
         summary="Bestil mødets PDF (referat eller dagsorden, intern eller offentlig)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        meeting = get_meeting_for_user(request.user, pk)
+        meeting = get_meeting_for_user(request.user, pk, agenda=True)
         serializer = PdfRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = services.pdf_request(
@@ -152,10 +156,3 @@ class PdfJobDownloadView(APIView):
     # The file is not negotiated: JSON errors or the PDF itself, whatever Accept says.
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(request, force=True)
-
-
-def download_filename(job: PdfJob) -> str:
-    meeting = job.meeting
-    date = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y")
-    variant = _("intern") if job.variant == PdfJob.Variant.INTERNAL else _("offentlig")
-    return f"{job.get_document_display()} {meeting.body.name} {date} ({variant}).pdf"

@@ -53,7 +53,10 @@ def item_to_exchange(
         decision=None,
         presentation=item.presentation,
         economy=item.economy,
-        attachments=[{"title": a.title} for a in item.attachments.all()],
+        attachments=[
+            {"title": a.title, "internal": True} if a.internal else {"title": a.title}
+            for a in item.attachments.all()
+        ],
     )
     budget_tables = tables_to_exchange(item)
     if budget_tables:
@@ -139,6 +142,17 @@ def protocol_to_exchange(item: AgendaItem, *, with_users: bool = True) -> dict[s
     return data
 
 
+MINUTES_KEYS = ("decision", "participation", "votes", "remarks", "addenda", "allocations")
+
+
+def agenda_only(entry: dict[str, Any]) -> dict[str, Any]:
+    """An item as its published agenda shows it: without decision, protocol or allocations."""
+    data = {key: value for key, value in entry.items() if key not in MINUTES_KEYS}
+    if "decision" in entry and "id" in entry:
+        data["decision"] = None
+    return data
+
+
 def closed_item_to_exchange(item: AgendaItem) -> dict[str, Any]:
     """A closed item for a reader who may not see it: the stub and, once written, its public
     decision (what the law wants published of a decision taken behind closed doors)."""
@@ -183,12 +197,12 @@ def _participant(attendance: Attendance) -> dict[str, Any]:
     return entry
 
 
-def _items_for(meeting: Meeting, user: AnyUser | None) -> QuerySet[AgendaItem]:
+def _items_for(meeting: Meeting, user: AnyUser | None, *, public: bool) -> QuerySet[AgendaItem]:
     base = AgendaItem.objects.filter(meeting=meeting)
     if user is not None:
         base = AgendaItem.objects.listed_for(user).filter(meeting=meeting)
     return (
-        items_with_protocol(with_content(base))
+        items_with_protocol(with_content(base, attachments_for=user, public=public))
         .prefetch_related("allocations__pool")
         .order_by("number")
     )
@@ -201,13 +215,16 @@ def meeting_to_exchange(
     public: bool = False,
     include_ids: bool = False,
     members: list[dict[str, Any]] | None = None,
+    minutes: bool = True,
 ) -> dict[str, Any]:
     """One meeting in the exchange format.
 
     With `user`, closed items are reduced for a reader who may not see them; with
     `public=True` every closed item is reduced, whoever asks. Without either (the
     administrator's full export) everything is included. `members` is the body's seats as
-    members_to_exchange gives them, when the caller already has them.
+    members_to_exchange gives them, when the caller already has them. `minutes=False` gives
+    the agenda alone, for a reader who may not read the minutes yet: no participants, and no
+    decision or protocol on any item.
     """
     data: dict[str, Any] = {}
     if include_ids:
@@ -216,7 +233,9 @@ def meeting_to_exchange(
         body=meeting.body.name,
         starts_at=timezone.localtime(meeting.starts_at).isoformat(),
         location=meeting.location,
-        participants=[_participant(a) for a in ATTENDANCE_ROWS.filter(meeting=meeting)],
+        participants=[_participant(a) for a in ATTENDANCE_ROWS.filter(meeting=meeting)]
+        if minutes
+        else [],
         status=STATUS_FROM_MODEL[Meeting.Status(meeting.status)],
     )
     if members is None:
@@ -226,13 +245,14 @@ def meeting_to_exchange(
     if meeting.imported_from and meeting.source_checksum:
         data["source"] = {"name": meeting.imported_from, "checksum": meeting.source_checksum}
     items = []
-    for item in _items_for(meeting, user):
+    for item in _items_for(meeting, user, public=public):
         hidden = (item.closed and public) or not getattr(item, "content_visible", True)
-        items.append(
+        entry = (
             closed_item_to_exchange(item)
             if hidden
             else item_to_exchange(item, include_ids=include_ids, with_users=not public)
         )
+        items.append(entry if minutes else agenda_only(entry))
     data["items"] = items
     return data
 

@@ -330,9 +330,9 @@ def save_exchange_meetings(
     )
     copy_new(
         Attachment,
-        ["item_id", "title", "position"],
+        ["item_id", "title", "position", "internal"],
         (
-            (item_id, a["title"][:500], position)
+            (item_id, a["title"][:500], position, bool(a.get("internal", False)))
             for item_id, (_meeting, i) in zip(item_ids, pairs, strict=True)
             for position, a in enumerate(i.get("attachments", []), start=1)
         ),

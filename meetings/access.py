@@ -143,14 +143,20 @@ def require_editor(actor: AnyUser, body: Body, message: str | None = None) -> No
 # --- meetings and items, as a user may reach them -------------------------------------------
 
 
-def get_meeting_for_user(user: AnyUser, pk: int | str | None, *, for_edit: bool = False) -> Meeting:
-    """The meeting if the user may see it (else 404, as if it did not exist) and, `for_edit`,
-    draft it (else 403)."""
+def get_meeting_for_user(
+    user: AnyUser, pk: int | str | None, *, for_edit: bool = False, agenda: bool = False
+) -> Meeting:
+    """The meeting if the user may read its minutes (else 404, as if it did not exist) and,
+    `for_edit`, draft it (else 403). With `agenda`, a meeting whose agenda alone the user
+    may read is found too: for the paths that show only what an agenda shows (the meeting
+    page withholds decisions and the protocol itself), never for the review, the protocol or
+    the history."""
     meeting = None
     if (meeting_id := parse_id(pk)) is not None:
-        meeting = (
-            Meeting.objects.visible_to(user).select_related("body").filter(pk=meeting_id).first()
+        meetings = (
+            Meeting.objects.visible_to(user) if agenda else Meeting.objects.minutes_visible_to(user)
         )
+        meeting = meetings.select_related("body").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404
     if for_edit:
@@ -158,19 +164,32 @@ def get_meeting_for_user(user: AnyUser, pk: int | str | None, *, for_edit: bool 
     return meeting
 
 
+def minutes_visible(user: AnyUser, meeting: Meeting) -> bool:
+    """Whether the user may read the meeting's minutes: its decisions, attendance, the
+    protocol and public decisions of closed items (published minutes, or the user's body)."""
+    return Meeting.objects.minutes_visible_to(user).filter(pk=meeting.pk).exists()
+
+
 def get_item_for_user(
-    user: AnyUser, pk: int | str | None, *, for_edit: bool = False, message: str | None = None
+    user: AnyUser,
+    pk: int | str | None,
+    *,
+    for_edit: bool = False,
+    agenda: bool = False,
+    message: str | None = None,
 ) -> AgendaItem:
-    """The item if the user may read its content (else 404, as if it did not exist) and,
-    `for_edit`, draft it (else 403 with `message`)."""
+    """The item if the user may read its content and its minutes (else 404, as if it did not
+    exist) and, `for_edit`, draft it (else 403 with `message`). With `agenda`, an item of a
+    published agenda is found too, for paths that show only agenda content (see
+    get_meeting_for_user)."""
     item = None
     if (item_id := parse_id(pk)) is not None:
-        item = (
+        items = (
             AgendaItem.objects.visible_to(user)
-            .select_related("meeting__body", "case")
-            .filter(pk=item_id)
-            .first()
+            if agenda
+            else AgendaItem.objects.minutes_visible_to(user)
         )
+        item = items.select_related("meeting__body", "case").filter(pk=item_id).first()
     if item is None:
         raise Http404
     if for_edit:
@@ -196,7 +215,7 @@ def get_addendum_for_user(user: AnyUser, pk: int | str | None) -> Addendum:
     addendum = None
     if (addendum_id := parse_id(pk)) is not None:
         addendum = (
-            Addendum.objects.filter(item__in=AgendaItem.objects.visible_to(user))
+            Addendum.objects.filter(item__in=AgendaItem.objects.minutes_visible_to(user))
             .select_related("item__meeting__body")
             .filter(pk=addendum_id)
             .first()

@@ -155,10 +155,6 @@ def _sees_everything(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def _is_outsider(user: AnyUser) -> bool:
-    return not user.is_authenticated or not user.is_active
-
-
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     """The one rule for who opens which meeting, and whose minutes they read.
 
@@ -178,7 +174,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         if _sees_everything(user):
             return self.all()
         published = Q(status=Meeting.Status.PUBLISHED) | Q(agenda_published_at__isnull=False)
-        if _is_outsider(user):
+        if not user.is_authenticated or not user.is_active:
             return self.filter(published, body__public=True)
         member = Membership.objects.filter(body=OuterRef("body"), user=user)
         return self.filter(published | Q(Exists(member)))
@@ -190,7 +186,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         if _sees_everything(user):
             return self.all()
         published = Q(status=Meeting.Status.PUBLISHED)
-        if _is_outsider(user):
+        if not user.is_authenticated or not user.is_active:
             return self.filter(published, body__public=True)
         member = Membership.objects.filter(body=OuterRef("body"), user=user)
         return self.filter(published | Q(Exists(member)))
@@ -355,7 +351,7 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         if _sees_everything(user):
             return qs
         out = Q(meeting__status=Meeting.Status.PUBLISHED) | Q(agenda_published_at__isnull=False)
-        if _is_outsider(user):
+        if not user.is_authenticated or not user.is_active:
             return qs.filter(out)
         member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
         return qs.filter(out | Q(Exists(member)))
@@ -372,7 +368,7 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         qs = self._reachable_by(user)
         if _sees_everything(user):
             return qs
-        if _is_outsider(user):
+        if not user.is_authenticated or not user.is_active:
             return qs.filter(closed=False)
         member = Membership.objects.filter(body=OuterRef("meeting__body"), user=user)
         return qs.filter(Q(closed=False) | Q(Exists(member)))
@@ -388,7 +384,7 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         qs = self._reachable_by(user)
         if _sees_everything(user):
             return qs.annotate(content_visible=models.Value(True))
-        if _is_outsider(user):
+        if not user.is_authenticated or not user.is_active:
             return qs.annotate(
                 content_visible=models.ExpressionWrapper(
                     Q(closed=False), output_field=models.BooleanField()
@@ -406,13 +402,17 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: AnyUser) -> AttachmentQuerySet:
         """Attachments the user may open: of items whose content the user may see, and an
         internal attachment only for the body's members and secretary (and superusers)."""
-        qs = self.filter(item__in=AgendaItem.objects.visible_to(user))
+        return self.filter(item__in=AgendaItem.objects.visible_to(user)).listed_for(user)
+
+    def listed_for(self, user: AnyUser) -> AttachmentQuerySet:
+        """Of these attachments (of items the caller found through the rule), those the user
+        may see listed: internal ones only for the body. For prefetching with the items."""
         if _sees_everything(user):
-            return qs
-        if _is_outsider(user):
-            return qs.filter(internal=False)
+            return self
+        if not user.is_authenticated or not user.is_active:
+            return self.filter(internal=False)
         member = Membership.objects.filter(body=OuterRef("item__meeting__body"), user=user)
-        return qs.filter(Q(internal=False) | Q(Exists(member)))
+        return self.filter(Q(internal=False) | Q(Exists(member)))
 
 
 class AgendaItem(models.Model):

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from meetings.views import agenda, drafting, members, pages, protocol, public, review
+from meetings.views import (
+    agenda,
+    drafting,
+    members,
+    pages,
+    protocol,
+    public,
+    publication,
+    review,
+)
 
 app_name = "meetings"
 
@@ -43,11 +52,21 @@ urlpatterns = [
         drafting.attachment_remove,
         name="attachment_remove",
     ),
+    path(
+        "attachments/<int:pk>/internal/",
+        drafting.attachment_internal,
+        name="attachment_internal",
+    ),
     path("cases/suggest/", drafting.case_suggest, name="case_suggest"),
     path("cases/<str:key>/", pages.case_detail, name="case_detail"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),
     # Review and history (meetings/views/review.py).
     path("meetings/<int:pk>/review/", review.meeting_review, name="meeting_review"),
+    path(
+        "meetings/<int:pk>/publish-agenda/",
+        publication.meeting_publish_agenda_view,
+        name="meeting_publish_agenda",
+    ),
     path(
         "meetings/<int:pk>/transitions/",
         review.meeting_transition_view,

@@ -38,7 +38,7 @@ from meetings.models import (
     Remark,
 )
 from meetings.sanitize import sanitize_html
-from meetings.selectors.items import meeting_items_for_display, recommendation_html, with_content
+from meetings.selectors.items import recommendation_html, with_content
 from meetings.selectors.protocol import (
     absence_sentence,
     item_roll,
@@ -174,17 +174,32 @@ class Signatures:
 def _items_for(
     meeting: Meeting, variant: str, user: User | AnonymousUser | None
 ) -> QuerySet[AgendaItem]:
+    public = variant == PdfJob.Variant.PUBLIC
+    items: QuerySet[AgendaItem]
     if user is not None:
-        items = meeting_items_for_display(meeting, user)
+        # Outside the body, the items that went out (listed_for); the public variant never
+        # with an internal attachment.
+        items = AgendaItem.objects.listed_for(user).filter(meeting=meeting)
+        items = with_content(
+            items.select_related("meeting__body"), attachments_for=user, public=public
+        )
     else:
-        # No user: the automatic public rendering when minutes are published. Only the public
-        # variant can be asked for this way, and it shows no closed item's content to anyone.
-        if variant != PdfJob.Variant.PUBLIC:
+        # No user: the automatic public rendering when the agenda or the minutes are
+        # published. Only the public variant can be asked for this way, and it shows no closed
+        # item's content to anyone.
+        if not public:
             raise ValueError("An internal PDF is always rendered for a named user.")
         items = with_content(
-            AgendaItem.objects.filter(meeting=meeting).annotate(content_visible=Q(closed=False))
-        ).order_by("number")
-    return items_with_protocol(items)
+            _public_items(meeting).annotate(content_visible=Q(closed=False)), public=True
+        )
+    return items_with_protocol(items.order_by("number"))
+
+
+def _public_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        items = items.filter(agenda_published_at__isnull=False)
+    return items
 
 
 def _local_date(moment: dt.datetime) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pdf.models import PdfJob
@@ -29,7 +30,9 @@ def waiting_message(job: PdfJob) -> str:
 def get_job_for_user(user: AnyUser, pk: int) -> PdfJob:
     """The job, if the user may have its variant of its meeting; 404 otherwise."""
     job = get_object_or_404(PdfJob.objects.select_related("meeting", "meeting__body"), pk=pk)
-    allowed = pdf_variant_allowed(user=user, meeting=job.meeting, variant=job.variant)
+    allowed = pdf_variant_allowed(
+        user=user, meeting=job.meeting, variant=job.variant, document=job.document
+    )
     if not allowed:
         raise Http404(_("PDF-jobbet findes ikke."))
     return job
@@ -42,3 +45,11 @@ def job_with_dispatch_retry(job: PdfJob) -> PdfJob:
         pdf_job_dispatch(job_id=job.pk)
         job.refresh_from_db()
     return job
+
+
+def download_filename(job: PdfJob) -> str:
+    """The name a downloaded PDF is saved under: document, body, date and variant."""
+    meeting = job.meeting
+    date = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y")
+    variant = _("intern") if job.variant == PdfJob.Variant.INTERNAL else _("offentlig")
+    return f"{job.get_document_display()} {meeting.body.name} {date} ({variant}).pdf"

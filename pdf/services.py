@@ -58,11 +58,19 @@ class PdfJobBusy(Exception):
     database session has not been closed yet)."""
 
 
-def pdf_variant_allowed(*, user: AnyUser, meeting: Meeting, variant: str) -> bool:
-    """Who may have which PDF: the public variant anyone who may open the meeting; the internal
-    one, with closed items, only the body's members and secretary and superusers — those who
-    may see every closed item of the body."""
-    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
+def pdf_variant_allowed(
+    *, user: AnyUser, meeting: Meeting, variant: str, document: str = PdfJob.Document.MINUTES
+) -> bool:
+    """Who may have which PDF: the public variant anyone who may open the meeting (its
+    minutes only once they may read the minutes: the agenda alone is published before); the
+    internal one, with closed items, only the body's members and secretary and superusers —
+    those who may see every closed item of the body."""
+    meetings = (
+        Meeting.objects.visible_to(user)
+        if document == PdfJob.Document.AGENDA
+        else Meeting.objects.minutes_visible_to(user)
+    )
+    if not meetings.filter(pk=meeting.pk).exists():
         return False
     if variant == PdfJob.Variant.PUBLIC:
         return True
@@ -106,7 +114,7 @@ def pdf_request(*, meeting: Meeting, variant: str, document: str, actor: AnyUser
     if actor is None:
         if variant != PdfJob.Variant.PUBLIC:
             raise PdfAccessDenied(_("Kun den offentlige udgave kan bestilles automatisk."))
-    elif not pdf_variant_allowed(user=actor, meeting=meeting, variant=variant):
+    elif not pdf_variant_allowed(user=actor, meeting=meeting, variant=variant, document=document):
         raise PdfAccessDenied(_("Du har ikke adgang til denne udgave af mødets PDF."))
     html = build_html(meeting=meeting, document=document, variant=variant, user=actor)
     key = content_hash(html=html, document=document, variant=variant)
@@ -145,6 +153,21 @@ def pdf_job_is_current(job: PdfJob, user: AnyUser) -> bool:
     return content_hash(html=html, document=job.document, variant=job.variant) == job.content_hash
 
 
+def pdf_current_public(*, meeting: Meeting, document: str, user: AnyUser) -> PdfJob | None:
+    """The finished public PDF of the meeting as it is now, with its file; None if it has
+    still to be made. The public variant is the same for every reader who may have it."""
+    html = build_html(meeting=meeting, document=document, variant=PdfJob.Variant.PUBLIC, user=user)
+    key = content_hash(html=html, document=document, variant=PdfJob.Variant.PUBLIC)
+    job = PdfJob.objects.filter(
+        meeting=meeting,
+        document=document,
+        variant=PdfJob.Variant.PUBLIC,
+        content_hash=key,
+        status=PdfJob.Status.DONE,
+    ).first()
+    return job if job is not None and _file_ok(job) else None
+
+
 def pdf_job_retire(*, job_id: int) -> None:
     """Remove a superseded job's file, so that no path can hand it out again; the job stays as
     the record that it was made. Safe to run twice."""
@@ -169,6 +192,17 @@ def pdf_render_public_on_publish(meeting: Meeting) -> PdfJob:
         meeting=meeting,
         variant=PdfJob.Variant.PUBLIC,
         document=PdfJob.Document.MINUTES,
+        actor=None,
+    )
+
+
+def pdf_render_public_agenda(meeting: Meeting) -> PdfJob:
+    """Queue the public agenda PDF of a meeting whose agenda (or supplement) has just been
+    published; as pdf_render_public_on_publish, inside the publishing transaction."""
+    return pdf_request(
+        meeting=meeting,
+        variant=PdfJob.Variant.PUBLIC,
+        document=PdfJob.Document.AGENDA,
         actor=None,
     )
 

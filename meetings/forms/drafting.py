@@ -320,3 +320,8 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         error_messages={"required": _("Vælg en fil."), "empty": _("Filen er tom.")},
     )
+    internal = forms.BooleanField(
+        label=_("Kun internt"),
+        required=False,
+        help_text=_("Vises kun for organets medlemmer og sekretær, aldrig for offentligheden."),
+    )

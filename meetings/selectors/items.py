@@ -6,37 +6,75 @@ Callers that show content start from `AgendaItem.objects.visible_to(user)` / `li
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.html import escape
 
-from meetings.models import AgendaItem, Meeting, Recommendation
+from meetings.models import AgendaItem, Attachment, Meeting, Recommendation
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
 
 # What an item's sections need: its case, recommendation with clauses, decision, attachments.
 SECTION_RELATIONS = ("case", "recommendation", "decision")
-SECTION_PREFETCH = ("recommendation__clauses", "attachments")
 # What the whole item needs besides: its budget tables with their columns, rows and cells.
 BUDGET_PREFETCH = ("budget_tables__columns", "budget_tables__rows__cells")
 
 
-def with_sections(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
-    """The items with what their sections show, fetched in a fixed number of queries."""
-    return items.select_related(*SECTION_RELATIONS).prefetch_related(*SECTION_PREFETCH)
+def with_sections(
+    items: QuerySet[AgendaItem], *, attachments_for: AnyUser | None = None, public: bool = False
+) -> QuerySet[AgendaItem]:
+    """The items with what their sections show, fetched in a fixed number of queries.
+
+    Their attachments are all of them (for the body and the administrator's export), those
+    `attachments_for` a user may see listed, or with `public` none that is internal."""
+    attachments = Attachment.objects.all()
+    if attachments_for is not None:
+        attachments = attachments.listed_for(attachments_for)
+    if public:
+        attachments = attachments.filter(internal=False)
+    return items.select_related(*SECTION_RELATIONS).prefetch_related(
+        "recommendation__clauses", Prefetch("attachments", queryset=attachments)
+    )
 
 
-def with_content(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
+def with_content(
+    items: QuerySet[AgendaItem], *, attachments_for: AnyUser | None = None, public: bool = False
+) -> QuerySet[AgendaItem]:
     """The items with everything a page, a PDF or the exchange format prints of them."""
-    return with_sections(items).prefetch_related(*BUDGET_PREFETCH)
+    return with_sections(items, attachments_for=attachments_for, public=public).prefetch_related(
+        *BUDGET_PREFETCH
+    )
 
 
 def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> QuerySet[AgendaItem]:
     """A meeting's items as the user may read them, with everything a page needs prefetched."""
     items = AgendaItem.objects.listed_for(user).filter(meeting=meeting)
-    return with_content(items.select_related("meeting__body")).order_by("number")
+    return with_content(items.select_related("meeting__body"), attachments_for=user).order_by(
+        "number"
+    )
+
+
+def withhold_unpublished_minutes(items: Iterable[AgendaItem], user: AnyUser) -> list[AgendaItem]:
+    """The items, each marked `minutes_visible`; where the user may read only the agenda (its
+    meeting's minutes are not published, and the user is outside the body), the decision is
+    taken off the item, so that no template, PDF or export built from it can show a draft:
+    `item.decision` then answers as if there were none. Call it on items loaded through
+    `listed_for` / `visible_to`, before showing them."""
+    items = list(items)
+    meeting_ids = {item.meeting_id for item in items}
+    readable = set(
+        Meeting.objects.minutes_visible_to(user)
+        .filter(pk__in=meeting_ids)
+        .values_list("pk", flat=True)
+    )
+    for item in items:
+        item.minutes_visible = item.meeting_id in readable  # type: ignore[attr-defined]
+        if not item.minutes_visible:  # type: ignore[attr-defined]
+            item._state.fields_cache["decision"] = None
+    return items
 
 
 def recommendation_html(rec: Recommendation) -> str:

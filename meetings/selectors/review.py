@@ -374,7 +374,9 @@ def meeting_decision_reviews(meeting: Meeting, user: AnyUser) -> list[tuple[Agen
     item has a decision and its content is visible to the user (otherwise None)."""
     reviewers = meeting_reviewers(meeting)
     items = (
-        with_sections(AgendaItem.objects.listed_for(user).filter(meeting=meeting))
+        with_sections(
+            AgendaItem.objects.listed_for(user).filter(meeting=meeting), attachments_for=user
+        )
         .select_related("meeting__body")
         .prefetch_related(_approvals_prefetch(), *review_part_prefetch())
         .order_by("number")

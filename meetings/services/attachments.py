@@ -25,9 +25,14 @@ from meetings.text_extraction import extract_text
 @locked_edits_refused()
 @transaction.atomic
 def attachment_add(
-    *, actor: Actor, item: AgendaItem, upload: UploadedFile, title: str = ""
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    upload: UploadedFile,
+    title: str = "",
+    internal: bool = False,
 ) -> Attachment:
-    """Attach a file (PDF, Word, Excel or an image) to an item.
+    """Attach a file (PDF, Word, Excel or an image) to an item; `internal`, for the body alone.
 
     The type is read from the file's own bytes, not from the browser's claim, and the size
     is checked against settings.ATTACHMENT_MAX_BYTES. Raises ValidationError({"file": …}).
@@ -70,10 +75,26 @@ def attachment_add(
         content_type=content_type,
         size=size,
         position=(last or 0) + 1,
+        internal=internal,
     )
     attachment.file.save(_safe_filename(upload.name or "bilag"), upload, save=False)
     attachment.save()
     attachment_schedule_text_extraction(attachment=attachment)
+    return attachment
+
+
+@locked_edits_refused()
+@transaction.atomic
+def attachment_set_internal(*, actor: Actor, attachment: Attachment, internal: bool) -> Attachment:
+    """Mark an attachment internal (for the body alone: never on a public page, in a public
+    PDF or in outsiders' search) or shown with its item. The body's secretary, while the item
+    can be edited: an approved item's attachments are part of what was approved."""
+    meeting = lock_meeting(attachment.item.meeting_id)
+    require_editor(actor, meeting.body)
+    ensure_meeting_editable(meeting)
+    ensure_item_editable(attachment.item_id)
+    Attachment.objects.filter(pk=attachment.pk).update(internal=internal)
+    attachment.internal = internal
     return attachment
 
 

@@ -51,6 +51,7 @@ from meetings.selectors.review import (
     item_review_content,
 )
 from meetings.services._common import lock_meeting
+from meetings.services.publication import meeting_publish_agenda, meeting_publish_supplement
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -533,13 +534,24 @@ def _locked_decision(item: AgendaItem) -> Decision:
 # --- one entry point for the API and the pages ------------------------------------------------
 
 
-TRANSITION_ACTIONS = ("submit_for_review", "approve", "publish", "reopen")
+TRANSITION_ACTIONS = (
+    "publish_agenda",
+    "publish_supplement",
+    "submit_for_review",
+    "approve",
+    "publish",
+    "reopen",
+)
 
 
 def meeting_transition(
     *, meeting: Meeting, actor: User, action: str, reason: str = "", send_anyway: bool = False
 ) -> Meeting:
-    """Run the named transition of the meeting's minutes (see TRANSITION_ACTIONS)."""
+    """Run the named transition of the meeting's agenda or minutes (see TRANSITION_ACTIONS)."""
+    if action == "publish_agenda":
+        return meeting_publish_agenda(meeting=meeting, actor=actor, reason=reason)
+    if action == "publish_supplement":
+        return meeting_publish_supplement(meeting=meeting, actor=actor, reason=reason)
     if action == "submit_for_review":
         return meeting_submit_for_review(meeting=meeting, actor=actor, send_anyway=send_anyway)
     if action == "approve":

@@ -27,6 +27,7 @@ from meetings.forms.agenda import StandardItemsForm
 from meetings.models import AgendaItem, Body, Meeting
 from meetings.selectors.agenda import previous_meeting
 from meetings.services import agenda as agenda_service
+from meetings.services.publication import body_set_public
 from meetings.views.pages import agenda_context
 
 # --- The body's standard items --------------------------------------------------------------
@@ -60,6 +61,15 @@ def body_settings(request: HttpRequest, slug: str) -> HttpResponse:
         body,
         _("Kun sekretæren for %(body)s kan ændre organets standardpunkter.") % {"body": body.name},
     )
+    if request.method == "POST" and "public" in request.POST:
+        body_set_public(actor=request.user, body=body, public=request.POST["public"] == "1")  # type: ignore[arg-type]
+        messages.success(
+            request,
+            _("%(body)s er nu et offentligt organ.") % {"body": body.name}
+            if request.POST["public"] == "1"
+            else _("%(body)s er nu et internt organ.") % {"body": body.name},
+        )
+        return redirect("meetings:body_settings", slug=body.slug)
     if request.method == "POST":
         form = StandardItemsForm(request.POST)
         if form.is_valid():

@@ -543,6 +543,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             item=item,
             upload=form.cleaned_data["file"],
             title=form.cleaned_data["title"],
+            internal=form.cleaned_data["internal"],
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
@@ -557,6 +558,35 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         AttachmentForm(),
         announcement=_("Bilaget “%(title)s” er vedhæftet.") % {"title": attachment.title}
         + (f" {_('Teksten i bilaget kan søges om lidt.')}" if attachment.text_pending else ""),
+    )
+
+
+@login_required_partial
+@require_POST
+@no_store
+def attachment_internal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark an attachment internal, or shown with its item again."""
+    attachment = get_attachment_for_user(request.user, pk)
+    item = get_item_for_user(request.user, attachment.item_id, for_edit=True)
+    internal = request.POST.get("internal") == "1"
+    try:
+        attachment_service.attachment_set_internal(
+            actor=request.user, attachment=attachment, internal=internal
+        )
+    except DomainError as exc:
+        form = AttachmentForm()
+        form.add_error(None, str(exc))
+        return _attachments_response(request, item, form, status=http_status(exc))
+    return _attachments_response(
+        request,
+        item,
+        AttachmentForm(),
+        announcement=(
+            _("Bilaget “%(title)s” vises nu kun for organet.")
+            if internal
+            else _("Bilaget “%(title)s” vises nu med punktet.")
+        )
+        % {"title": attachment.title},
     )
 
 

@@ -24,6 +24,7 @@ from meetings.access import (
     may_edit_body,
     meeting_needs_signer,
     meeting_signer,
+    minutes_visible,
     user_has_body_access,
     user_runs_workflow,
 )
@@ -33,13 +34,18 @@ from meetings.locks import EDITABLE_STATUSES
 from meetings.models import AgendaItem, Body, Case, Meeting
 from meetings.search import search_items
 from meetings.selectors.agenda import agenda_routine
-from meetings.selectors.items import meeting_items_for_display, with_sections
+from meetings.selectors.items import (
+    meeting_items_for_display,
+    with_sections,
+    withhold_unpublished_minutes,
+)
 from meetings.selectors.protocol import (
     attach_protocol,
     attendance_label,
     items_with_protocol,
     meeting_attendances,
 )
+from meetings.selectors.publication import publication_state
 from meetings.validators import normalise_case_number
 from meetings.views import public
 
@@ -97,8 +103,13 @@ def _meeting_list(request: HttpRequest) -> HttpResponse:
 
 def _items_with_protocol(request: HttpRequest, meeting: Meeting) -> list[AgendaItem]:
     """The meeting's items as the user may read them, each visible one with its printed
-    protocol (additions awaiting approval only for the body)."""
-    items = list(items_with_protocol(meeting_items_for_display(meeting, request.user)))
+    protocol (additions awaiting approval only for the body). Of an agenda whose minutes the
+    user may not read yet, the items come without decisions and protocol."""
+    items = withhold_unpublished_minutes(
+        items_with_protocol(meeting_items_for_display(meeting, request.user)), request.user
+    )
+    if items and not items[0].minutes_visible:  # type: ignore[attr-defined]
+        return items
     attach_protocol(items, meeting, with_pending=user_has_body_access(request.user, meeting))
     return items
 
@@ -120,10 +131,21 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
     }
 
 
-@login_required
 @no_store
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk)
+    """The meeting as its reader may read it, at one address for everyone: the agenda once it
+    is published, the minutes once they are; closed items as "Lukket" outside the body."""
+    return render_meeting(request, get_meeting_for_user(request.user, pk, agenda=True))
+
+
+def render_meeting(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The meeting page; `typed` is what the user sent with a refused form (kept, not lost)."""
     items = _items_with_protocol(request, meeting)
     opened_closed = [
         item.number for item in items if item.closed and getattr(item, "content_visible", False)
@@ -133,11 +155,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, meeting_id=meeting.pk, numbers=opened_closed, via="meeting"
         )
     context = agenda_context(request, meeting, items=items)
-    context["attendances"] = attendances = meeting_attendances(meeting)
-    context["participants"] = [attendance_label(a) for a in attendances if a.present]
-    context["absentees"] = [attendance_label(a) for a in attendances if not a.present]
+    context["minutes_visible"] = shows_minutes = minutes_visible(request.user, meeting)
+    context["is_member"] = user_has_body_access(request.user, meeting)
+    context["publication"] = publication_state(request.user, meeting)
+    if shows_minutes:
+        context["attendances"] = attendances = meeting_attendances(meeting)
+        context["participants"] = [attendance_label(a) for a in attendances if a.present]
+        context["absentees"] = [attendance_label(a) for a in attendances if not a.present]
     # Minutes no member attended are signed by a member the secretary names.
-    needs_signer = meeting_needs_signer(meeting)
+    needs_signer = shows_minutes and meeting_needs_signer(meeting)
     context["signer"] = meeting_signer(meeting) if needs_signer else None
     context["signer_wanted"] = (
         needs_signer
@@ -145,10 +171,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.REOPENED)
         and user_runs_workflow(request.user, meeting)
     )
-    return render(request, "meetings/meeting_detail.html", context)
+    context["typed"] = typed or {}
+    return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
-@login_required
 @no_store
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
@@ -156,11 +182,18 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
     case = get_object_or_404(Case, number=number)
-    items = list(
-        with_sections(AgendaItem.objects.listed_for(request.user).filter(case=case))
+    items = withhold_unpublished_minutes(
+        with_sections(
+            AgendaItem.objects.listed_for(request.user).filter(case=case),
+            attachments_for=request.user,
+        )
         .select_related("meeting__body")
-        .order_by("-meeting__starts_at", "-number")
+        .order_by("-meeting__starts_at", "-number"),
+        request.user,
     )
+    if not items and not request.user.is_authenticated:
+        # The public learns of a case only through what has been published about it.
+        raise Http404
     for item in items:
         item.local_date = timezone.localdate(item.meeting.starts_at)  # type: ignore[attr-defined]
     bodies = sorted({item.meeting.body.name for item in items})
@@ -171,7 +204,6 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-@login_required
 @no_store
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request.user, pk)

@@ -252,6 +252,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # queues the council's public PDF, sent to the worker after commit (never rendered in the
 # request).
 PUBLIC_MINUTES_RENDERER = "pdf.services.pdf_render_public_on_publish"
+# The same for an agenda when it (or a tillægsdagsorden) is published.
+PUBLIC_AGENDA_RENDERER = "pdf.services.pdf_render_public_agenda"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "referat@localhost")

@@ -468,6 +468,35 @@ class TestItemEditor:
         assert "er ikke en PDF-, Word-, Excel- eller billedfil" in bad.content.decode()
         assert Attachment.objects.count() == 1
 
+    def test_an_internal_attachment_stays_with_the_body(
+        self, people: People, draft: Meeting
+    ) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        item = AgendaItemFactory(meeting=draft)
+        client = people.client_for("secretary")
+        page = client.post(
+            f"/items/{item.pk}/attachments/",
+            {"file": SimpleUploadedFile("Notat.pdf", b"%PDF-1.4 x"), "internal": "on"},
+            **HTMX,
+        ).content.decode()
+        assert "Kun internt" in page and "Vis med punktet" in page
+        attachment = Attachment.objects.get(item=item)
+        assert attachment.internal
+        # Published minutes: staff outside the body read the item, not the internal file.
+        Meeting.objects.filter(pk=draft.pk).update(status=Meeting.Status.PUBLISHED)
+        staff = people.client_for("staff")
+        assert "Notat" not in staff.get(f"/meetings/{draft.pk}/").content.decode()
+        assert staff.get(f"/attachments/{attachment.pk}/").status_code == 404
+        assert (
+            people.client_for("director").get(f"/attachments/{attachment.pk}/").status_code == 200
+        )
+        # Shown with the item again (while the meeting is a draft).
+        Meeting.objects.filter(pk=draft.pk).update(status=Meeting.Status.DRAFT)
+        client.post(f"/attachments/{attachment.pk}/internal/", {"internal": "0"}, **HTMX)
+        attachment.refresh_from_db()
+        assert not attachment.internal
+
 
 @pytest.mark.django_db
 class TestCaseSuggestions:

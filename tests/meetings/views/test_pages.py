@@ -70,10 +70,14 @@ class TestLogin:
 
     # "/" is the public front page for them (tests/meetings/views/test_public_pages.py).
     @pytest.mark.parametrize("url", ["/meetings/1/", "/cases/17-8444/", "/attachments/1/"])
-    def test_anonymous_users_are_sent_to_login(self, client, url: str) -> None:
+    def test_what_the_public_may_not_read_is_not_found_with_a_way_to_log_in(
+        self, client, url: str
+    ) -> None:
+        # The same address for everyone: what is not public answers 404 to the anonymous,
+        # with a login that brings a member or an employee back to it.
         response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/login/")
+        assert response.status_code == 404
+        assert f'href="/login/?next={url}"' in response.content.decode()
 
 
 @pytest.mark.django_db
