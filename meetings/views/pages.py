@@ -131,7 +131,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
     }
 
 
-@no_store
+@public_cache(max_age=public.PAGE_MAX_AGE)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as its reader may read it, at one address for everyone: the agenda once it
     is published, the minutes once they are; closed items as "Lukket" outside the body."""
@@ -175,7 +175,7 @@ def render_meeting(
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
-@no_store
+@public_cache(max_age=public.PAGE_MAX_AGE)
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         number = normalise_case_number(key)

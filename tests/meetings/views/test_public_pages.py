@@ -156,3 +156,26 @@ def test_public_paths_cost_the_same_queries_for_2_and_22_meetings(
     few = queries()
     _more_meetings(portal, 20)
     assert queries() == few
+
+
+def test_an_anonymous_meeting_page_is_cacheable_and_shows_the_closed_items_public_decision(
+    portal: Portal,
+) -> None:
+    from tests.public_scenario import CLOSED_PUBLIC_DECISION
+
+    client = Client()
+    response = client.get(f"/meetings/{portal.minutes.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert CLOSED_PUBLIC_DECISION in html
+    for word in HIDDEN_WORDS:
+        assert word not in html
+    assert response["Cache-Control"].startswith("public, max-age=")
+    assert (
+        client.get(
+            f"/meetings/{portal.minutes.pk}/", HTTP_IF_NONE_MATCH=response["ETag"]
+        ).status_code
+        == 304
+    )
+    member = portal.people.client_for("superuser").get(f"/meetings/{portal.minutes.pk}/")
+    assert "no-store" in member["Cache-Control"]
