@@ -95,6 +95,24 @@ def bodies_visible_to(user: AnyUser) -> QuerySet[Body]:
     return Body.objects.filter(Q(Exists(meetings)) | Q(Exists(seats)))
 
 
+def bodies_followed_by(user: AnyUser) -> QuerySet[Body]:
+    """The bodies whose published agendas and minutes the user may follow (front page, feeds,
+    calendars): every public body, for anyone, anonymous visitors included; and for a
+    logged-in user every body they may look up (`bodies_visible_to`). An internal body is, to
+    an anonymous visitor, a body that does not exist."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.filter(public=True)
+    return Body.objects.filter(Q(public=True) | Q(pk__in=bodies_visible_to(user).values("pk")))
+
+
+def get_followed_body(user: AnyUser, slug: str) -> Body:
+    """The body by its slug if the user may follow it (else 404, as if it did not exist)."""
+    body = bodies_followed_by(user).filter(slug=slug).first()
+    if body is None:
+        raise Http404
+    return body
+
+
 def get_body_for_user(user: AnyUser, pk: int | str | None) -> Body:
     """The body if the user may look it up (else 404, as if it did not exist)."""
     body = None

@@ -833,7 +833,7 @@ class SearchDocument(models.Model):
     parts in the same transaction as any change to the item, its case, recommendation and
     clauses, decision or attachments — whoever makes it (a page, an import, a bulk update in
     SQL). `document` is the weighted sum of the parts (title and case A, decision B,
-    recommendation and background C, the rest D).
+    recommendation and background C, the rest D), internal attachments excepted.
     """
 
     item = models.OneToOneField(
@@ -845,7 +845,11 @@ class SearchDocument(models.Model):
     item_part = SearchVectorField()
     recommendation_part = SearchVectorField()
     decision_part = SearchVectorField()
+    # The attachments everyone who reads the item may read; internal ones (`Attachment.internal`)
+    # are the body's and stay out of `document`, which outsiders search: they are matched,
+    # for the body alone, through `internal_attachment_part` (meetings/search.py).
     attachment_part = SearchVectorField()
+    internal_attachment_part = SearchVectorField()
     document = SearchVectorField()
 
     class Meta:
@@ -854,7 +858,8 @@ class SearchDocument(models.Model):
         indexes = [
             RumIndex(
                 fields=["document"], name="searchdoc_document_rum", opclasses=["rum_tsvector_ops"]
-            )
+            ),
+            GinIndex(fields=["internal_attachment_part"], name="searchdoc_internal_gin"),
         ]
 
     def __str__(self) -> str:

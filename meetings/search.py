@@ -3,7 +3,10 @@
 
 Every path starts from `AgendaItem.objects.visible_to(user)`: a closed item the user may not see
 is filtered out before anything is ranked or counted, and snippets are made only from the rows
-of that same queryset.
+of that same queryset. Each visible item is read as far as the reader may read it: an item
+whose minutes the reader may not read (an agenda published, minutes not) is found, counted,
+ranked and quoted by its agenda alone, never by its decision; internal attachments only by
+the body (`minutes_open`, `internal_open` on every row).
 """
 
 from __future__ import annotations
@@ -18,11 +21,21 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchQueryField,
+    SearchVectorField,
     TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import BooleanField, F, Func, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +43,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Body, Case, Decision, SearchTerm
+from meetings.access import bodies_with_access
+from meetings.models import AgendaItem, Body, Case, Decision, Meeting, SearchTerm
 from meetings.search_config import CONFIG
 from meetings.validators import normalise_case_number
 
@@ -174,8 +188,24 @@ def case_in_query(query: str) -> Case | None:
     return Case.objects.filter(number=number).first()
 
 
+def _reading_rights(user: AnyUser) -> dict[str, ExpressionWrapper | Value]:
+    """How far the user reads each visible item: its minutes (decision) where the meeting's
+    minutes are visible to them, its internal attachments where it is their body's."""
+    minutes = Q(meeting__in=Meeting.objects.minutes_visible_to(user))
+    if user.is_authenticated and user.is_active:
+        internal: ExpressionWrapper | Value = ExpressionWrapper(
+            Q(meeting__body__in=bodies_with_access(user)), output_field=BooleanField()
+        )
+    else:
+        internal = Value(False)
+    return {
+        "minutes_open": ExpressionWrapper(minutes, output_field=BooleanField()),
+        "internal_open": internal,
+    }
+
+
 def _filtered(user: AnyUser, filters: SearchFilters) -> QuerySet[AgendaItem]:
-    qs = AgendaItem.objects.visible_to(user)
+    qs = AgendaItem.objects.visible_to(user).annotate(**_reading_rights(user))
     if filters.body is not None:
         qs = qs.filter(meeting__body=filters.body)
     if filters.date_from is not None:
@@ -183,7 +213,8 @@ def _filtered(user: AnyUser, filters: SearchFilters) -> QuerySet[AgendaItem]:
     if filters.date_to is not None:
         qs = qs.filter(meeting__starts_at__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
     if filters.outcome:
-        qs = qs.filter(decision__outcome=filters.outcome)
+        # An outcome is a decision's: only where the reader may read the minutes.
+        qs = qs.filter(decision__outcome=filters.outcome, minutes_open=True)  # type: ignore[misc]
     if filters.case_number:
         qs = qs.filter(case__number=filters.case_number)
     return qs
@@ -359,11 +390,17 @@ def _page_ids(
     from the items, not their documents.
     """
     inner_sql, inner_params = (
-        qs.order_by().values_list("pk", "meeting__starts_at", "number").query.sql_with_params()
+        qs.order_by()
+        .values_list(  # type: ignore[misc]  # the reading rights are annotations of _filtered
+            "pk", "meeting__starts_at", "number", "minutes_open", "internal_open"
+        )
+        .query.sql_with_params()
     )
-    visible = f"({inner_sql}) AS v(id, starts_at, number)"
+    visible = f"({inner_sql}) AS v(id, starts_at, number, minutes_open, internal_open)"
     # Only SQL compiled by the ORM (values as parameters) and fixed fragments are put
     # together here; every value the user typed travels as a parameter.
+    extra_sql: str | None = None
+    extra_params: list[Any] = []
     if tsquery is None:
         count_sql = f"SELECT 1 FROM {visible}"  # noqa: S608
         count_params = list(inner_params)
@@ -371,28 +408,69 @@ def _page_ids(
         page_params = list(inner_params)
     else:
         tsq_sql, tsq_params = _compile(tsquery, qs)
+        joined = f"meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id"
+        # Three disjoint sets of matches. The published minutes' (most of them): the whole
+        # document matches, through the RUM index. An agenda's whose minutes the reader may
+        # not read: its agenda's parts match, never its decision. And the body's own
+        # internal attachments, where nothing else of the item matched.
+        agenda = f"(sd.item_part || sd.recommendation_part || sd.attachment_part) @@ {tsq_sql}"
+        by_minutes = f"v.minutes_open AND sd.document @@ {tsq_sql}"
+        by_agenda = f"NOT v.minutes_open AND {agenda}"
+        by_internal = (
+            f"v.internal_open AND sd.internal_attachment_part @@ {tsq_sql} AND NOT "
+            f"(CASE WHEN v.minutes_open THEN sd.document @@ {tsq_sql} ELSE {agenda} END)"
+        )
+        minutes_params = [*inner_params, *tsq_params]
+        agenda_params = [*inner_params, *tsq_params]
+        internal_params = [*inner_params, *tsq_params, *tsq_params, *tsq_params]
         count_sql = f"""
-            SELECT 1 FROM meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id
-             WHERE sd.document @@ {tsq_sql}"""  # noqa: S608
-        count_params = [*inner_params, *tsq_params]
+            SELECT 1 FROM {joined} WHERE {by_minutes}
+            UNION ALL SELECT 1 FROM {joined} WHERE {by_agenda}
+            UNION ALL SELECT 1 FROM {joined} WHERE {by_internal}"""  # noqa: S608
+        count_params = [*minutes_params, *agenda_params, *internal_params]
         if sort == Sort.RELEVANCE:
             # `<=>` is the RUM index's distance (the inverse of its rank, from the positions
-            # and weights it stores), so the matches come out of the index best first.
+            # and weights it stores), so the published minutes' matches come out of the
+            # index best first.
             page_sql = f"""
-                SELECT r.item_id
+                SELECT r.item_id, r.distance, v.starts_at, v.number
                   FROM (SELECT sd.item_id, sd.document <=> {tsq_sql} AS distance
                           FROM meetings_searchdocument sd
                          WHERE sd.document @@ {tsq_sql}
                          ORDER BY sd.document <=> {tsq_sql}) AS r
                   JOIN {visible} ON v.id = r.item_id
+                 WHERE v.minutes_open
                  ORDER BY r.distance, v.starts_at DESC, v.number"""  # noqa: S608
             page_params = [*tsq_params, *tsq_params, *tsq_params, *inner_params]
+            # The others, few (coming agendas, a body's internal attachments), are ranked by
+            # the same distance over what the reader may read of them.
+            readable = (
+                "(CASE WHEN v.minutes_open THEN sd.document ELSE sd.item_part || "
+                "sd.recommendation_part || sd.attachment_part END || CASE WHEN "
+                "v.internal_open THEN sd.internal_attachment_part ELSE ''::tsvector END)"
+            )
+            extra_sql = f"""
+                SELECT v.id, {readable} <=> {tsq_sql} AS distance, v.starts_at, v.number
+                  FROM {joined} WHERE ({by_agenda}) OR ({by_internal})
+                 ORDER BY 2, v.starts_at DESC, v.number"""  # noqa: S608
+            extra_params = [
+                *tsq_params,
+                *inner_params,
+                *tsq_params,
+                *tsq_params,
+                *tsq_params,
+                *tsq_params,
+            ]
         else:
             page_sql = f"""
-                SELECT v.id FROM meetings_searchdocument sd JOIN {visible} ON v.id = sd.item_id
-                 WHERE sd.document @@ {tsq_sql}
-                 ORDER BY v.starts_at DESC, v.number"""  # noqa: S608
-            page_params = [*inner_params, *tsq_params]
+                SELECT id FROM (
+                    SELECT v.id, v.starts_at, v.number FROM {joined} WHERE {by_minutes}
+                    UNION ALL
+                    SELECT v.id, v.starts_at, v.number FROM {joined} WHERE {by_agenda}
+                    UNION ALL
+                    SELECT v.id, v.starts_at, v.number FROM {joined} WHERE {by_internal}
+                ) AS m ORDER BY m.starts_at DESC, m.number"""  # noqa: S608
+            page_params = [*minutes_params, *agenda_params, *internal_params]
     with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
         # Compiling these short queries to machine code costs more than it saves.
         cursor.execute("SET LOCAL jit = off")
@@ -402,13 +480,22 @@ def _page_ids(
         )
         row = cursor.fetchone()
         counted = int(row[0]) if row else 0
-        if tsquery is not None and sort == Sort.RELEVANCE:
+        if extra_sql is not None:
+            cursor.execute(f"{extra_sql} LIMIT %s", [*extra_params, offset + limit])
+            extra = cursor.fetchall()
             # The planner prices the RUM index's ordered scan as if it read every match, and
             # would read and sort them all instead; the ordered scan stops with the page.
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"{page_sql} LIMIT %s OFFSET %s", [*page_params, limit, offset])
-        ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"{page_sql} LIMIT %s", [*page_params, offset + limit])
+            ranked = sorted(
+                [*cursor.fetchall(), *extra],
+                key=lambda r: (r[1], -r[2].timestamp(), r[3]),
+            )
+            ids = [r[0] for r in ranked[offset : offset + limit]]
+        else:
+            cursor.execute(f"{page_sql} LIMIT %s OFFSET %s", [*page_params, limit, offset])
+            ids = [row[0] for row in cursor.fetchall()]
     return min(counted, COUNT_LIMIT), counted > COUNT_LIMIT, ids
 
 
@@ -483,14 +570,37 @@ def _add_near_misses(page: SearchPage, base: QuerySet[AgendaItem], query: str) -
 def _finds_anything(word: str, base: QuerySet[AgendaItem]) -> bool:
     """Whether the word alone, with its compounds, finds an item the reader may see."""
     tsquery = _with_compounds(SearchQuery(word, config=CONFIG, search_type="plain"), word, base)
-    matches = Func(
-        F("search_document__document"),
-        tsquery,
-        arg_joiner=" @@ ",
+
+    def matches(vector: Any) -> Func:
+        return Func(
+            vector,
+            tsquery,
+            arg_joiner=" @@ ",
+            template="(%(expressions)s)",
+            output_field=BooleanField(),
+        )
+
+    agenda = Func(
+        F("search_document__item_part"),
+        F("search_document__recommendation_part"),
+        F("search_document__attachment_part"),
+        arg_joiner=" || ",
         template="(%(expressions)s)",
-        output_field=BooleanField(),
+        output_field=SearchVectorField(),
     )
-    return base.alias(matches=matches).filter(matches=True).exists()
+    return (
+        base.alias(
+            by_minutes=matches(F("search_document__document")),
+            by_agenda=matches(agenda),
+            by_internal=matches(F("search_document__internal_attachment_part")),
+        )
+        .filter(
+            Q(minutes_open=True, by_minutes=True)
+            | Q(minutes_open=False, by_agenda=True)
+            | Q(internal_open=True, by_internal=True)
+        )
+        .exists()
+    )
 
 
 def _is_unknown(token: str, unknown: list[str]) -> bool:
@@ -525,7 +635,7 @@ def _hits(
         row["pk"]: row
         for row in base.filter(pk__in=ids)
         .annotate(snippet=_snippet_expression(tsquery))
-        .values(*_ROW_FIELDS, "snippet")
+        .values(*_ROW_FIELDS, "minutes_open", "snippet")
     }
     outcome_labels = dict(Decision.Outcome.choices)
     hits = []
@@ -533,7 +643,8 @@ def _hits(
         row = rows.get(pk)
         if row is None:
             continue
-        outcome = row["decision__outcome"] or ""
+        # An agenda's drafted outcome is the body's until the minutes are out.
+        outcome = (row["decision__outcome"] or "") if row["minutes_open"] else ""
         raw_snippet = row["snippet"] or ""
         hits.append(
             SearchHit(
@@ -560,9 +671,17 @@ def _hits(
 
 
 def _snippet_expression(tsquery: SearchQuery | Func | None) -> Func:
-    """The item's readable text with the query's words marked, or its opening words."""
+    """The item's text as the reader may read it (the decision with the minutes, internal
+    attachments for the body), with the query's words marked, or its opening words."""
+    readable = Func(
+        F("pk"),
+        F("minutes_open"),
+        F("internal_open"),
+        function="referat_search_text",
+        output_field=TextField(),
+    )
     text = Func(
-        Func(F("pk"), function="referat_search_text", output_field=TextField()),
+        readable,
         Value(_START + _STOP),
         Value(""),
         function="translate",

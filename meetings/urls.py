@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from meetings.views import agenda, drafting, members, pages, protocol, publication, review
+from meetings.views import (
+    agenda,
+    drafting,
+    members,
+    pages,
+    protocol,
+    public,
+    publication,
+    review,
+)
 
 app_name = "meetings"
 
@@ -16,6 +25,15 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),
     path("search/", pages.search, name="search"),
+    # The public portal (meetings/views/public.py): feeds, calendars, accessibility.
+    path("feeds/bodies/<slug:slug>/", public.body_feed, name="body_feed"),
+    path("feeds/cases/<path:key>/", public.case_feed, name="case_feed"),
+    path("calendars/<slug:slug>.ics", public.body_calendar, name="body_calendar"),
+    path(
+        "tilgaengelighed/",
+        public.accessibility_statement,
+        name="accessibility_statement",
+    ),
     path("meetings/<int:pk>/edit/", drafting.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/items/new/", drafting.item_add, name="item_add"),
     path("meetings/<int:pk>/reorder/", drafting.meeting_reorder, name="meeting_reorder"),

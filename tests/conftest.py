@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Shared fixtures of other modules: `review` (minutes through the review workflow) and
 # `council` (a political body's meeting, for the protocol).
-pytest_plugins = ["tests.review_scenario", "tests.protocol_scenario"]
+pytest_plugins = ["tests.review_scenario", "tests.protocol_scenario", "tests.public_scenario"]
 
 
 @dataclass

@@ -39,4 +39,7 @@ def test_on_a_phone_no_page_scrolls_sideways(phone: Page, live_server) -> None:
         phone.goto(live_server.url + path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
+    # The menu folds behind its button on a phone, and opens from it.
+    assert not phone.get_by_role("button", name="Log ud").is_visible()
+    phone.get_by_role("button", name="Menu").click()
     assert phone.get_by_role("button", name="Log ud").is_visible()

@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.http import no_store
+from common.http import no_store, public_cache
 from meetings.access import (
     bodies_editable_by,
     case_title,
@@ -47,11 +47,19 @@ from meetings.selectors.protocol import (
 )
 from meetings.selectors.publication import publication_state
 from meetings.validators import normalise_case_number
+from meetings.views import public
+
+
+def meeting_list(request: HttpRequest) -> HttpResponseBase:
+    """ "/": the public front page for an anonymous visitor, the meeting list for a user."""
+    if not request.user.is_authenticated:
+        return public.front_page(request)
+    return _meeting_list(request)
 
 
 @login_required
 @no_store
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def _meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.visible_to(request.user).select_related("body")
     bodies = Body.objects.filter(meetings__in=meetings).distinct().order_by("name")
     body_slug = request.GET.get("body", "")
@@ -123,7 +131,7 @@ def agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict
     }
 
 
-@no_store
+@public_cache(max_age=public.PAGE_MAX_AGE)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as its reader may read it, at one address for everyone: the agenda once it
     is published, the minutes once they are; closed items as "Lukket" outside the body."""
@@ -167,7 +175,7 @@ def render_meeting(
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
-@no_store
+@public_cache(max_age=public.PAGE_MAX_AGE)
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         number = normalise_case_number(key)
@@ -211,10 +219,10 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
-@no_store
+@public_cache(max_age=public.PAGE_MAX_AGE)
 def search(request: HttpRequest) -> HttpResponse:
-    """Staff search every past decision; a case number goes straight to its case."""
+    """Staff search every past decision, and the public every published agenda and minutes;
+    a case number goes straight to its case."""
     form = SearchForm(request.GET or None, user=request.user)
     page = None
     if form.is_bound and form.is_valid():

@@ -189,6 +189,10 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # several rows leaves them in the order they happened.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
+# The municipality whose bodies these are, as the public portal names it ("Høje-Taastrup
+# Kommune"); empty leaves the name out.
+MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "")
+
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

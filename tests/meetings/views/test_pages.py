@@ -68,6 +68,7 @@ class TestLogin:
         response = client.post("/login/", {"username": "sekretaer", "password": "test-password"})
         assert response.status_code == 302
 
+    # "/" is the public front page for them (tests/meetings/views/test_public_pages.py).
     @pytest.mark.parametrize("url", ["/meetings/1/", "/cases/17-8444/", "/attachments/1/"])
     def test_what_the_public_may_not_read_is_not_found_with_a_way_to_log_in(
         self, client, url: str
