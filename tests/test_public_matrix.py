@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponseBase
 
-from meetings.models import Attachment, Decision
+from meetings.models import Attachment, Decision, Meeting
 from meetings.services.publication import meeting_publish_agenda
 from tests.review_scenario import CLOSED_TOKEN, PUBLIC_DECISION, Review
 from tests.test_closed_item_matrix import ALL_ROLES, CLOSED_ACCESS, body_bytes, pdf_text
@@ -45,14 +45,14 @@ class PublicPath:
     prepare: Callable[[Review], None] = field(default=lambda r: None)
 
 
-def _render(meeting_of: Callable[[Review], object], document: str) -> Callable[[Review], None]:
+def _render(meeting_of: Callable[[Review], Meeting], document: str) -> Callable[[Review], None]:
     """Make the current public PDF now, as the worker would, so the address serves the file."""
 
     def prepare(r: Review) -> None:
         from pdf import services
 
         job = services.pdf_request(
-            meeting=meeting_of(r),  # type: ignore[arg-type]
+            meeting=meeting_of(r),
             variant="public",
             document=document,
             actor=None,
