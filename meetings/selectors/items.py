@@ -57,19 +57,23 @@ def meeting_items_for_display(meeting: Meeting, user: AnyUser) -> QuerySet[Agend
     )
 
 
-def withhold_unpublished_minutes(items: Iterable[AgendaItem], user: AnyUser) -> list[AgendaItem]:
+def withhold_unpublished_minutes(
+    items: Iterable[AgendaItem], user: AnyUser, *, readable: set[int] | None = None
+) -> list[AgendaItem]:
     """The items, each marked `minutes_visible`; where the user may read only the agenda (its
     meeting's minutes are not published, and the user is outside the body), the decision is
     taken off the item, so that no template, PDF or export built from it can show a draft:
     `item.decision` then answers as if there were none. Call it on items loaded through
-    `listed_for` / `visible_to`, before showing them."""
+    `listed_for` / `visible_to`, before showing them. `readable`: the ids of the meetings
+    whose minutes the user may read, when the caller already knows them."""
     items = list(items)
-    meeting_ids = {item.meeting_id for item in items}
-    readable = set(
-        Meeting.objects.minutes_visible_to(user)
-        .filter(pk__in=meeting_ids)
-        .values_list("pk", flat=True)
-    )
+    if readable is None:
+        meeting_ids = {item.meeting_id for item in items}
+        readable = set(
+            Meeting.objects.minutes_visible_to(user)
+            .filter(pk__in=meeting_ids)
+            .values_list("pk", flat=True)
+        )
     for item in items:
         item.minutes_visible = item.meeting_id in readable  # type: ignore[attr-defined]
         if not item.minutes_visible:  # type: ignore[attr-defined]

@@ -101,14 +101,20 @@ def _meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _items_with_protocol(request: HttpRequest, meeting: Meeting) -> list[AgendaItem]:
+def _items_with_protocol(
+    request: HttpRequest, meeting: Meeting, *, shows_minutes: bool | None = None
+) -> list[AgendaItem]:
     """The meeting's items as the user may read them, each visible one with its printed
     protocol (additions awaiting approval only for the body). Of an agenda whose minutes the
     user may not read yet, the items come without decisions and protocol."""
+    if shows_minutes is None:
+        shows_minutes = minutes_visible(request.user, meeting)
     items = withhold_unpublished_minutes(
-        items_with_protocol(meeting_items_for_display(meeting, request.user)), request.user
+        items_with_protocol(meeting_items_for_display(meeting, request.user)),
+        request.user,
+        readable={meeting.pk} if shows_minutes else set(),
     )
-    if items and not items[0].minutes_visible:  # type: ignore[attr-defined]
+    if not shows_minutes:
         return items
     attach_protocol(items, meeting, with_pending=user_has_body_access(request.user, meeting))
     return items
@@ -146,7 +152,8 @@ def render_meeting(
     typed: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The meeting page; `typed` is what the user sent with a refused form (kept, not lost)."""
-    items = _items_with_protocol(request, meeting)
+    shows_minutes = minutes_visible(request.user, meeting)
+    items = _items_with_protocol(request, meeting, shows_minutes=shows_minutes)
     opened_closed = [
         item.number for item in items if item.closed and getattr(item, "content_visible", False)
     ]
@@ -155,15 +162,16 @@ def render_meeting(
             request.user, meeting_id=meeting.pk, numbers=opened_closed, via="meeting"
         )
     context = agenda_context(request, meeting, items=items)
-    context["minutes_visible"] = shows_minutes = minutes_visible(request.user, meeting)
+    context["minutes_visible"] = shows_minutes
     context["is_member"] = user_has_body_access(request.user, meeting)
     context["publication"] = publication_state(request.user, meeting)
     if shows_minutes:
         context["attendances"] = attendances = meeting_attendances(meeting)
         context["participants"] = [attendance_label(a) for a in attendances if a.present]
         context["absentees"] = [attendance_label(a) for a in attendances if not a.present]
-    # Minutes no member attended are signed by a member the secretary names.
-    needs_signer = shows_minutes and meeting_needs_signer(meeting)
+    # Minutes no member attended are signed by a member the secretary names (the public reads
+    # who signed on the signature page of the PDF).
+    needs_signer = shows_minutes and request.user.is_authenticated and meeting_needs_signer(meeting)
     context["signer"] = meeting_signer(meeting) if needs_signer else None
     context["signer_wanted"] = (
         needs_signer
