@@ -179,3 +179,25 @@ def test_an_anonymous_meeting_page_is_cacheable_and_shows_the_closed_items_publi
     )
     member = portal.people.client_for("superuser").get(f"/meetings/{portal.minutes.pk}/")
     assert "no-store" in member["Cache-Control"]
+
+
+def test_an_anonymous_meeting_page_costs_the_same_queries_for_2_and_12_items(
+    portal: Portal,
+) -> None:
+    from meetings.models import Attachment, Decision
+
+    meeting = portal.minutes
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(f"/meetings/{meeting.pk}/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    last = meeting.items.order_by("-number").first()
+    start = last.number if last is not None else 0
+    for n in range(start + 1, start + 11):
+        item = AgendaItem.objects.create(meeting=meeting, number=n, title=f"Ekstra {n}")
+        Decision.objects.create(item=item, text="<p>Godkendt.</p>")
+        Attachment.objects.create(item=item, title=f"Bilag {n}")
+    assert queries() == few
