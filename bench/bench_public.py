@@ -20,10 +20,12 @@ import datetime as dt
 import http.client
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -146,6 +148,61 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    proxy_cache_path {tmp}/cache keys_zone=referat:10m max_size=100m inactive=10m;
+    upstream app {{ server 127.0.0.1:{app}; keepalive 16; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host 127.0.0.1;
+            proxy_cache referat;
+            proxy_cache_bypass $cookie_sessionid;
+            proxy_no_cache $cookie_sessionid;
+            proxy_cache_revalidate on;
+            proxy_cache_use_stale updating error timeout;
+            add_header X-Cache $upstream_cache_status;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(app_port: int, port: int, tmp: Path) -> subprocess.Popen[bytes] | None:
+    """nginx as the README configures it, in front of gunicorn, when it is installed."""
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if nginx is None:
+        return None
+    tmp.chmod(0o777)  # nginx's workers drop to an unprivileged user when started as root
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, app=app_port, port=port))
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            get(port, "/")
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    return None
+
+
 def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -195,6 +252,9 @@ def main() -> None:
     meeting = build_data()
     port = free_port()
     proc = start_gunicorn(port)
+    cache_dir = Path(tempfile.mkdtemp(prefix="referat-nginx-"))
+    proxy_port = free_port()
+    proxy = start_nginx(port, proxy_port, cache_dir)
     try:
         pages = {"front page /": "/", "meeting page": meeting.get_absolute_url()}
         print(
@@ -213,16 +273,37 @@ def main() -> None:
                     continue
                 headers = {"If-None-Match": etag} if mode == "warm" else {}
                 for clients in CLIENTS:
-                    times, statuses, took = run_cell(port, path, clients, headers)
-                    errors = sum(
-                        n for s, n in statuses.items() if not s.isdigit() or s.startswith("5")
-                    )
-                    print(
-                        f"{name:<14} {mode:<5} {clients:>7} {pct(times, 50):>7.1f} "
-                        f"{pct(times, 95):>7.1f} {pct(times, 99):>7.1f} "
-                        f"{len(times) / took:>7.1f} {errors:>6}  {dict(statuses)}",
-                        flush=True,
-                    )
+                    _cell(name, mode, port, path, clients, headers)
+        if proxy is None:
+            print("nginx is not installed: no figures with a cache in front")
+            return
+        # The README's nginx in front: the first request fills its cache, the rest are hits
+        # for max-age (60 s), revalidated with the app's ETag afterwards.
+        for name, path in pages.items():
+            status, first = get(proxy_port, path)
+            for clients in CLIENTS:
+                _cell(name, "nginx", proxy_port, path, clients, {})
+            _status, again = get(proxy_port, path)
+            print(
+                f"{name:<14} nginx cache: first {first.get('X-Cache')}, then {again.get('X-Cache')}"
+            )
     finally:
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(timeout=20)
+        shutil.rmtree(cache_dir, ignore_errors=True)
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _cell(
+    name: str, mode: str, port: int, path: str, clients: int, headers: dict[str, str]
+) -> None:
+    times, statuses, took = run_cell(port, path, clients, headers)
+    errors = sum(n for s, n in statuses.items() if not s.isdigit() or s.startswith("5"))
+    print(
+        f"{name:<14} {mode:<5} {clients:>7} {pct(times, 50):>7.1f} "
+        f"{pct(times, 95):>7.1f} {pct(times, 99):>7.1f} "
+        f"{len(times) / took:>7.1f} {errors:>6}  {dict(statuses)}",
+        flush=True,
+    )

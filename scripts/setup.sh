@@ -18,10 +18,11 @@ as_root() {
 }
 
 # --- Debian packages: WeasyPrint's libraries, fonts, Chromium for browser tests, services,
-#     and the Danish Hunspell dictionary that the search's word forms are built from.
+#     the Danish Hunspell dictionary that the search's word forms are built from, and nginx
+#     (the cache in front of the public portal that `bench public` measures; not started).
 need_pkgs=()
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
-           chromium poppler-utils postgresql redis-server hunspell-da; do
+           chromium poppler-utils postgresql redis-server hunspell-da nginx-light; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
