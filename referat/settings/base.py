@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "meetings.context_processors.roles",
+                "meetings.context_processors.municipality",
             ],
         },
     },

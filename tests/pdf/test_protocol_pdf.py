@@ -20,6 +20,7 @@ from meetings.services.protocol import (
     remark_save,
     vote_record,
 )
+from pdf.content import danish_time
 from pdf.models import PdfJob
 from pdf.services import pdf_job_is_current, pdf_request
 from tests.conftest import People
@@ -159,12 +160,12 @@ class TestTheSignaturePage:
                 .latest("updated_at")
                 .updated_at
             )
-            when = timezone.localtime(signed).strftime("%d-%m-%Y kl. %H:%M")
+            when = danish_time(signed)
             assert f"{label} {role} {when}" in last
         approved = MeetingTransition.objects.get(
             meeting=council.meeting, action=MeetingTransition.Action.APPROVE
         )
-        when = timezone.localtime(approved.created_at).strftime("%d-%m-%Y kl. %H:%M")
+        when = danish_time(approved.created_at)
         assert f"Referatet blev godkendt {when}." in last
         # A member without a user signs nothing, nor does the secretary.
         assert not any("Frida" in line or "Kathrine" in line for line in last)
