@@ -179,7 +179,8 @@ class TestTheSignaturePage:
         assert last[0] == "Underskrifter"
         assert "Referatet er godkendt af formanden." in " ".join(last)
         signed = [line for line in last if " kl. " in line and not line.startswith("Referatet")]
-        assert [line.rsplit(" ", 3)[0] for line in signed] == ["Anne Hansen (A) Formand"]
+        # "… Formand 6. december 2026 kl. 14:05": the date and time are the last five words.
+        assert [line.rsplit(" ", 5)[0] for line in signed] == ["Anne Hansen (A) Formand"]
 
     def test_minutes_not_yet_approved_have_no_signature_page(
         self, council_draft: Council, render_for: RenderFor
