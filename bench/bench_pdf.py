@@ -45,7 +45,7 @@ from tests.pdf.samples import LARGEST_SAMPLE, create_meeting
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 3
 ATTACHMENTS = 40
-ATTACHMENT_PAGES = 6
+ATTACHMENT_PAGES = 4
 
 
 class PeakMemory:
@@ -176,14 +176,15 @@ def wait_done(client: Client, status_url: str) -> dict[str, object]:
 
 def package_figures(client: Client, user: object, body: Body, queue: str,
                     media_root: Path, starts_at: object) -> None:  # fmt: skip
-    """The agenda package: ~300 pages with 40 PDF attachments."""
+    """The agenda package: about 300 pages (the agenda's own ~100, 40 separators and 40
+    attachments of 4 pages) with 40 PDF attachments."""
     from pdf import package as pdf_package
     from pdf.content import build_document
 
     package = create_meeting(
         body=body,
         samples=(LARGEST_SAMPLE, "direktionen-2017-06-26", "direktionen-2017-03-20"),
-        repeat=3,
+        repeat=2,
         status="draft",  # attachments are added to an agenda, before the meeting
         starts_at=starts_at,  # type: ignore[arg-type]
     )
