@@ -16,12 +16,23 @@ def write_atomically(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        raise
+    move_into_place(Path(tmp_name), target)
+
+
+def move_into_place(written: Path, target: Path) -> None:
+    """Sync a file written beside `target` (same file system) and move it into place; the
+    file is removed if that fails, so no half-made file is left behind."""
+    try:
+        with written.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(written, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(written)
         raise
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 class Body(models.Model):
     """A board or committee that meets and decides (Direktionen, Økonomiudvalget …)."""
 
+    class AttachmentPlacement(models.TextChoices):
+        AFTER_ITEM = "after_item", _("Efter hvert punkt")
+        AT_END = "at_end", _("Samlet til sidst")
+
     name = models.CharField(_("navn"), max_length=200, unique=True)
     slug = models.SlugField(_("kort navn"), max_length=100, unique=True)
     review_by_chair_only = models.BooleanField(
@@ -50,6 +54,14 @@ class Body(models.Model):
             "Dagsordener og referater, der er offentliggjort, kan læses af alle uden login."
         ),
     )
+    # Where the agenda package (dagsorden med bilag) places the attachments' pages: after the
+    # item they belong to, or all of them after the last item.
+    attachment_placement = models.CharField(
+        _("bilag i dagsordenspakken"),
+        max_length=20,
+        choices=AttachmentPlacement.choices,
+        default=AttachmentPlacement.AFTER_ITEM,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -58,6 +70,43 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def municipality_logo_upload_to(instance: Municipality, filename: str) -> str:
+    return f"municipality/{filename}"
+
+
+class Municipality(models.Model):
+    """The municipality that runs the system: its name, a short address and its logo, printed
+    on the front page of every PDF and shown on the web pages. One row (pk 1), changed by a
+    superuser through meetings/services/municipality.py."""
+
+    SINGLETON_PK = 1
+
+    name = models.CharField(_("kommunens navn"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    # PNG or JPEG only, read from its bytes on upload (see services/municipality.py): an SVG
+    # can carry scripts and external references, and a logo has no need of them.
+    logo = models.FileField(
+        _("logo"), upload_to=municipality_logo_upload_to, blank=True, max_length=300
+    )
+    logo_content_type = models.CharField(_("logoets filtype"), max_length=50, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommune")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="municipality_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(_("Kommunen"))
+
+    @classmethod
+    def current(cls) -> Municipality:
+        """The one row, or an unsaved empty one when nothing has been set up yet."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
 
 
 class Party(models.Model):

@@ -6,6 +6,7 @@ from meetings.views import (
     agenda,
     drafting,
     members,
+    municipality,
     pages,
     protocol,
     public,
@@ -84,6 +85,12 @@ urlpatterns = [
     path("tasks/", review.tasks, name="tasks"),
     # The agenda's routine (meetings/views/agenda.py).
     path("bodies/<str:slug>/settings/", agenda.body_settings, name="body_settings"),
+    path(
+        "municipality/settings/",
+        municipality.municipality_settings,
+        name="municipality_settings",
+    ),
+    path("municipality/logo/", municipality.municipality_logo, name="municipality_logo"),
     path("meetings/<int:pk>/copy-items/", agenda.meeting_copy_items, name="meeting_copy_items"),
     path(
         "meetings/<int:pk>/postponed/<int:item_pk>/take-up/",

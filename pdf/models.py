@@ -39,6 +39,10 @@ class PdfJob(models.Model):
     # The exact HTML that was asked for, kept until the file exists, so that a rerun after a
     # crash renders the same thing even if the meeting has been edited in between.
     html = models.TextField(_("HTML"), blank=True)
+    # The agenda package's attachments as they were when the job was asked for: which stored
+    # file goes where, with each file's identity (see pdf/package.py). Part of the content
+    # hash, so a changed attachment makes a new job; empty for every other document.
+    attachments = models.JSONField(_("bilag"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

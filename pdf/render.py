@@ -1,31 +1,43 @@
 """HTML to PDF with WeasyPrint, fetching nothing but our own static files and `data:` URLs.
 
-The documents are rendered as PDF/A-3a: tagged (a structure tree with headings, lists and
-tables), every font embedded, an sRGB output intent, XMP metadata with the title, and the
-document language from `<html lang="da">`. The output is deterministic: no creation date, and
-a file identifier derived from the content, so the same HTML always gives the same bytes.
+The documents are rendered as PDF/A-3a and PDF/UA-1 at once: tagged (a structure tree with
+headings, lists, tables and figures with their alternative text), every font embedded, an sRGB
+output intent, the title shown by viewers (DisplayDocTitle), XMP metadata with the title, both
+conformance claims (with the PDF/A extension schema that declares PDF/UA's) and the document
+language from `<html lang="da">`. WeasyPrint writes one variant's claim; the PDF/UA part is
+added to the same XMP packet here. The output is deterministic: no creation date, and a file
+identifier derived from the content, so the same HTML always gives the same bytes.
+
+The agenda package (`render_to_file` with attachments) is laid out with placeholder pages for
+the attachments and merged by pdf/package.py; once an uploaded PDF's pages are in it, it no
+longer claims PDF/A or PDF/UA (their pages are as they came).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from xml.etree import ElementTree
 
 import weasyprint
 from django.contrib.staticfiles import finders
 
+from common.files import move_into_place
 from common.pdf_fetch import BASE_URL, StaticOnlyURLFetcher
+from pdf import package
 
 logger = logging.getLogger("referat.pdf")
 
 PDF_VARIANT = "pdf/a-3a"
+PDF_UA_PART = "1"
 STYLESHEET = "pdf/minutes.css"
 # Budget tables print with the same stylesheet as on the web.
 STYLESHEETS = (STYLESHEET, "css/budget.css")
@@ -41,7 +53,53 @@ def renderer_fingerprint() -> str:
     for name in STYLESHEETS:
         css = finders.find(name)
         digest.update(Path(css).read_bytes() if isinstance(css, str) else b"")
-    return f"{version('weasyprint')}|{PDF_VARIANT}|{digest.hexdigest()}"
+    return f"{version('weasyprint')}|{PDF_VARIANT}+ua-{PDF_UA_PART}|{digest.hexdigest()}"
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XMP_NAMESPACES = {
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+# PDF/A admits only the XMP schemas it predefines or that the file declares: this declares
+# pdfuaid, then claims PDF/UA-1 with it.
+_PDFUA_RDF = f"""<rdf:RDF xmlns:rdf="{_RDF}">
+<rdf:Description rdf:about="" xmlns:pdfaExtension="{_XMP_NAMESPACES["pdfaExtension"]}"
+ xmlns:pdfaSchema="{_XMP_NAMESPACES["pdfaSchema"]}"
+ xmlns:pdfaProperty="{_XMP_NAMESPACES["pdfaProperty"]}">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>{_XMP_NAMESPACES["pdfuaid"]}</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="{_XMP_NAMESPACES["pdfuaid"]}">
+<pdfuaid:part>{PDF_UA_PART}</pdfuaid:part>
+</rdf:Description>
+</rdf:RDF>"""  # noqa: E501
+
+
+def _with_pdfua_claim(document: weasyprint.Document) -> None:
+    """Add the PDF/UA-1 claim to the one rdf:RDF of the XMP packet WeasyPrint writes."""
+    for prefix, uri in _XMP_NAMESPACES.items():
+        ElementTree.register_namespace(prefix, uri)
+    generate = document.metadata.generate_rdf_metadata
+
+    def generate_with_pdfua(*args: object) -> bytes:
+        # Both are our own XML: WeasyPrint's packet and the constant above.
+        rdf = ElementTree.fromstring(generate(*args))  # noqa: S314
+        rdf.extend(ElementTree.fromstring(_PDFUA_RDF))  # noqa: S314
+        return ElementTree.tostring(rdf)
+
+    document.metadata.generate_rdf_metadata = generate_with_pdfua
 
 
 @dataclass(frozen=True)
@@ -106,15 +164,27 @@ def estimate_pages(html: str) -> int:
     return max(2, len(html) // 3500)
 
 
+def _layout(html: str, fetcher: StaticOnlyURLFetcher) -> weasyprint.Document:
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
+    _with_pdfua_claim(document)
+    return document
+
+
+def _write(document: weasyprint.Document, target: object = None) -> bytes | None:
+    return document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
+
+
 def render_pdf(html: str, *, on_progress: ProgressCallback | None = None) -> RenderResult:
-    """Render the HTML as a tagged PDF/A-3a document. Pure: no database, no files written."""
+    """Render the HTML as a tagged PDF/A-3a and PDF/UA-1 document. Pure: no database, no files
+    written."""
     started = time.perf_counter()
     fetcher = StaticOnlyURLFetcher()
     with _progress(on_progress, estimate_pages(html)):
-        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-            pdf_variant=PDF_VARIANT, pdf_tags=True
-        )
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
+        document = _layout(html, fetcher)
+        pdf = _write(document)
+        assert pdf is not None
     if fetcher.refused:
         logger.warning("PDF rendering refused %d resource(s)", len(fetcher.refused))
     return RenderResult(
@@ -122,4 +192,59 @@ def render_pdf(html: str, *, on_progress: ProgressCallback | None = None) -> Ren
         page_count=len(document.pages),
         seconds=time.perf_counter() - started,
         refused_urls=fetcher.refused,
+    )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    page_count: int
+    seconds: float
+    appended_pages: int
+
+
+def render_to_file(
+    html: str,
+    *,
+    target: Path,
+    attachments: Sequence[package.PackageAttachment] = (),
+    media_root: Path,
+    on_progress: ProgressCallback | None = None,
+) -> FileResult:
+    """Render the HTML to `target` (written beside it and moved into place), with the
+    attachments' PDF pages merged in where the HTML placed them (the agenda package).
+
+    Memory stays bounded by the agenda's own layout: the attachments are counted first,
+    their pages laid out as empty placeholders, and their content copied from the stored
+    files while the result is written."""
+    started = time.perf_counter()
+    fetcher = StaticOnlyURLFetcher()
+    inspected = package.inspect(attachments, media_root=media_root)
+    full_html = package.fill_html(html, inspected)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _progress(on_progress, estimate_pages(html) + package.total_placeholder_pages(inspected)):
+        document = _layout(full_html, fetcher)
+        page_count = len(document.pages)
+        if not attachments:
+            with tempfile.NamedTemporaryFile(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+            ) as handle:
+                _write(document, handle)
+            move_into_place(Path(handle.name), target)
+            return FileResult(page_count, time.perf_counter() - started, 0)
+        placeholders = package.placeholder_pages([list(page.anchors) for page in document.pages])
+        with tempfile.TemporaryDirectory(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        ) as work:
+            main = Path(work) / "agenda.pdf"
+            _write(document, main)
+            del document  # the layout is the largest thing held; the merge needs none of it
+            merged = Path(work) / "package.pdf"
+            page_count = package.merge(
+                main, inspected, placeholders=placeholders, media_root=media_root, target=merged
+            )
+            move_into_place(merged, target)
+    if fetcher.refused:
+        logger.warning("PDF rendering refused %d resource(s)", len(fetcher.refused))
+    return FileResult(
+        page_count, time.perf_counter() - started, package.total_placeholder_pages(inspected)
     )

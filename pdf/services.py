@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import errno
 import logging
+import shutil
 import time
 from functools import partial
 from pathlib import Path
@@ -26,15 +27,15 @@ from django.utils.translation import gettext as _
 
 from budget.services import pool_reports_dispatch_pending
 from common.broker import send_task
-from common.files import write_atomically
 from common.locks import advisory_lock, is_locked
 from meetings.access import user_has_body_access
 from meetings.errors import DomainError, InvalidInput, NotAllowed
 from meetings.models import Meeting
 from meetings.services.attachments import attachment_texts_dispatch_pending
-from pdf.content import build_html, content_hash
+from pdf.content import build_document, content_hash
 from pdf.models import PdfJob
-from pdf.render import render_pdf
+from pdf.package import PackageAttachment
+from pdf.render import render_to_file
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -116,8 +117,10 @@ def pdf_request(*, meeting: Meeting, variant: str, document: str, actor: AnyUser
             raise PdfAccessDenied(_("Kun den offentlige udgave kan bestilles automatisk."))
     elif not pdf_variant_allowed(user=actor, meeting=meeting, variant=variant, document=document):
         raise PdfAccessDenied(_("Du har ikke adgang til denne udgave af mødets PDF."))
-    html = build_html(meeting=meeting, document=document, variant=variant, user=actor)
-    key = content_hash(html=html, document=document, variant=variant)
+    built = build_document(meeting=meeting, document=document, variant=variant, user=actor)
+    html = built.html
+    files = [attachment.to_json() for attachment in built.attachments]
+    key = content_hash(html=html, document=document, variant=variant, attachments=built.attachments)
     requester = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         job, created = PdfJob.objects.get_or_create(
@@ -125,13 +128,14 @@ def pdf_request(*, meeting: Meeting, variant: str, document: str, actor: AnyUser
             document=document,
             variant=variant,
             content_hash=key,
-            defaults={"html": html, "requested_by": requester},
+            defaults={"html": html, "attachments": files, "requested_by": requester},
         )
         if not created:
             job = PdfJob.objects.select_for_update().get(pk=job.pk)
             gone = job.status == PdfJob.Status.DONE and not _file_ok(job)
             if gone or job.status == PdfJob.Status.FAILED:
                 job.html = html
+                job.attachments = files
                 job.status = PdfJob.Status.QUEUED
                 job.progress = 0
                 job.error = ""
@@ -149,15 +153,23 @@ def pdf_job_is_current(job: PdfJob, user: AnyUser) -> bool:
     """Whether the job's file still shows the meeting as `user` may see it now: its content
     hash is that of the HTML the meeting gives today. A file made before an item was closed, a
     title changed or the meeting reopened is superseded and must not be handed out."""
-    html = build_html(meeting=job.meeting, document=job.document, variant=job.variant, user=user)
-    return content_hash(html=html, document=job.document, variant=job.variant) == job.content_hash
+    built = build_document(
+        meeting=job.meeting, document=job.document, variant=job.variant, user=user
+    )
+    key = content_hash(
+        html=built.html, document=job.document, variant=job.variant, attachments=built.attachments
+    )
+    return key == job.content_hash
 
 
 def pdf_current_public(*, meeting: Meeting, document: str, user: AnyUser) -> PdfJob | None:
     """The finished public PDF of the meeting as it is now, with its file; None if it has
     still to be made. The public variant is the same for every reader who may have it."""
-    html = build_html(meeting=meeting, document=document, variant=PdfJob.Variant.PUBLIC, user=user)
-    key = content_hash(html=html, document=document, variant=PdfJob.Variant.PUBLIC)
+    variant = PdfJob.Variant.PUBLIC
+    built = build_document(meeting=meeting, document=document, variant=variant, user=user)
+    key = content_hash(
+        html=built.html, document=document, variant=variant, attachments=built.attachments
+    )
     job = PdfJob.objects.filter(
         meeting=meeting,
         document=document,
@@ -259,6 +271,9 @@ def _remove_leftovers(target: Path) -> None:
     """Temporary files of an earlier attempt at this very file, left by a killed worker."""
     if target.parent.is_dir():
         for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+            if leftover.is_dir():  # the agenda package's working folder
+                shutil.rmtree(leftover, ignore_errors=True)
+                continue
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 
@@ -306,9 +321,13 @@ def pdf_job_run(*, job_id: int) -> PdfJob | None:
         else:
             if not job.html:
                 raise DomainError(_("PDF'en kan ikke laves igen uden en ny bestilling."))
-            result = render_pdf(job.html, on_progress=_ProgressWriter(job_id))
-            PdfJob.objects.filter(pk=job_id).update(progress=96)
-            write_atomically(target, result.pdf)
+            result = render_to_file(
+                job.html,
+                target=target,
+                attachments=[PackageAttachment.from_json(a) for a in job.attachments],
+                media_root=Path(settings.MEDIA_ROOT),
+                on_progress=_ProgressWriter(job_id),
+            )
             page_count, seconds = result.page_count, result.seconds
         PdfJob.objects.filter(pk=job_id).update(
             status=PdfJob.Status.DONE,
@@ -319,6 +338,7 @@ def pdf_job_run(*, job_id: int) -> PdfJob | None:
             render_seconds=seconds,
             finished_at=timezone.now(),
             html="",
+            attachments=[],
             error="",
         )
         job.refresh_from_db()

@@ -104,6 +104,24 @@ def body_set_standard_items(*, actor: Actor, body: Body, titles: Sequence[str]) 
     return body
 
 
+@transaction.atomic
+def body_set_attachment_placement(*, actor: Actor, body: Body, placement: str) -> Body:
+    """Choose where the body's agenda package puts the attachments' pages: after each item
+    or all at the end. Only the body's secretary or a superuser (PermissionDenied
+    otherwise); ValidationError (field "attachment_placement") on an unknown choice."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    require_editor(
+        actor,
+        body,
+        _("Kun sekretæren for %(body)s kan ændre organets indstillinger.") % {"body": body.name},
+    )
+    if placement not in Body.AttachmentPlacement.values:
+        raise ValidationError({"attachment_placement": [_("Vælg, hvor bilagene skal stå.")]})
+    body.attachment_placement = placement
+    body.save(update_fields=["attachment_placement"])
+    return body
+
+
 def standard_item_titles(body: Body) -> list[str]:
     """The body's standard items as titles an item can take (an administrator may have stored
     something else in the list: it is left out)."""

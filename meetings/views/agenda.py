@@ -77,14 +77,25 @@ def body_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 agenda_service.body_set_standard_items(
                     actor=request.user, body=body, titles=form.titles()
                 )
+                agenda_service.body_set_attachment_placement(
+                    actor=request.user,
+                    body=body,
+                    placement=form.cleaned_data["attachment_placement"]
+                    or body.attachment_placement,
+                )
             except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    form.add_error("standard_items", errors)
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else "standard_items", errors)
             else:
-                messages.success(request, _("Standardpunkterne er gemt."))
+                messages.success(request, _("Indstillingerne er gemt."))
                 return redirect("meetings:body_settings", slug=body.slug)
     else:
-        form = StandardItemsForm(initial={"standard_items": "\n".join(body.standard_items or [])})
+        form = StandardItemsForm(
+            initial={
+                "standard_items": "\n".join(body.standard_items or []),
+                "attachment_placement": body.attachment_placement,
+            }
+        )
     status = 400 if form.is_bound and form.errors else 200
     return render(
         request, "meetings/body_settings.html", {"body": body, "form": form}, status=status

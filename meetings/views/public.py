@@ -13,7 +13,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from common.http import public_cache
 from meetings.access import case_title, get_followed_body
 from meetings.forms.search import SearchForm
-from meetings.models import AgendaItem, Body, Case, Meeting, MeetingTransition
+from meetings.models import AgendaItem, Body, Case, Meeting, MeetingTransition, Municipality
 from meetings.selectors.public import (
     body_calendar_meetings,
     body_publications,
@@ -59,7 +58,6 @@ def front_page(request: HttpRequest) -> HttpResponse:
         {
             "overview": overview,
             "search_form": SearchForm(user=request.user),
-            "municipality": settings.MUNICIPALITY_NAME,
             "alternate_bodies": [entry.body for entry in overview],
         },
     )
@@ -72,7 +70,6 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/public/accessibility.html",
-        {"municipality": settings.MUNICIPALITY_NAME},
     )
 
 
@@ -83,7 +80,7 @@ class _AtomFeed(Feed):
     feed_type = Atom1Feed
 
     def author_name(self) -> str:
-        return str(settings.MUNICIPALITY_NAME or "Referat")
+        return Municipality.current().name or "Referat"
 
 
 class BodyPublicationsFeed(_AtomFeed):

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "meetings.context_processors.roles",
+                "meetings.context_processors.municipality",
             ],
         },
     },
@@ -188,10 +189,6 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # The time of each change itself, not of its transaction's start: a service that changes
 # several rows leaves them in the order they happened.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
-
-# The municipality whose bodies these are, as the public portal names it ("Høje-Taastrup
-# Kommune"); empty leaves the name out.
-MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "")
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]

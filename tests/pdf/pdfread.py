@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 _TOC_LINE = re.compile(r"^(.*?)\s*\.{3,}\s*(\d+)\s*$")
 _HEADING = re.compile(r"^Punkt (\d+): (.*)$")
+_ENTRY_START = re.compile(r"^(Punkt|Bilag) \d+: ")
 
 
 @dataclass
@@ -31,7 +32,8 @@ class ReadPdf:
         return "\n".join(self.pages)
 
     def toc(self) -> list[tuple[str, int]]:
-        """The entries of "Indholdsfortegnelse" as printed: (title, page number)."""
+        """The entries of "Indholdsfortegnelse" as printed: (title, page number); page 0 for
+        a Bilag listed with a note instead of a page."""
         entries: list[tuple[str, int]] = []
         started = False
         pending = ""
@@ -40,22 +42,32 @@ class ReadPdf:
                 if not started:
                     started = line.strip() == "Indholdsfortegnelse"
                     continue
-                if _HEADING.match(line):
-                    return entries
+                if pending and _ENTRY_START.match(line):
+                    if _ENTRY_START.match(pending):
+                        entries.append((pending, 0))  # an entry without a page: a Bilag's note
+                    pending = ""  # otherwise the page's running header
                 if m := _TOC_LINE.match(line):
                     entries.append(((pending + " " + m[1]).strip(), int(m[2])))
                     pending = ""
+                elif _HEADING.match(line) or line.strip() == "Kolofon":
+                    return entries
                 elif line.startswith("Side ") or not line.strip():
                     continue
                 elif entries or pending or line.strip():
                     pending = (pending + " " + line).strip()
         return entries
 
+    def item_toc(self) -> list[tuple[str, int]]:
+        """The items' entries of the table of contents, without the Bilag under them."""
+        return [entry for entry in self.toc() if entry[0].startswith("Punkt ")]
+
     def heading_pages(self) -> dict[int, int]:
         """Item number → the (1-based) page on which "Punkt N: …" stands."""
         found: dict[int, int] = {}
         for index, page in enumerate(self.pages, start=1):
             for line in page.splitlines():
+                if _TOC_LINE.match(line):
+                    continue  # the table of contents names the items too
                 if m := _HEADING.match(line.strip()):
                     found.setdefault(int(m[1]), index)
         return found

@@ -24,8 +24,8 @@ class TestFrontPage:
         self, sample_minutes: Meeting, render_for: RenderFor
     ) -> None:
         front = render_for(sample_minutes, "public").pages[0]
-        assert "REFERAT Direktionen d. 23-04-2018" in front
-        assert "Mødedato Mandag d. 23. april 2018 kl. 12:30" in front
+        assert "REFERAT Direktionen 23. april 2018" in front
+        assert "Mødedato Mandag den 23. april 2018 kl. 12:30" in front
         assert "Mødested Mødelokale B105" in front
         assert "Lars Holte, Jørgen Lerhard" in front
         assert "Kathrine Seier Skastrup (sekretær)" in front
@@ -34,7 +34,7 @@ class TestFrontPage:
         self, sample_minutes: Meeting, render_for: RenderFor
     ) -> None:
         assert (
-            "DAGSORDEN Direktionen d. 23-04-2018"
+            "DAGSORDEN Direktionen 23. april 2018"
             in render_for(sample_minutes, "public", "agenda").pages[0]
         )
 
@@ -52,14 +52,14 @@ class TestTableOfContents:
         for number, (title, page) in enumerate(toc, start=1):
             assert page == headings[number], f"Punkt {number} ({title})"
         # Front page, contents, then one item per page at least.
-        assert toc[0] == ("Øvrige sager 23-04-2018", 3)
+        assert toc[0] == ("Punkt 1: Øvrige sager 23-04-2018", 3)
 
     def test_the_agenda_has_a_true_table_of_contents_too(
         self, sample_minutes: Meeting, render_for: RenderFor
     ) -> None:
         pdf = render_for(sample_minutes, "internal", "agenda")
         headings = pdf.heading_pages()
-        assert [page for _t, page in pdf.toc()] == [headings[n] for n in range(1, 11)]
+        assert [page for _t, page in pdf.item_toc()] == [headings[n] for n in range(1, 11)]
 
     def test_a_meeting_without_items_says_so(self, people: People, render_for: RenderFor) -> None:
         meeting = Meeting.objects.create(
@@ -146,7 +146,7 @@ class TestClosedItems:
         assert len(pages) == 1
         lines = [line for line in pages[0].splitlines() if line.strip()]
         assert lines[:2] == [f"Punkt {CLOSED_NUMBER}: Lukket", CLOSED_CASE]
-        assert [t for t, _p in pdf.toc()][CLOSED_NUMBER - 1] == "Lukket"
+        assert [t for t, _p in pdf.toc()][CLOSED_NUMBER - 1] == f"Punkt {CLOSED_NUMBER}: Lukket"
         everything = pdf.text + "\n".join(t for t, _p in pdf.bookmarks())
         with pikepdf.open(io.BytesIO(pdf.data)) as raw, raw.open_metadata() as meta:
             everything += str(dict(meta)) + str(dict(raw.docinfo))
@@ -171,7 +171,7 @@ class TestPageFurniture:
         for number, page in enumerate(pdf.pages, start=1):
             assert f"Side {number} af {total}" in page
             if number > 1:
-                assert "Direktionen d. 23-04-2018" in page
+                assert "Direktionen 23. april 2018" in page
 
     def test_each_item_has_a_bookmark_to_its_page(
         self, sample_minutes: Meeting, render_for: RenderFor
@@ -200,8 +200,8 @@ class TestArchivalAndAccessibility:
             with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
                 assert meta["pdfaid:part"] == "3"
                 assert meta["pdfaid:conformance"] == "A"
-                assert meta["dc:title"] == "Referat Direktionen d. 23-04-2018"
-            assert str(doc.docinfo["/Title"]) == "Referat Direktionen d. 23-04-2018"
+                assert meta["dc:title"] == "Referat Direktionen 23. april 2018"
+            assert str(doc.docinfo["/Title"]) == "Referat Direktionen 23. april 2018"
             assert not doc.is_encrypted
             roles = _structure_roles(root.StructTreeRoot)
             assert {"/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Table", "/TH", "/TD"} <= roles

@@ -20,6 +20,7 @@ from meetings.services.protocol import (
     remark_save,
     vote_record,
 )
+from pdf.content import danish_time
 from pdf.models import PdfJob
 from pdf.services import pdf_job_is_current, pdf_request
 from tests.conftest import People
@@ -159,12 +160,12 @@ class TestTheSignaturePage:
                 .latest("updated_at")
                 .updated_at
             )
-            when = timezone.localtime(signed).strftime("%d-%m-%Y kl. %H:%M")
+            when = danish_time(signed)
             assert f"{label} {role} {when}" in last
         approved = MeetingTransition.objects.get(
             meeting=council.meeting, action=MeetingTransition.Action.APPROVE
         )
-        when = timezone.localtime(approved.created_at).strftime("%d-%m-%Y kl. %H:%M")
+        when = danish_time(approved.created_at)
         assert f"Referatet blev godkendt {when}." in last
         # A member without a user signs nothing, nor does the secretary.
         assert not any("Frida" in line or "Kathrine" in line for line in last)
@@ -178,7 +179,8 @@ class TestTheSignaturePage:
         assert last[0] == "Underskrifter"
         assert "Referatet er godkendt af formanden." in " ".join(last)
         signed = [line for line in last if " kl. " in line and not line.startswith("Referatet")]
-        assert [line.rsplit(" ", 3)[0] for line in signed] == ["Anne Hansen (A) Formand"]
+        # "… Formand 6. december 2026 kl. 14:05": the date and time are the last five words.
+        assert [line.rsplit(" ", 5)[0] for line in signed] == ["Anne Hansen (A) Formand"]
 
     def test_minutes_not_yet_approved_have_no_signature_page(
         self, council_draft: Council, render_for: RenderFor

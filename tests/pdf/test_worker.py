@@ -74,7 +74,7 @@ class TestThroughTheWorker:
         assert download["Content-Type"] == "application/pdf"
         pdf = ReadPdf(b"".join(download.streaming_content))
         headings = pdf.heading_pages()
-        assert [page for _t, page in pdf.toc()] == [headings[n] for n in range(1, 11)]
+        assert [page for _t, page in pdf.item_toc()] == [headings[n] for n in range(1, 11)]
         assert all(secret not in pdf.text for secret in CLOSED_TEXTS)
 
         job = PdfJob.objects.get(pk=body["job"])
@@ -239,4 +239,4 @@ class TestWorkerKilledMidJob:
         assert data == render_pdf(html).pdf  # the very file an uninterrupted render gives
         pdf = ReadPdf(data)
         headings = pdf.heading_pages()
-        assert [page for _t, page in pdf.toc()] == [headings[n] for n in sorted(headings)]
+        assert [page for _t, page in pdf.item_toc()] == [headings[n] for n in sorted(headings)]

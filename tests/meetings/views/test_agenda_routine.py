@@ -70,7 +70,7 @@ class TestStandardItemsSettings:
         assert response.status_code == 302 and response["Location"] == self.URL
         people.body.refresh_from_db()
         assert people.body.standard_items == STANDARD
-        assert "Standardpunkterne er gemt." in client.get(self.URL).content.decode()
+        assert "Indstillingerne er gemt." in client.get(self.URL).content.decode()
 
     def test_bad_input_keeps_what_was_typed_and_says_why_in_danish(self, people: People) -> None:
         people.body.standard_items = ["Eventuelt"]

@@ -45,8 +45,10 @@ class TestFrontPage:
             assert word not in html
         assert "Log ind" in html
 
-    def test_it_names_the_municipality_when_configured(self, portal: Portal, settings) -> None:
-        settings.MUNICIPALITY_NAME = "Høje-Taastrup Kommune"
+    def test_it_names_the_municipality_when_configured(self, portal: Portal) -> None:
+        from meetings.models import Municipality
+
+        Municipality.objects.create(pk=Municipality.SINGLETON_PK, name="Høje-Taastrup Kommune")
         assert (
             "Høje-Taastrup Kommune: Dagsordener og referater" in Client().get("/").content.decode()
         )
