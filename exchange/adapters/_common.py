@@ -164,7 +164,8 @@ def html_text(fragment: str) -> str:
 def clean_html(fragment: str) -> str:
     """HTML from a source system, through the project's sanitizer, with the empty paragraphs
     Word and the editors of those systems leave ("<p>&nbsp;</p>") dropped."""
-    cleaned = sanitize_html(fragment)
+    # Word and the systems' editors wrap their HTML source; a line break there is a space.
+    cleaned = sanitize_html(re.sub(r"\s+", " ", fragment))
     cleaned = re.sub(r"<p>(?:\s|&nbsp;|\xa0|<br\s*/?>)*</p>", "", cleaned)
     return cleaned.strip()
 
@@ -410,6 +411,16 @@ class Notes:
 
     guesses: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+
+
+def note_foreign_case_number(raw: str, item: DraftItem, notes: Notes) -> None:
+    """Tell the report of a case number the file gives that the municipality's patterns do
+    not allow: the item comes in without a case rather than with a wrong one."""
+    if raw and item.case_number is None:
+        notes.unplaced.append(
+            f"Punkt {item.number}: sagsnummeret “{raw}” har ikke en af kommunens former for "
+            f"sagsnumre og er ikke knyttet til punktet."
+        )
 
 
 def to_exchange(meeting: DraftMeeting, notes: Notes) -> dict[str, Any]:

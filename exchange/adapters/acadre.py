@@ -17,6 +17,7 @@ from exchange.adapters._common import (
     case_number,
     find_date,
     find_time,
+    note_foreign_case_number,
 )
 from exchange.adapters._layout import read_items, without_running_headers
 from exchange.adapters._source import Source, xml_text
@@ -93,11 +94,7 @@ def _item(parent: etree._Element, notes: Notes) -> DraftItem:
         closed=_field(element, "accessname").lower().startswith("lukket"),
         attachments_from_sections=False,
     )
-    if raw_case and item.case_number is None:
-        notes.unplaced.append(
-            f"Punkt {number}: sagsnummeret “{raw_case}” har ikke en af kommunens former for "
-            f"sagsnumre og er ikke knyttet til punktet."
-        )
+    note_foreign_case_number(raw_case, item, notes)
     bullets = element.findall("table[@name='bullet']") if element is not None else []
     for bullet in sorted(bullets, key=lambda b: int(_field(b, "bulletsortorder") or 0)):
         content = _field(bullet, "bulletcontent")

@@ -21,6 +21,7 @@ from exchange.adapters._common import (
     find_time,
     heading_kind,
     html_text,
+    note_foreign_case_number,
 )
 from exchange.adapters._source import Source
 
@@ -110,11 +111,7 @@ def _html_item(row: etree._Element, notes: Notes) -> DraftItem:
         closed=closed,
         attachments_from_sections=False,
     )
-    if raw_case and item.case_number is None:
-        notes.unplaced.append(
-            f"Punkt {number}: sagsnummeret “{raw_case}” har ikke en af kommunens former for "
-            f"sagsnumre og er ikke knyttet til punktet."
-        )
+    note_foreign_case_number(raw_case, item, notes)
     heading = ""
     for element in row.xpath(
         ".//div[contains(@class,'punkt')]"
@@ -221,7 +218,9 @@ def _pdf_item(lines: list[str], notes: Notes) -> DraftItem:
         if not line or case_number(line) or _is_pdf_heading(line):
             break
         if index == 1 and len(lines) > 2 and (case_number(lines[2]) or _is_pdf_heading(lines[2])):
-            item.title += " " + line
+            # "ny 2030-" + "fremskrivning": a word broken at its hyphen is joined without a space.
+            joiner = "" if item.title.endswith("-") and line[:1].islower() else " "
+            item.title += joiner + line
             index += 1
             continue
         break

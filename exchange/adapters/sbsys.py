@@ -16,6 +16,7 @@ from exchange.adapters._common import (
     find_date,
     find_time,
     html_text,
+    note_foreign_case_number,
 )
 from exchange.adapters._source import Source, xml_text
 
@@ -93,11 +94,7 @@ def _item(element: etree._Element, notes: Notes) -> tuple[DraftItem, bool]:
         closed=xml_text(element, "IsPublic").lower() == "false",
         attachments_from_sections=False,
     )
-    if raw_case and item.case_number is None:
-        notes.unplaced.append(
-            f"Punkt {number}: sagsnummeret “{raw_case}” har ikke en af kommunens former for "
-            f"sagsnumre og er ikke knyttet til punktet."
-        )
+    note_foreign_case_number(raw_case, item, notes)
     has_decision = False
     fields = element.findall("Fields/ItemField")
     for field in sorted(fields, key=lambda f: int(xml_text(f, "Index") or 0)):
