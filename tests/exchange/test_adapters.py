@@ -242,3 +242,24 @@ class TestUnknownLayouts:
         assert not report.ok
         assert "FirstAgenda" in report.error and "eDoc" in report.error
         assert not Meeting.objects.exists()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
+
+
+class TestHojeTaastrupUnchanged:
+    @pytest.mark.parametrize("sample", ["2017-03-20", "2017-06-26", "2018-04-23"])
+    def test_the_samples_read_exactly_as_the_parser_reads_them(self, sample: str) -> None:
+        from common.hashing import checksum
+        from exchange.legacy import parsed_to_exchange, read_minutes_file
+        from exchange.parser import parse_minutes
+
+        name = f"direktionen-{sample}.txt"
+        content = (SAMPLES / name).read_bytes()
+        read = read_minutes_file(name, content)
+        assert read.adapter.startswith("FirstAgenda (Høje-Taastrup")
+        direct = parsed_to_exchange(
+            parse_minutes(content.decode("utf-8")), source_name=name, checksum=checksum(content)
+        )
+        assert read.meetings == [direct]
+        assert not read.guesses and not read.unplaced
