@@ -295,8 +295,10 @@ def read_protocol(text: str, *, question: str) -> Protocol:
     Imod: C / Undlod: D". A party named instead of members stays in the text only."""
     protocol = Protocol()
     seen: set[str] = set()
+    # Sentence by sentence: "Godkendt. Jesper Kjeldsen deltog ikke …" names Jesper Kjeldsen.
+    sentences = [s for line in text.splitlines() for s in re.split(r"(?<=[.!?])\s+", line)]
     for regex, kind in ((_DISQUALIFIED_RE, "inhabil"), (_NOT_PRESENT_RE, "fraværende")):
-        for match in regex.finditer(text):
+        for match in (m for sentence in sentences for m in regex.finditer(sentence)):
             for name in split_names(match["names"]):
                 if _is_person(name) and name.casefold() not in seen:
                     seen.add(name.casefold())
