@@ -195,7 +195,7 @@ RECOMMENDATION_HEADINGS = ("indstilling", "beslutningspunkter", "forslag til bes
 ATTACHMENT_HEADINGS = ("bilag",)
 HISTORY_HEADINGS = ("sagsforløb", "tidligere behandling", "tidligere beslutninger")
 # Headings that say nothing of the content of an item, kept out of its text.
-NOISE_HEADINGS = ("beslutningen træffes af", "sagen afgøres i", "lovgrundlag")
+NOISE_HEADINGS = ("beslutningen træffes af", "sagen afgøres i")
 
 # "Beslutning", "Beslutninger", "Beslutning i Udvalget for … den 10-04-2013", "Beslutning
 # Direktionen den 20-03-2017", "Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012
