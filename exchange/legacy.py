@@ -12,6 +12,17 @@ from budget.legacy import LegacyBudgetTable, blocks_context, take_budget_tables
 from budget.models import BudgetTable
 from common.documents import UnreadablePdf, decode_text, pdf_pages_text
 from common.hashing import checksum as file_checksum
+from exchange.adapters import (
+    ADAPTERS,
+    EXPECTED,
+    HOJE_TAASTRUP,
+    Adapter,
+    Source,
+    SourceError,
+    UnknownLayout,
+    choose,
+)
+from exchange.adapters import read as read_adapted
 from exchange.budget_tables import legacy_tables_to_exchange
 from exchange.parser import (
     Block,
@@ -37,6 +48,10 @@ class ReadFile:
     checksum: str
     meetings: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    # Which adapter read the file, what it guessed and what it could not place (Danish).
+    adapter: str = ""
+    guesses: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
 
 
 class ImportFileError(ValueError):
@@ -49,7 +64,9 @@ class ImportFileError(ValueError):
 
 
 def read_minutes_file(name: str, content: bytes) -> ReadFile:
-    """Turn the bytes of a .txt, .pdf or .json file into exchange-format meetings.
+    """Turn the bytes of a file into exchange-format meetings: the exchange format itself
+    (JSON), or minutes or an agenda of a system an adapter knows (exchange/adapters), chosen
+    from the content, not the name.
 
     Raises ImportFileError with a Danish message (and the line, for text) when the file is not
     minutes or breaks half-way; nothing is written here.
@@ -60,26 +77,70 @@ def read_minutes_file(name: str, content: bytes) -> ReadFile:
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
         )
     checksum = file_checksum(content)
-    lower = name.lower()
-    if lower.endswith(".json"):
+    if name.lower().endswith(".json") or content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _read_json(name, checksum, content)
-    if lower.endswith(".pdf"):
-        text = normalise_pdf_text(_pdf_text(content))
-    elif lower.endswith(".txt"):
-        text = _decode_text(content)
-    else:
-        raise ImportFileError("Kun .txt-, .pdf- og .json-filer kan importeres.")
+    source = Source(name, content)
+    chosen: Adapter | None = None
+    try:
+        adapter = chosen = choose(source)
+    except SourceError as exc:
+        raise ImportFileError(str(exc)) from exc
+    except UnknownLayout as exc:
+        if source.text is None or not source.text.strip():
+            raise ImportFileError(str(exc)) from exc
+        # Text no adapter knows: Høje-Taastrup's parser says where it stopped making sense,
+        # and the message names what was expected.
+        adapter = ADAPTERS[0]
+    if adapter.name != HOJE_TAASTRUP:
+        return _read_adapted(source, adapter, checksum)
+    text = normalise_pdf_text(_pdf_text(content)) if source.is_pdf else _decode_text(content)
     try:
         parsed = parse_minutes(text)
     except MinutesParseError as exc:
-        raise ImportFileError(exc.message, exc.line) from exc
+        message = exc.message
+        if adapter is not chosen:
+            message = f"{message} {EXPECTED}"
+        raise ImportFileError(message, exc.line) from exc
     if not 1900 <= parsed.starts_at.year <= 2100:
         raise ImportFileError(
             f"Mødedatoen {parsed.starts_at:%d-%m-%Y} ligger uden for årene 1900–2100; "
             f"ret datoen i referatets overskrift."
         )
     meeting = parsed_to_exchange(parsed, source_name=name, checksum=checksum)
-    return ReadFile(name=name, checksum=checksum, meetings=[meeting], warnings=parsed.warnings)
+    return ReadFile(
+        name=name,
+        checksum=checksum,
+        meetings=[meeting],
+        warnings=parsed.warnings,
+        adapter=adapter.label,
+    )
+
+
+def _read_adapted(source: Source, adapter: Adapter, checksum: str) -> ReadFile:
+    """A file of another system, read by its adapter and checked against the exchange
+    format's schema like any file from outside."""
+    try:
+        adapted = read_adapted(source, adapter)
+    except SourceError as exc:
+        raise ImportFileError(str(exc)) from exc
+    except (ValueError, IndexError) as exc:
+        raise ImportFileError(f"Filen kunne ikke læses som {adapter.label}: {exc}") from exc
+    for meeting in adapted.meetings:
+        year = int(meeting["starts_at"][:4])
+        if not 1900 <= year <= 2100:
+            raise ImportFileError(f"Mødedatoen ligger uden for årene 1900–2100 ({year}).")
+    try:
+        validate_exchange({"format": FORMAT, "meetings": adapted.meetings})
+    except ExchangeError as exc:
+        raise ImportFileError(f"{adapter.label}: {exc}") from exc
+    return ReadFile(
+        name=source.name,
+        checksum=checksum,
+        meetings=adapted.meetings,
+        adapter=adapter.label,
+        guesses=adapted.notes.guesses,
+        unplaced=adapted.notes.unplaced,
+    )
 
 
 def _decode_text(content: bytes) -> str:

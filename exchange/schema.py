@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from django.core.exceptions import ValidationError
 
 from exchange.budget_tables import schema_problem
 from exchange.budget_tables import validate_exchange as validate_budget_tables
 from meetings.errors import ExchangeError
 from meetings.models import Meeting
+from meetings.validators import normalise_case_number
 
 FORMAT = "referat/1"
 
@@ -51,9 +53,18 @@ def validate_exchange(data: Any) -> None:
         where = "/".join(str(p) for p in first.absolute_path) or "(roden)"
         raise ExchangeError(f"Filen følger ikke udvekslingsformatet referat/1 ved {where}: "
                             f"{schema_problem(first)}")  # fmt: skip
-    # Budget tables have a schema of their own; checked here, once, for data from outside.
+    # Budget tables have a schema of their own, and case numbers the municipality's forms
+    # (REFERAT_CASE_NUMBER_PATTERNS); checked here, once, for data from outside.
     for m, meeting in enumerate(data["meetings"]):
         for i, item in enumerate(meeting["items"]):
+            if item.get("case_number"):
+                try:
+                    normalise_case_number(item["case_number"])
+                except ValidationError as exc:
+                    raise ExchangeError(
+                        f"Filen følger ikke udvekslingsformatet referat/1 ved "
+                        f"meetings/{m}/items/{i}/case_number: {exc.messages[0]}"
+                    ) from exc
             if item.get("budget_tables"):
                 try:
                     validate_budget_tables(item["budget_tables"])

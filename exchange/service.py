@@ -52,6 +52,11 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     error: str = ""
     line: int | None = None
+    # Which adapter read the file (exchange/adapters), what it guessed and what it could not
+    # place in the exchange model (kept as text where it could).
+    adapter: str = ""
+    guesses: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if not self.ok:
@@ -67,8 +72,11 @@ class FileReport:
         return "\n".join(
             [
                 head,
+                *([f"  læst som: {self.adapter}"] if self.adapter else []),
                 *(f"  {note}" for note in self.notes),
                 *(f"  advarsel: {w}" for w in self.warnings),
+                *(f"  gættet: {g}" for g in self.guesses),
+                *(f"  ikke placeret: {u}" for u in self.unplaced),
             ]
         )
 
@@ -80,6 +88,9 @@ class FileReport:
             "items": self.items,
             "notes": self.notes,
             "warnings": self.warnings,
+            "adapter": self.adapter,
+            "guesses": self.guesses,
+            "unplaced": self.unplaced,
             "error": self.error,
             "line": self.line,
             "summary": self.summary(),
@@ -224,6 +235,7 @@ def _steps(reads: Iterable[Read], batch_files: int) -> Iterator[Step]:
             yield [(report, None)]
             continue
         report.warnings = read.warnings
+        report.adapter, report.guesses, report.unplaced = read.adapter, read.guesses, read.unplaced
         batch.append((report, read))
         if len(batch) >= batch_files:
             yield batch

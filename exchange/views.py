@@ -30,8 +30,13 @@ class MultipleFileField(forms.FileField):
 class ImportForm(forms.Form):
     uploads = MultipleFileField(
         label=_("Filer med referater"),
-        help_text=_("Tekst (.txt), PDF (.pdf) eller udvekslingsformatet (.json). Flere ad gangen."),
-        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".txt,.pdf,.json"}),
+        help_text=_(
+            "Referater og dagsordener fra FirstAgenda, Acadre, eDoc eller SBSYS (PDF, XML, "
+            "HTML, tekst) eller udvekslingsformatet (.json). Flere ad gangen."
+        ),
+        widget=MultipleFileInput(
+            attrs={"multiple": True, "accept": ".txt,.pdf,.json,.xml,.html,.htm"}
+        ),
         required=False,
     )
 

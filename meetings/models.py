@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from common.indexes import RumIndex
-from meetings.validators import validate_case_number
+from meetings.validators import CASE_NUMBER_MAX_LENGTH, case_url_key, validate_case_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -368,10 +368,14 @@ class Attendance(models.Model):
 
 
 class Case(models.Model):
-    """A case file (sag), numbered YY/serial, that comes back in many meetings."""
+    """A case file (sag) that comes back in many meetings, numbered as the municipality's
+    systems number it (REFERAT_CASE_NUMBER_PATTERNS: 17/22360, EMN-2025-003383, …)."""
 
     number = models.CharField(
-        _("sagsnummer"), max_length=12, unique=True, validators=[validate_case_number]
+        _("sagsnummer"),
+        max_length=CASE_NUMBER_MAX_LENGTH,
+        unique=True,
+        validators=[validate_case_number],
     )
     title = models.CharField(_("titel"), max_length=500, blank=True)
 
@@ -388,7 +392,7 @@ class Case(models.Model):
 
     @property
     def url_key(self) -> str:
-        return self.number.replace("/", "-")
+        return case_url_key(self.number)
 
 
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):

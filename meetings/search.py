@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from meetings.access import bodies_with_access
 from meetings.models import AgendaItem, Body, Case, Decision, Meeting, SearchTerm
 from meetings.search_config import CONFIG
-from meetings.validators import normalise_case_number
+from meetings.validators import case_url_key, normalise_case_number
 
 if TYPE_CHECKING:
     from meetings.models import AnyUser
@@ -122,7 +122,7 @@ class SearchHit:
     def case_url(self) -> str:
         if not self.case_number:
             return ""
-        return reverse("meetings:case_detail", args=[self.case_number.replace("/", "-")])
+        return reverse("meetings:case_detail", args=[case_url_key(self.case_number)])
 
 
 @dataclass

@@ -59,7 +59,8 @@ urlpatterns = [
         name="attachment_internal",
     ),
     path("cases/suggest/", drafting.case_suggest, name="case_suggest"),
-    path("cases/<str:key>/", pages.case_detail, name="case_detail"),
+    # A case number may hold a slash (a municipality's own pattern may write "2012/123").
+    path("cases/<path:key>/", pages.case_detail, name="case_detail"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),
     # Review and history (meetings/views/review.py).
     path("meetings/<int:pk>/review/", review.meeting_review, name="meeting_review"),

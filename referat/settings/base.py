@@ -15,6 +15,7 @@ from referat.settings.env import (
     env_int,
     env_list,
     env_networks,
+    env_patterns,
     env_str,
 )
 
@@ -268,6 +269,20 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 ATTACHMENT_INLINE_EXTRACT_BYTES = env_int("ATTACHMENT_INLINE_EXTRACT_BYTES", 2 * 1024 * 1024)
 # How long an editor's heartbeat counts as "has the item open" (seconds).
 PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 45)
+# The case numbers of the municipality's systems, as regular expressions (";" between them):
+# each is matched against the whole number as printed. The defaults are the forms Danish ESDH
+# systems write: 17/22360 (YY/serial), EMN-2025-003383 (prefix-year-serial), 2012-28504
+# (year-serial), 00.30.10-Ø00-4-16 (KLE number, facet, serial, year) and 123456 (a serial).
+REFERAT_CASE_NUMBER_PATTERNS = env_patterns(
+    "REFERAT_CASE_NUMBER_PATTERNS",
+    [
+        r"\d{2}/\d{1,6}",
+        r"[A-ZÆØÅ]{2,5}-\d{4}-\d{1,8}",
+        r"(19|20)\d{2}-\d{1,8}",
+        r"\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d{1,6}-\d{2}",
+        r"\d{6}",
+    ],
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {

@@ -52,6 +52,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_patterns(name: str, default: list[str]) -> list[str]:
+    """Regular expressions separated by ";" (a comma belongs to a regex: "\\d{1,6}"), each
+    checked here so that a typo stops the start instead of refusing every case number."""
+    import re
+
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    patterns = [part.strip() for part in raw.split(";") if part.strip()]
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {pattern!r} is not a regular expression ({exc})."
+            ) from exc
+    if not patterns:
+        raise ImproperlyConfigured(f"{name} must name at least one pattern.")
+    return patterns
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """Turn postgres://user:password@host:port/name into a Django DATABASES entry."""
     parts = urlsplit(url)

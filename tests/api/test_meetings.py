@@ -315,7 +315,7 @@ class TestItemsApi:
         response = post_json(
             people.client_for("secretary"),
             f"/api/meetings/{draft.pk}/items/",
-            {"title": "Punkt", "case_number": "2017-22360", "background": "<p>Tekst</p>"},
+            {"title": "Punkt", "case_number": "2017/22360/1", "background": "<p>Tekst</p>"},
         )
         assert response.status_code == 400
         assert "det skal have formen ÅÅ/NNNNN" in response.json()["case_number"][0]

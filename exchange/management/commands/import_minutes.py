@@ -25,12 +25,14 @@ from meetings.access import bodies_user_may_import, user_may_import
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-SUFFIXES = {".txt", ".pdf", ".json"}
+# The files of a folder that are read (which adapter reads one is decided by its content).
+SUFFIXES = {".txt", ".pdf", ".json", ".xml", ".html", ".htm"}
 
 
 class Command(BaseCommand):
     help = (
-        "Importerer referater fra .txt-, .pdf- og .json-filer (udvekslingsformatet referat/1) "
+        "Importerer referater og dagsordener fra .txt-, .pdf-, .xml-, .html- og .json-filer "
+        "(FirstAgenda, Acadre, eDoc, SBSYS og udvekslingsformatet referat/1) "
         "som kladder, der skal godkendes og offentliggøres. Med --archive --user BRUGERNAVN "
         "importeres de som arkiv: offentliggjort med låste beslutninger, registreret med "
         "brugeren, filen og dens SHA-256. Hver fil er én transaktion; en fil der fejler, "

@@ -1,0 +1,265 @@
+"""The adapters on the real documents of other municipalities and systems
+(../shared/other-minutes, read where they are) and on variants of them built here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from exchange.service import import_file
+from meetings.models import AgendaItem, Case, Decision, ItemParticipation, Meeting
+
+PUK = "Udvalget for plan, udvikling og kultur (PUK)"
+SFU = "Sundheds- og Forebyggelsesudvalget"
+OTHER = Path(settings.BASE_DIR).parent / "shared" / "other-minutes"
+
+
+def _file(name: str) -> bytes:
+    return (OTHER / name).read_bytes()
+
+
+def _items(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.order_by("number").select_related("case"))
+
+
+@pytest.mark.django_db
+class TestEveryDocumentImports:
+    @pytest.mark.parametrize(
+        ("name", "adapter", "body", "items"),
+        [
+            ("aarhus-byraadet-2025-08-27.pdf", "FirstAgenda (PDF)", "Aarhus Byråd", 21),
+            ("aarhus-teknisk-udvalg-2025-10-01.html", "FirstAgenda (webside)", "Teknisk Udvalg", 6),
+            ("syddjurs-puk-2013-06-20.acadre.xml", "Acadre MM (XML)", PUK, 1),
+            ("syddjurs-puk-2013-06-20.pdf", "Acadre MM (PDF)", PUK, 1),
+            ("ballerup-sfu-2012-12-04.edoc.xml", "eDoc (XML)", SFU, 8),
+            ("ballerup-sfu-2012-12-04.pdf", "eDoc (PDF)", SFU, 8),
+            ("ballerup-kmb-it-2013-05-15.sbsys.xml", "SBSYS (XML)", "KMB IT-udvalget", 5),
+        ],
+    )  # fmt: skip
+    def test_it_imports_as_a_draft_naming_its_adapter(
+        self, name: str, adapter: str, body: str, items: int
+    ) -> None:
+        report = import_file(name, _file(name))
+        assert report.ok, report.summary()
+        assert report.adapter == adapter
+        assert f"læst som: {adapter}" in report.summary()
+        meeting = Meeting.objects.get()
+        assert meeting.body.name == body
+        assert meeting.items.count() == items
+        assert meeting.status == Meeting.Status.DRAFT
+
+    def test_importing_the_same_file_twice_changes_nothing(self) -> None:
+        name = "ballerup-sfu-2012-12-04.edoc.xml"
+        import_file(name, _file(name))
+        first = list(AgendaItem.objects.values_list("pk", "title", "version"))
+        again = import_file(name, _file(name))
+        assert again.ok and again.unchanged == 1 and not again.created
+        assert list(AgendaItem.objects.values_list("pk", "title", "version")) == first
+
+
+@pytest.mark.django_db
+class TestFirstAgenda:
+    def test_aarhus_byraad_keeps_case_numbers_out_of_titles_and_finds_decisions(self) -> None:
+        import_file("a.pdf", _file("aarhus-byraadet-2025-08-27.pdf"))
+        meeting = Meeting.objects.get()
+        items = _items(meeting)
+        assert meeting.starts_at.hour == 14  # 16:00 in Copenhagen, stored in UTC
+        assert Meeting.objects.count() == 1
+        second = items[1]
+        assert second.title == (
+            "Svar på forslag fra DD om principbeslutning om at sikre Havnens Perles fremtid på "
+            "Aarhus Ø"
+        )
+        assert second.case.number == "EMN-2025-003383"
+        assert second.decision.text.startswith("<p>Fremsendes til Teknisk Udvalg")
+        # Sagsforløb: the case's earlier decisions, not this meeting's.
+        assert "Sagsforløb" in second.presentation
+        assert "Magistraten" not in second.decision.text
+        assert items[0].decision.outcome == Decision.Outcome.APPROVED
+        assert items[20].closed and items[20].title == "Køb af landbrugsejendom"
+        assert "EMN-" not in " ".join(i.title for i in items)
+
+    def test_the_web_page_reads_absences_into_the_protocol_and_drops_web_leftovers(self) -> None:
+        import_file("tu.html", _file("aarhus-teknisk-udvalg-2025-10-01.html"))
+        items = _items(Meeting.objects.get())
+        assert [i.case.number if i.case else None for i in items][:5] == [
+            "EMN-2025-010561", "EMN-2025-009242", "EMN-2025-008468", "EMN-2025-010561", None
+        ]  # fmt: skip
+        assert items[0].case_id == items[3].case_id
+        absent = ItemParticipation.objects.get(item=items[1])
+        assert absent.member.name == "Liv Gro Jensen"
+        assert absent.kind == ItemParticipation.Kind.ABSENT
+        for item in items:
+            assert "Hent som PDF" not in item.presentation
+            assert "Kopier link" not in item.presentation
+
+    def test_an_item_without_a_case_number_and_a_closed_item(self) -> None:
+        page = _file("aarhus-teknisk-udvalg-2025-10-01.html").decode()
+        page = page.replace('<span class="sagsnummer">EMN-2025-010561</span>', "", 1)
+        page = page.replace(">Eventuelt</h2>", ">Lukket: Personalesag</h2>", 1)
+        report = import_file("variant.html", page.encode())
+        assert report.ok, report.summary()
+        items = _items(Meeting.objects.get())
+        assert items[0].case is None
+        assert items[4].closed and items[4].title == "Personalesag"
+
+
+@pytest.mark.django_db
+class TestAcadre:
+    def test_the_running_number_and_only_this_meetings_decision(self) -> None:
+        import_file("puk.xml", _file("syddjurs-puk-2013-06-20.acadre.xml"))
+        (item,) = _items(Meeting.objects.get())
+        assert item.number == 715
+        assert item.case.number == "12/27845"
+        assert item.decision.text.startswith("<p>Punktet blev drøftet.")
+        assert str(item.decision.decided_on) == "2013-06-20"
+        # The decisions of 10 and 24 April are the case's earlier ones.
+        assert "den 10-04-2013" in item.presentation and "den 24-04-2013" in item.presentation
+        assert "Punktet genoptages" not in item.decision.text
+        titles = list(item.attachments.values_list("title", flat=True))
+        assert titles[0] == "Opsamlingsnotat. Temamøde 20.09.2012"
+
+    def test_the_pdf_reads_the_members_table_and_leaves_document_numbers_out(self) -> None:
+        import_file("puk.pdf", _file("syddjurs-puk-2013-06-20.pdf"))
+        meeting = Meeting.objects.get()
+        names = list(meeting.attendances.values_list("name", flat=True))
+        assert sorted(names) == sorted(
+            ["Jesper Mathiesen (A)", "Ole Bjerregaard (V)", "Ole Bollesen (A)",
+             "Steen Fris (C)", "Niels Viderø (A)"]
+        )  # fmt: skip
+        (item,) = _items(meeting)
+        titles = list(item.attachments.values_list("title", flat=True))
+        assert titles[0] == "Opsamlingsnotat. Temamøde 20.09.2012"
+        assert not any(re.search(r"\d+/\d{2}$", t) for t in titles)
+        assert not Case.objects.filter(number="222359/12").exists()
+
+    def test_a_missing_attendance_list_and_a_closed_item(self) -> None:
+        xml = _file("syddjurs-puk-2013-06-20.acadre.xml").decode()
+        xml = re.sub(
+            r'<table name="meetmember">.*?</table></table>(?=<table name="upcoming)',
+            "",
+            xml,
+            flags=re.S,
+        )
+        xml = xml.replace(
+            '<field name="accessname">Åben</field><field name="stateName">Afsendt',
+            '<field name="accessname">Lukket</field><field name="stateName">Afsendt',
+        )
+        report = import_file("variant.xml", xml.encode())
+        assert report.ok, report.summary()
+        meeting = Meeting.objects.get()
+        assert not meeting.attendances.exists()
+        assert "ingen deltagerliste" in report.summary()
+        assert _items(meeting)[0].closed
+
+
+@pytest.mark.django_db
+class TestEdoc:
+    def test_items_out_of_order_and_the_forbidden_character_are_reported(self) -> None:
+        report = import_file("sfu.xml", _file("ballerup-sfu-2012-12-04.edoc.xml"))
+        assert report.ok
+        summary = report.summary()
+        assert "&#xC;" in summary and "rækkefølgen 2, 4, 5, 6, 3, 1, 7, 8" in summary
+        items = _items(Meeting.objects.get())
+        assert [i.number for i in items] == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert items[1].case.number == "2012-28504"
+        # Dok.nr. 2012-203438 has a case number's form but is a document number.
+        assert not Case.objects.filter(number="2012-203438").exists()
+        assert items[1].decision.outcome == Decision.Outcome.APPROVED
+
+    def test_the_pdf_and_the_xml_agree(self) -> None:
+        import_file("sfu.pdf", _file("ballerup-sfu-2012-12-04.pdf"))
+        from_pdf = [(i.number, i.title, i.case.number) for i in _items(Meeting.objects.get())]
+        Meeting.objects.all().delete()
+        import_file("sfu.xml", _file("ballerup-sfu-2012-12-04.edoc.xml"))
+        from_xml = [(i.number, i.title, i.case.number) for i in _items(Meeting.objects.get())]
+        assert from_pdf == from_xml
+        attendance = list(Meeting.objects.get().attendances.values_list("name", "role"))
+        assert ("Lolan Ottesen (A)", "formand") in attendance
+        assert ("Mie Helene Andresen", "sekretær") in attendance
+
+    def test_a_broken_file_leaves_nothing_and_is_reported_in_danish(self) -> None:
+        content = _file("ballerup-sfu-2012-12-04.edoc.xml")
+        report = import_file("sfu.xml", content[: len(content) // 2])
+        assert not report.ok
+        assert "Filen ligner ikke" in report.error
+        assert not Meeting.objects.exists() and not Case.objects.exists()
+
+    def test_entities_are_never_expanded(self) -> None:
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE Meeting [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Meeting><Committee>&b;</Committee>'
+            b"<MeetingAgendaTypes/></Meeting>"
+        )
+        report = import_file("laughs.xml", laughs)
+        assert not report.ok and "sikkerhedshensyn" in report.error
+        assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+class TestSbsys:
+    def test_an_agenda_without_decisions_comes_in_as_a_draft_agenda(self) -> None:
+        report = import_file("kmb.xml", _file("ballerup-kmb-it-2013-05-15.sbsys.xml"))
+        assert report.ok
+        assert "dagsorden, ikke et referat" in report.summary()
+        meeting = Meeting.objects.get()
+        assert meeting.status == Meeting.Status.DRAFT
+        assert not Decision.objects.exists()
+        items = _items(meeting)
+        assert all(i.case is None for i in items)
+        assert items[2].attachments.get().title.startswith("Brev fra KL til Kommunalbestyrelsen")
+        # The HTML of the fields went through the sanitizer.
+        assert "<span face" not in items[1].presentation + items[1].background
+
+    def test_a_filled_in_decision_makes_minutes(self) -> None:
+        xml = _file("ballerup-kmb-it-2013-05-15.sbsys.xml").decode("utf-8-sig")
+        filled = re.sub(
+            r"(<Caption><!\[CDATA\[Beslutning\]\]></Caption>.*?<Content>)(</Content>)",
+            r"\1<![CDATA[<p>Godkendt.</p>]]>\2",
+            xml,
+            count=1,
+            flags=re.S,
+        )
+        report = import_file("kmb.xml", filled.encode())
+        assert report.ok, report.summary()
+        assert Decision.objects.get().outcome == Decision.Outcome.APPROVED
+
+
+@pytest.mark.django_db
+class TestUnknownLayouts:
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b"<?xml version='1.0'?><Invoice><Total>10</Total></Invoice>",
+            b"<html><body><p>Hej</p></body></html>",
+        ],
+    )
+    def test_a_foreign_file_is_refused_naming_what_was_expected(self, content: bytes) -> None:
+        report = import_file("fremmed.xml", content)
+        assert not report.ok
+        assert "FirstAgenda" in report.error and "eDoc" in report.error
+        assert not Meeting.objects.exists()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "demo_minutes"
+
+
+class TestHojeTaastrupUnchanged:
+    @pytest.mark.parametrize("sample", ["2017-03-20", "2017-06-26", "2018-04-23"])
+    def test_the_samples_read_exactly_as_the_parser_reads_them(self, sample: str) -> None:
+        from common.hashing import checksum
+        from exchange.legacy import parsed_to_exchange, read_minutes_file
+        from exchange.parser import parse_minutes
+
+        name = f"direktionen-{sample}.txt"
+        content = (SAMPLES / name).read_bytes()
+        read = read_minutes_file(name, content)
+        assert read.adapter.startswith("FirstAgenda (Høje-Taastrup")
+        direct = parsed_to_exchange(
+            parse_minutes(content.decode("utf-8")), source_name=name, checksum=checksum(content)
+        )
+        assert read.meetings == [direct]
+        assert not read.guesses and not read.unplaced
