@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,6 +18,7 @@ from meetings.models import Meeting
 
 # The minutes do not record when a meeting ends; calendars need an end to show a block.
 ASSUMED_LENGTH = dt.timedelta(hours=2)
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def meeting_uid(meeting: Meeting) -> str:
@@ -30,18 +32,28 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 def meeting_event(meeting: Meeting, *, sequence: int = 0) -> Event:
-    """The meeting as a VEVENT: body and date as the summary, the place, a link back."""
+    """The meeting as a VEVENT: body as the summary, local times (the calendar carries the
+    zone's definition), the place, where the agenda and minutes stand, a link back."""
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", timezone.now().astimezone(dt.UTC))
-    start = meeting.starts_at.astimezone(dt.UTC)
+    event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
+    start = meeting.starts_at.astimezone(COPENHAGEN)
     event.add("dtstart", start)
     event.add("dtend", start + ASSUMED_LENGTH)
-    event.add("summary", f"{meeting.body.name}: {_('møde')}")
+    event.add("summary", _("Møde i %(body)s") % {"body": meeting.body.name})
     if meeting.location:
         event.add("location", meeting.location)
-    event.add("url", meeting_url(meeting))
-    event.add("description", meeting_url(meeting))
+    url = meeting_url(meeting)
+    event.add("url", url)
+    if meeting.status == Meeting.Status.PUBLISHED:
+        state = _("Referatet er offentliggjort.")
+    elif meeting.agenda_published_at is not None:
+        state = _("Dagsordenen er offentliggjort.")
+    else:
+        state = ""
+    event.add("description", f"{state} {url}".strip())
+    event.add("status", "CONFIRMED")
     event.add("sequence", sequence)
     return event
 
@@ -49,10 +61,7 @@ def meeting_event(meeting: Meeting, *, sequence: int = 0) -> Event:
 def invitation(meeting: Meeting, *, attendee_email: str, sequence: int = 0) -> bytes:
     """A calendar invitation (METHOD:REQUEST, RFC 5546) to the meeting for one member: their
     calendar offers to add it, and a later invitation with a higher `sequence` updates it."""
-    cal = Calendar()
-    cal.add("prodid", "-//Referat//Møder//DA")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal = _calendar(method="REQUEST")
     event = meeting_event(meeting, sequence=sequence)
     event.add("organizer", vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}"))
     attendee = vCalAddress(f"mailto:{attendee_email}")
@@ -61,17 +70,27 @@ def invitation(meeting: Meeting, *, attendee_email: str, sequence: int = 0) -> b
     attendee.params["RSVP"] = "FALSE"
     event.add("attendee", attendee, encode=False)
     cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def calendar_of(meetings: Iterable[Meeting], *, name: str, method: str = "") -> bytes:
-    """An iCalendar file of these meetings (times in UTC, which every client converts)."""
+def calendar_of(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    """An iCalendar file of these meetings that a calendar program subscribes to."""
+    cal = _calendar(method="PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Copenhagen")
+    for meeting in meetings:
+        cal.add_component(meeting_event(meeting))
+    # The times are local: the file carries the zone's definition, so a program without a
+    # time-zone database reads them right.
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _calendar(*, method: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//Referat//Møder//DA")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
-    if method:
-        cal.add("method", method)
-    for meeting in meetings:
-        cal.add_component(meeting_event(meeting))
-    return cal.to_ical()
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    return cal

@@ -150,6 +150,31 @@ PATHS = [
         lambda r: f"/api/items/{r.item(r.draft, 1).pk}/votes/",
         open_to=frozenset(),
     ),
+    # Feeds and the calendar (read as a feed reader gets them: no login).
+    PublicPath(
+        "the body's Atom feed",
+        lambda r: "/feeds/bodies/direktionen/",
+        shown_outside=("<feed", "Dagsorden"),
+    ),
+    PublicPath(
+        "the body's calendar",
+        lambda r: "/calendars/direktionen.ics",
+        shown_outside=("BEGIN:VCALENDAR",),
+    ),
+    PublicPath(
+        "the closed item's case feed",
+        lambda r: "/feeds/cases/17/173/",
+        shown_outside=(PUBLIC_DECISION,),
+    ),
+    PublicPath("the case feed of the agenda's item", lambda r: "/feeds/cases/17/8444/"),
+    # Search: words of the closed content, of the draft decision and of the internal
+    # attachment's title, never the tokens themselves (a search box echoes its query).
+    PublicPath("search by the closed content", lambda r: "/search/?q=fratrædelse"),
+    PublicPath("search by the draft decision", lambda r: "/search/?q=udbuddet"),
+    PublicPath("search by the internal attachment", lambda r: "/search/?q=notat"),
+    PublicPath(
+        "search by the agenda", lambda r: "/search/?q=driftskontrakt", shown_outside=(OPEN_TITLE,)
+    ),
     PublicPath(
         "API meeting, published",
         lambda r: f"/api/meetings/{r.published.pk}/",

@@ -10,9 +10,7 @@ cache and a logged-in reader's never.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-import icalendar
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from common.http import public_cache
 from meetings.access import case_title, get_followed_body
+from meetings.calendar import calendar_of
 from meetings.forms.search import SearchForm
-from meetings.models import AgendaItem, Body, Case, Meeting, MeetingTransition, Municipality
+from meetings.models import AgendaItem, Body, Case, MeetingTransition, Municipality
 from meetings.selectors.public import (
     body_calendar_meetings,
     body_publications,
@@ -40,7 +39,6 @@ from meetings.validators import normalise_case_number
 # newly published agenda shows within minutes, long enough to absorb a rush of readers.
 PAGE_MAX_AGE = 60
 FEED_MAX_AGE = 300
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def _front_page_modified(request: HttpRequest) -> dt.datetime | None:
@@ -210,40 +208,7 @@ def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     meeting the reader may open, with a link back to its page."""
     body = get_followed_body(request.user, slug)
     meetings = body_calendar_meetings(request.user, body)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Referat//Mødekalender//DA")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("Møder i %(body)s") % {"body": body.name})
-    calendar.add("x-wr-timezone", "Europe/Copenhagen")
-    host = request.get_host().split(":")[0]
-    for meeting in meetings:
-        calendar.add_component(_meeting_event(request, meeting, host))
-    # The meetings' times are local (Europe/Copenhagen): the calendar carries the zone's
-    # definition, so a program without a time-zone database reads them right.
-    calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    content = calendar_of(meetings, name=_("Møder i %(body)s") % {"body": body.name})
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
     return response
-
-
-def _meeting_event(request: HttpRequest, meeting: Meeting, host: str) -> icalendar.Event:
-    event = icalendar.Event()
-    # Stable across edits and moves of the meeting: a calendar updates the event in place.
-    event.add("uid", f"meeting-{meeting.pk}@{host}")
-    event.add("dtstamp", timezone.now().astimezone(dt.UTC))
-    event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(COPENHAGEN))
-    event.add("summary", _("Møde i %(body)s") % {"body": meeting.body.name})
-    if meeting.location:
-        event.add("location", meeting.location)
-    url = request.build_absolute_uri(meeting.get_absolute_url())
-    event.add("url", url)
-    if meeting.status == Meeting.Status.PUBLISHED:
-        state = _("Referatet er offentliggjort.")
-    else:
-        state = _("Dagsordenen er offentliggjort.")
-    event.add("description", f"{state} {url}")
-    event.add("status", "CONFIRMED")
-    return event

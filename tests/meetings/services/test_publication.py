@@ -104,6 +104,10 @@ class TestPublishAgenda:
         assert str(event["LOCATION"]) == "Byrådssalen"
         assert str(event["URL"]).endswith(meeting.get_absolute_url())
         assert people.director.email in str(event["ATTENDEE"])
+        # The invitation and the body's public calendar name one event: the same UID.
+        subscribed = people.client_for("anonymous").get(f"/calendars/{people.body.slug}.ics")
+        (entry,) = Calendar.from_ical(subscribed.content).walk("VEVENT")
+        assert str(entry["UID"]) == str(event["UID"])
         # The secretary sent it and is not among the recipients.
         assert not _mails_to(people.secretary.email)
 

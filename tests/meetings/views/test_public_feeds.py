@@ -6,6 +6,7 @@ from __future__ import annotations
 import feedparser
 import icalendar
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from meetings.models import Body
@@ -89,9 +90,10 @@ class TestBodyCalendar:
         assert calendar["PRODID"]
         events = calendar.walk("VEVENT")
         urls = {str(event["URL"]) for event in events}
+        # The site's own address (SITE_URL), as in the members' invitations.
         assert urls == {
-            f"http://testserver/meetings/{portal.minutes.pk}/",
-            f"http://testserver/meetings/{portal.agenda.pk}/",
+            f"{settings.SITE_URL}/meetings/{portal.minutes.pk}/",
+            f"{settings.SITE_URL}/meetings/{portal.agenda.pk}/",
         }
         for event in events:
             assert str(event["UID"]).startswith("meeting-")
