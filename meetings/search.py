@@ -70,7 +70,9 @@ NEAR_MISS_ALTERNATIVES = 3
 # How many times as many title words are looked at, to find that many the reader may see.
 NEAR_MISS_CANDIDATES = 5
 
-CASE_NUMBER_QUERY_RE = re.compile(r"^\s*(?:sag\s+|sagsnr\.?\s*)?(\d{2}[/-]\d{1,6})\s*$", re.I)
+# A query that is one case number, in any of the forms the municipality's system writes
+# ("17/7870", "sag 17-7870", "sagsnr. EMN-2025-003383"): it leads to the case when it exists.
+CASE_NUMBER_QUERY_RE = re.compile(r"^\s*(?:sag\s+|sagsnr\.?:?\s*)?(\S{4,40})\s*$", re.I)
 # Characters that cannot be stored in PostgreSQL text (NUL) or mean nothing to a search.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000\ue001]")
 _WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)

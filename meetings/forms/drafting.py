@@ -16,6 +16,7 @@ from meetings.files import ACCEPT
 from meetings.models import Body, Decision, Membership
 from meetings.services.items import DecisionInput, RecommendationInput
 from meetings.services.meetings import AttendeeInput
+from meetings.validators import CASE_NUMBER_MAX_LENGTH
 
 # What the editor can make; meetings/sanitize.py allows exactly these tags (a test checks).
 EDITOR_EXTENSIONS: dict[str, Any] = {
@@ -180,9 +181,12 @@ class ItemCreateForm(forms.Form):
     )
     case_number = forms.CharField(
         label=_("Sagsnummer"),
-        max_length=20,
+        max_length=CASE_NUMBER_MAX_LENGTH,
         required=False,
-        help_text=_("ÅÅ/NNNNN, f.eks. 17/22360. Et nyt nummer opretter sagen."),
+        help_text=_(
+            "Som sagssystemet skriver det, f.eks. 17/22360 eller EMN-2025-003383. "
+            "Et nyt nummer opretter sagen."
+        ),
     )
     closed = forms.BooleanField(label=_("Lukket punkt"), required=False)
 
@@ -198,9 +202,12 @@ class ItemForm(forms.Form):
     )
     case_number = forms.CharField(
         label=_("Sagsnummer"),
-        max_length=20,
+        max_length=CASE_NUMBER_MAX_LENGTH,
         required=False,
-        help_text=_("ÅÅ/NNNNN, f.eks. 17/22360. Et nyt nummer opretter sagen."),
+        help_text=_(
+            "Som sagssystemet skriver det, f.eks. 17/22360 eller EMN-2025-003383. "
+            "Et nyt nummer opretter sagen."
+        ),
     )
     closed = forms.BooleanField(
         label=_("Lukket punkt"),

@@ -246,6 +246,19 @@ class TestCaseNumberJump:
         assert response.status_code == 302
         assert response["Location"] == "/cases/16-17937/"
 
+    @pytest.mark.parametrize("query", ["EMN-2025-003383", "sagsnr. emn-2025-003383"])
+    def test_a_case_number_of_another_form_goes_to_its_case(
+        self, people: People, minutes, query: str
+    ) -> None:
+        AgendaItemFactory(
+            meeting=MeetingFactory(body=people.body, starts_at=at(2025, 8, 27)),
+            title="Tillæg til lokalplan",
+            case=CaseFactory(number="EMN-2025-003383"),
+        )
+        response = people.client_for("staff").get("/search/", {"q": query})
+        assert response.status_code == 302
+        assert response["Location"] == "/cases/EMN-2025-003383/"
+
     def test_an_unknown_case_number_is_searched_as_text(self, people: People, minutes) -> None:
         response = people.client_for("staff").get("/search/", {"q": "99/12345"})
         assert response.status_code == 200
