@@ -372,7 +372,101 @@
       label.removeAttribute("for");
       label.addEventListener("click", function () { editor.commands.focus(); });
     }
+    dom.addEventListener("paste", function (pasteEvent) {
+      offerTable(pasteEvent, editor, wrapper || dom.parentNode);
+    }, true);
   });
+
+  // --- Cells pasted from a spreadsheet -------------------------------------------------------
+  // Excel and LibreOffice put cells on the clipboard as tab-separated lines (and as HTML that
+  // the editor would read as loose lines of numbers). Such a paste is held back, and the
+  // secretary chooses: a table, plain lines, or the item's budget tables for amounts.
+
+  function spreadsheetRows(text) {
+    var lines = text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+    if (lines.length < 2) return null;
+    var rows = lines.map(function (line) { return line.split("\t"); });
+    var width = Math.max.apply(null, rows.map(function (r) { return r.length; }));
+    var tabbed = rows.filter(function (r) { return r.length > 1; }).length;
+    if (width < 2 || tabbed < 2) return null;
+    return rows.map(function (r) {
+      while (r.length < width) r.push("");
+      return r.map(function (cell) { return cell.replace(/^"(.*)"$/, "$1").trim(); });
+    });
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
+  }
+
+  function tableHtml(rows) {
+    var head = rows[0].map(function (c) { return "<th><p>" + escapeHtml(c) + "</p></th>"; });
+    var body = rows.slice(1).map(function (r) {
+      return "<tr>" + r.map(function (c) { return "<td><p>" + escapeHtml(c) + "</p></td>"; })
+        .join("") + "</tr>";
+    });
+    return "<table><tbody><tr>" + head.join("") + "</tr>" + body.join("") + "</tbody></table>";
+  }
+
+  function linesHtml(rows) {
+    return rows.map(function (r) {
+      return "<p>" + escapeHtml(r.filter(function (c) { return c; }).join(" ")) + "</p>";
+    }).join("");
+  }
+
+  function offerTable(pasteEvent, editor, after) {
+    var data = pasteEvent.clipboardData;
+    var rows = data && spreadsheetRows(data.getData("text/plain") || "");
+    if (!rows) return;
+    pasteEvent.preventDefault();
+    pasteEvent.stopPropagation();
+    var old = document.getElementById("paste-offer");
+    if (old) old.remove();
+    var bar = document.createElement("div");
+    bar.id = "paste-offer";
+    bar.className = "alert alert-info d-flex flex-wrap align-items-center gap-2 my-2 paste-offer";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-labelledby", "paste-offer-text");
+    var text = document.createElement("span");
+    text.id = "paste-offer-text";
+    text.textContent = "Det indsatte ligner celler fra et regneark (" + rows.length +
+      " rækker, " + rows[0].length + " kolonner). Hvordan skal det indsættes?";
+    bar.appendChild(text);
+    function choice(label, html) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-primary";
+      button.textContent = label;
+      button.addEventListener("click", function () {
+        bar.remove();
+        editor.chain().focus().insertContent(html).run();
+      });
+      return button;
+    }
+    var asTable = choice("Som tabel", tableHtml(rows));
+    bar.appendChild(asTable);
+    var asText = choice("Som tekst", linesHtml(rows));
+    asText.className = "btn btn-sm btn-outline-secondary";
+    bar.appendChild(asText);
+    var budget = document.querySelector("[data-budget-url]");
+    if (budget) {
+      var link = document.createElement("a");
+      link.href = budget.getAttribute("data-budget-url");
+      link.className = "btn btn-sm btn-outline-primary";
+      link.textContent = "Beløb? Lav en budgettabel i stedet";
+      link.title = "Budgettabeller regner og kontrollerer beløbene; sæt cellerne ind dér";
+      bar.appendChild(link);
+    }
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-sm btn-link";
+    cancel.textContent = "Fortryd";
+    cancel.addEventListener("click", function () { bar.remove(); editor.commands.focus(); });
+    bar.appendChild(cancel);
+    after.parentNode.insertBefore(bar, after.nextSibling);
+    asTable.focus();
+  }
 
   onReady(function () {
     if (restored) {

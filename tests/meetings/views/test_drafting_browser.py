@@ -328,3 +328,61 @@ class TestAccessibility:
             )
             assert arrow == '"▾"'  # a character the usual fonts have
         assert serious_violations(page) == []
+
+
+class TestCellsFromASpreadsheet:
+    def test_pasted_cells_become_a_table_when_the_secretary_says_so(
+        self, page: Page, live_server, people: People, draft: Meeting
+    ) -> None:
+        item = AgendaItemFactory(meeting=draft, title="Takster 2027")
+        log_in(page, live_server, people.secretary)
+        page.goto(live_server.url + f"/items/{item.pk}/edit/")
+        editor = decision_editor(page)
+        expect(editor).to_be_visible()
+        editor.click()
+        # What Excel puts on the clipboard: tab-separated cells, one line a row.
+        cells = "Takst\t2026\t2027\nVoksen\t24\t26\nBarn\t12\t13\n"
+        editor.evaluate(
+            """(el, text) => {
+                const data = new DataTransfer();
+                data.setData("text/plain", text);
+                data.setData("text/html", "<p>" + text.replace(/\\n/g, "</p><p>") + "</p>");
+                el.dispatchEvent(new ClipboardEvent("paste", {
+                    clipboardData: data, bubbles: true, cancelable: true
+                }));
+            }""",
+            cells,
+        )
+        offer = page.get_by_role("group", name=re.compile("ligner celler fra et regneark"))
+        expect(offer).to_contain_text("3 rækker, 3 kolonner")
+        expect(offer.get_by_role("button", name="Som tabel")).to_be_focused()
+        expect(offer.get_by_role("link", name=re.compile("budgettabel"))).to_be_visible()
+        page.keyboard.press("Enter")
+        expect(offer).to_have_count(0)
+        expect(editor.locator("table th")).to_have_text(["Takst", "2026", "2027"])
+        expect(editor.locator("table tr").nth(2).locator("td")).to_have_text(["Barn", "12", "13"])
+        wait_until_saved(page)
+        item.refresh_from_db()
+        assert "<table>" in item.decision.text
+        assert "<td><p>26</p></td>" in item.decision.text
+
+    def test_as_text_keeps_the_lines(
+        self, page: Page, live_server, people: People, draft: Meeting
+    ) -> None:
+        item = AgendaItemFactory(meeting=draft, title="Takster 2027")
+        log_in(page, live_server, people.secretary)
+        page.goto(live_server.url + f"/items/{item.pk}/edit/")
+        editor = decision_editor(page)
+        editor.click()
+        editor.evaluate(
+            """(el) => {
+                const data = new DataTransfer();
+                data.setData("text/plain", "Voksen\\t24\\nBarn\\t12");
+                el.dispatchEvent(new ClipboardEvent("paste", {
+                    clipboardData: data, bubbles: true, cancelable: true
+                }));
+            }"""
+        )
+        page.get_by_role("button", name="Som tekst").click()
+        expect(editor.locator("p")).to_have_text(["Voksen 24", "Barn 12"])
+        expect(editor.locator("table")).to_have_count(0)
