@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from meetings.models import AgendaItem
 from tests.axe import serious_violations
 from tests.conftest import People
 from tests.public_scenario import Portal, build_portal
@@ -75,3 +76,26 @@ def test_on_a_phone_the_menu_folds_and_opens_from_the_keyboard(
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-expanded") == "true"
     assert search_link.is_visible()
+
+
+def test_on_a_phone_a_wide_table_scrolls_inside_itself_with_a_visible_hint(
+    visitor: tuple[Page, Portal], live_server
+) -> None:
+    page, portal = visitor
+    school = portal.minutes.items.get(number=1)
+    columns = "".join(f"<th><p>Skoledistrikt nummer {n}</p></th>" for n in range(1, 9))
+    cells = "".join(f"<td><p>{n * 100} elever</p></td>" for n in range(1, 9))
+    AgendaItem.objects.filter(pk=school.pk).update(
+        presentation=f"<table><tbody><tr>{columns}</tr><tr>{cells}</tr></tbody></table>"
+    )
+    url = live_server.url + portal.minutes.get_absolute_url()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    hint = page.locator(".scroll-hint")
+    assert hint.count() == 1
+    assert hint.is_visible()
+    assert "rul vandret" in hint.inner_text()
+    # On a wide screen the table fits, and the hint goes.
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.wait_for_function("() => !document.querySelector('.scroll-hint')")

@@ -10,3 +10,29 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A table wider than the screen scrolls inside itself (referat.css); say so above it, where
+// a reader sees it, and only while it is too wide (the hint is for the eyes: a screen reader
+// reads the table cell by cell anyway).
+(() => {
+  const HINT = "Tabellen er bredere end skærmen: rul vandret for at se resten →";
+  const mark = () => {
+    for (const table of document.querySelectorAll("main table")) {
+      const wide = table.scrollWidth > table.clientWidth + 1;
+      const hint = table.previousElementSibling;
+      const has = hint && hint.classList.contains("scroll-hint");
+      if (wide && !has) {
+        const p = document.createElement("p");
+        p.className = "scroll-hint";
+        p.setAttribute("aria-hidden", "true");
+        p.textContent = HINT;
+        table.before(p);
+      } else if (!wide && has) {
+        hint.remove();
+      }
+    }
+  };
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+  document.addEventListener("htmx:afterSettle", mark);
+})();
