@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from meetings.models import (
     Meeting,
     Membership,
 )
+from meetings.validators import normalise_case_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -208,6 +209,20 @@ def get_attachment_for_user(user: AnyUser, pk: int) -> Attachment:
     if attachment is None:
         raise Http404
     return attachment
+
+
+def get_case_for_user(user: AnyUser, key: str) -> Case:
+    """The case a URL names (any form of case number, old "17-22360" links too) if one of its
+    items has reached the user; else 404, with the Danish reason for a malformed number. A
+    case none of whose items the user may see is, for that user, a case that does not exist."""
+    try:
+        number = normalise_case_number(key)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    case = Case.objects.filter(number=number).first()
+    if case is None or not AgendaItem.objects.listed_for(user).filter(case=case).exists():
+        raise Http404
+    return case
 
 
 def get_addendum_for_user(user: AnyUser, pk: int | str | None) -> Addendum:

@@ -141,9 +141,3 @@ def case_decisions(user: AnyUser, case: Case) -> list[AgendaItem]:
         .select_related("meeting__body", "decision")
         .order_by("-meeting__starts_at", "-number")[:FEED_ENTRIES]
     )
-
-
-def case_listed_items(user: AnyUser, case: Case) -> QuerySet[AgendaItem]:
-    """The case's items that have reached the user: a case none of whose items has is, for
-    the user, a case that does not exist."""
-    return AgendaItem.objects.listed_for(user).filter(case=case)

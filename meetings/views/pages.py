@@ -6,11 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from meetings.access import (
     bodies_editable_by,
     case_title,
     get_attachment_for_user,
+    get_case_for_user,
     get_meeting_for_user,
     log_closed_items_opened,
     may_edit_body,
@@ -31,7 +31,7 @@ from meetings.access import (
 from meetings.forms.drafting import ItemCreateForm
 from meetings.forms.search import SearchForm, page_number
 from meetings.locks import EDITABLE_STATUSES
-from meetings.models import AgendaItem, Body, Case, Meeting
+from meetings.models import AgendaItem, Body, Meeting
 from meetings.search import search_items
 from meetings.selectors.agenda import agenda_routine
 from meetings.selectors.items import (
@@ -46,7 +46,6 @@ from meetings.selectors.protocol import (
     meeting_attendances,
 )
 from meetings.selectors.publication import publication_state
-from meetings.validators import normalise_case_number
 from meetings.views import public
 
 
@@ -185,11 +184,7 @@ def render_meeting(
 
 @public_cache(max_age=public.PAGE_MAX_AGE)
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
-    try:
-        number = normalise_case_number(key)
-    except ValidationError as exc:
-        raise Http404(exc.messages[0]) from exc
-    case = get_object_or_404(Case, number=number)
+    case = get_case_for_user(request.user, key)
     items = withhold_unpublished_minutes(
         with_sections(
             AgendaItem.objects.listed_for(request.user).filter(case=case),
@@ -199,9 +194,6 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         .order_by("-meeting__starts_at", "-number"),
         request.user,
     )
-    if not items and not request.user.is_authenticated:
-        # The public learns of a case only through what has been published about it.
-        raise Http404
     for item in items:
         item.local_date = timezone.localdate(item.meeting.starts_at)  # type: ignore[attr-defined]
     bodies = sorted({item.meeting.body.name for item in items})

@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from common.http import public_cache
-from meetings.access import case_title, get_followed_body
+from meetings.access import case_title, get_case_for_user, get_followed_body
 from meetings.calendar import calendar_of
 from meetings.forms.search import SearchForm
 from meetings.models import AgendaItem, Body, Case, MeetingTransition, Municipality
@@ -29,11 +28,9 @@ from meetings.selectors.public import (
     body_calendar_meetings,
     body_publications,
     case_decisions,
-    case_listed_items,
     front_page_modified,
     front_page_overview,
 )
-from meetings.validators import normalise_case_number
 
 # How long a cache may serve a public answer before it asks again: short enough that a
 # newly published agenda shows within minutes, long enough to absorb a rush of readers.
@@ -143,7 +140,7 @@ class CaseDecisionsFeed(_AtomFeed):
     description_template = "meetings/public/feed_decision.html"
 
     def get_object(self, request: HttpRequest, key: str) -> tuple[Case, str, list[AgendaItem]]:
-        case = _case_for(request, key)
+        case = get_case_for_user(request.user, key)
         items = case_decisions(request.user, case)
         return case, case_title(case, items), items
 
@@ -182,17 +179,6 @@ class CaseDecisionsFeed(_AtomFeed):
 
     def item_updateddate(self, item: AgendaItem) -> dt.datetime:
         return item.meeting.starts_at
-
-
-def _case_for(request: HttpRequest, key: str) -> Case:
-    try:
-        number = normalise_case_number(key)
-    except ValidationError as exc:
-        raise Http404(exc.messages[0]) from exc
-    case = get_object_or_404(Case, number=number)
-    if not case_listed_items(request.user, case).exists():
-        raise Http404
-    return case
 
 
 body_feed = public_cache(max_age=FEED_MAX_AGE)(BodyPublicationsFeed())
