@@ -59,7 +59,7 @@ def test_a_secretary_gets_the_public_minutes_from_the_meeting_page(
     target = tmp_path / "referat.pdf"
     download.save_as(target)
     pdf = ReadPdf(target.read_bytes())
-    assert pdf.pages[0].startswith("REFERAT Direktionen d. 23-04-2018")
+    assert pdf.pages[0].startswith("REFERAT Direktionen 23. april 2018")
     assert "Punkt 8: Lukket" in pdf.text
     assert all(secret not in pdf.text for secret in CLOSED_TEXTS)
 

@@ -335,10 +335,13 @@ class TestPublicDecision:
             assert CLOSED_TOKEN in page
             assert vote_question in page
 
-    def test_anonymous_users_are_sent_to_log_in(self, review: Review) -> None:
-        response = Client().get(review.published.get_absolute_url())
-        assert response.status_code == 302
-        assert response["Location"].startswith("/login/")
+    def test_an_internal_bodys_minutes_are_not_found_by_the_anonymous(self, review: Review) -> None:
+        # Direktionen is internal: its published minutes are for the municipality's staff.
+        url = review.published.get_absolute_url()
+        response = Client().get(url)
+        assert response.status_code == 404
+        assert f'href="/login/?next={url}"' in response.content.decode()
+        assert PUBLIC_DECISION not in response.content.decode()
 
 
 class TestProtokoltilfoersel:
