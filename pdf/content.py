@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 
 # Raised whenever the template, the stylesheet or the way content is prepared changes in a way
 # that alters the output: it is part of every content hash, so old files are not reused.
-LAYOUT_VERSION = "5"
+LAYOUT_VERSION = "6"
 
 # An amount as the minutes write it: 2.812 · -606 · 15.324.179 · 0,460 · 25% · ?
 _NUMBER = r"[-−+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*%?|\?"

@@ -33,6 +33,7 @@ from django.contrib.staticfiles import finders
 from common.files import move_into_place
 from common.pdf_fetch import BASE_URL, StaticOnlyURLFetcher
 from pdf import package
+from pdf.tagging import complete_tagging_of_file
 
 logger = logging.getLogger("referat.pdf")
 
@@ -172,8 +173,10 @@ def _layout(html: str, fetcher: StaticOnlyURLFetcher) -> weasyprint.Document:
     return document
 
 
-def _write(document: weasyprint.Document, target: object = None) -> bytes | None:
-    return document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
+def _write(document: weasyprint.Document, target: Path) -> None:
+    """Write the tagged PDF, then complete its tagging for PDF/UA (pdf/tagging.py)."""
+    document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
+    complete_tagging_of_file(target)
 
 
 def render_pdf(html: str, *, on_progress: ProgressCallback | None = None) -> RenderResult:
@@ -181,10 +184,11 @@ def render_pdf(html: str, *, on_progress: ProgressCallback | None = None) -> Ren
     written."""
     started = time.perf_counter()
     fetcher = StaticOnlyURLFetcher()
-    with _progress(on_progress, estimate_pages(html)):
+    with _progress(on_progress, estimate_pages(html)), tempfile.TemporaryDirectory() as work:
         document = _layout(html, fetcher)
-        pdf = _write(document)
-        assert pdf is not None
+        written = Path(work) / "document.pdf"
+        _write(document, written)
+        pdf = written.read_bytes()
     if fetcher.refused:
         logger.warning("PDF rendering refused %d resource(s)", len(fetcher.refused))
     return RenderResult(
@@ -228,7 +232,8 @@ def render_to_file(
             with tempfile.NamedTemporaryFile(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
             ) as handle:
-                _write(document, handle)
+                pass
+            _write(document, Path(handle.name))
             move_into_place(Path(handle.name), target)
             return FileResult(page_count, time.perf_counter() - started, 0)
         placeholders = package.placeholder_pages([list(page.anchors) for page in document.pages])
