@@ -7,7 +7,8 @@ as DraftMeetings, telling the report what it guessed and what it could not place
 
 - `hoje_taastrup`: the FirstAgenda minutes of Høje-Taastrup's Direktionen, as text or PDF,
   read by exchange/parser (exchange/legacy.py does that reading, unchanged);
-- `firstagenda`: FirstAgenda's PDF of other bodies and its publication web page;
+- `firstagenda`: FirstAgenda's PDF of other bodies (and its text, as pdftotext gives it) and
+  its publication web page;
 - `acadre`: Acadre MM's agenda XML and its PDF;
 - `edoc`: eDoc's eDocAgendaPublishing.xml and its PDF;
 - `sbsys`: SBSYS's eDagsorden publication XML.
@@ -82,6 +83,9 @@ class Adapter:
 ADAPTERS: tuple[Adapter, ...] = (
     Adapter(HOJE_TAASTRUP, "FirstAgenda (Høje-Taastrup, tekst/PDF)", _sniff_hoje_taastrup, None),
     Adapter("firstagenda_pdf", firstagenda.PDF_LABEL, firstagenda.sniff_pdf, firstagenda.read_pdf),
+    Adapter(
+        "firstagenda_text", firstagenda.TEXT_LABEL, firstagenda.sniff_text, firstagenda.read_pdf
+    ),
     Adapter(
         "firstagenda_html", firstagenda.HTML_LABEL, firstagenda.sniff_html, firstagenda.read_html
     ),

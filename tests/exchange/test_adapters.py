@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from exchange.service import import_file
 from meetings.models import AgendaItem, Case, Decision, ItemParticipation, Meeting
@@ -263,3 +266,86 @@ class TestHojeTaastrupUnchanged:
         )
         assert read.meetings == [direct]
         assert not read.guesses and not read.unplaced
+
+
+def _pdftotext(pdf: str, target: Path, *, layout: bool) -> bytes:
+    """The text of one of the real PDFs as pdftotext gives it, saved where the test works."""
+    out = target / (pdf.removesuffix(".pdf") + (".layout.txt" if layout else ".txt"))
+    args = ["pdftotext", *(["-layout"] if layout else []), str(OTHER / pdf), str(out)]
+    subprocess.run(args, check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def _content(meeting: Meeting) -> list[tuple[object, ...]]:
+    # Plain pdftotext joins a word broken at a line's end ("p-" + "huse" is "phuse"), which
+    # the PDF's own reading keeps apart ("p- huse"): the decisions are compared without them.
+    return [
+        (
+            i.number,
+            i.title,
+            i.case.number if i.case else None,
+            i.closed,
+            i.decision.outcome,
+            " ".join(re.sub(r"-\s*", "", i.decision.text).split()),
+        )
+        for i in meeting.items.order_by("number").select_related("case", "decision")
+    ]
+
+
+AARHUS = "aarhus-byraadet-2025-08-27.pdf"
+
+
+@pytest.mark.django_db
+class TestTextVersionOfAPdf:
+    """The text pdftotext makes of a FirstAgenda PDF is the same minutes: recognised by its
+    content, read as the PDF is, and one meeting with the PDF whichever comes first."""
+
+    @pytest.mark.parametrize("layout", [True, False], ids=["layout", "plain"])
+    def test_the_text_reads_as_the_pdf_and_replaces_it(self, tmp_path: Path, layout: bool) -> None:
+        first = import_file("aarhus.pdf", _file(AARHUS))
+        assert first.ok, first.summary()
+        from_pdf = _content(Meeting.objects.get())
+        text = _pdftotext(AARHUS, tmp_path, layout=layout)
+        report = import_file("aarhus.txt", text)
+        assert report.ok, report.summary()
+        assert report.adapter == "FirstAgenda (tekst fra PDF)"
+        meeting = Meeting.objects.get()
+        assert meeting.body.name == "Aarhus Byråd"
+        assert timezone.localtime(meeting.starts_at) == timezone.make_aware(
+            dt.datetime(2025, 8, 27, 16, 0)
+        )
+        assert meeting.location == "Byrådssalen"
+        assert _content(meeting) == from_pdf
+        assert len(from_pdf) == 21 and all(row[2] and row[5] for row in from_pdf)
+        assert report.updated == 1 and not report.created
+        assert "Aarhus Byråd 27-08-2025 16:00 var importeret fra “aarhus.pdf”" in report.summary()
+        assert meeting.imported_from == "aarhus.txt"
+
+    def test_the_pdf_after_its_text_is_the_same_meeting(self, tmp_path: Path) -> None:
+        text = _pdftotext(AARHUS, tmp_path, layout=False)
+        assert import_file("aarhus.txt", text).ok
+        report = import_file("aarhus.pdf", _file(AARHUS))
+        assert report.ok, report.summary()
+        assert Meeting.objects.count() == 1
+        assert "var importeret fra “aarhus.txt”" in report.summary()
+        assert timezone.localtime(Meeting.objects.get().starts_at).hour == 16
+
+    def test_approved_minutes_are_not_replaced_by_the_text(self, tmp_path: Path) -> None:
+        assert import_file("aarhus.pdf", _file(AARHUS)).ok
+        Meeting.objects.update(status=Meeting.Status.APPROVED)
+        report = import_file("aarhus.txt", _pdftotext(AARHUS, tmp_path, layout=True))
+        assert not report.ok
+        assert "kan ikke importeres igen med ændringer" in report.error
+        meeting = Meeting.objects.get()
+        assert meeting.status == Meeting.Status.APPROVED
+        assert meeting.imported_from == "aarhus.pdf"
+
+    def test_a_second_version_of_the_same_file_says_so(self) -> None:
+        assert import_file("tu.html", _file("aarhus-teknisk-udvalg-2025-10-01.html")).ok
+        page = _file("aarhus-teknisk-udvalg-2025-10-01.html").replace(
+            b"Ingen bem\xc3\xa6rkninger.", b"Godkendt."
+        )
+        report = import_file("tu.html", page)
+        assert report.ok, report.summary()
+        assert "fra en anden udgave af “tu.html”" in report.summary()
+        assert Meeting.objects.count() == 1
