@@ -93,6 +93,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter("acadre_pdf", acadre.PDF_LABEL, acadre.sniff_pdf, acadre.read_pdf),
     Adapter("edoc_xml", edoc.XML_LABEL, edoc.sniff_xml, edoc.read_xml),
     Adapter("edoc_pdf", edoc.PDF_LABEL, edoc.sniff_pdf, edoc.read_pdf),
+    Adapter("edoc_text", edoc.TEXT_LABEL, edoc.sniff_text, edoc.read_pdf),
     Adapter("sbsys_xml", sbsys.LABEL, sbsys.sniff, sbsys.read),
 )
 

@@ -457,7 +457,8 @@ def _item_to_exchange(item: DraftItem, meeting: DraftMeeting, notes: Notes) -> d
     history: list[str] = []
     decisions: list[tuple[Section, str, dt.date | None]] = []
     attachments = list(item.attachments)
-    if item.lead_html or item.lead:
+    # Blank lines alone (a text version's spacing before the first heading) are no lead.
+    if item.lead_html or any(line.strip() for line in item.lead):
         presentation.append(
             clean_html(item.lead_html) if item.lead_html else text_to_html(item.lead)
         )

@@ -349,3 +349,19 @@ class TestTextVersionOfAPdf:
         assert report.ok, report.summary()
         assert "fra en anden udgave af “tu.html”" in report.summary()
         assert Meeting.objects.count() == 1
+
+    @pytest.mark.parametrize("layout", [True, False], ids=["layout", "plain"])
+    def test_the_text_of_the_edoc_pdf_is_the_same_meeting(
+        self, tmp_path: Path, layout: bool
+    ) -> None:
+        pdf = "ballerup-sfu-2012-12-04.pdf"
+        assert import_file("sfu.pdf", _file(pdf)).ok
+        from_pdf = _content(Meeting.objects.get())
+        report = import_file("sfu.txt", _pdftotext(pdf, tmp_path, layout=layout))
+        assert report.ok, report.summary()
+        assert report.adapter == "eDoc (tekst fra PDF)"
+        meeting = Meeting.objects.get()
+        assert timezone.localtime(meeting.starts_at).hour == 13
+        assert _content(meeting) == from_pdf
+        assert [row[2] for row in from_pdf][:2] == ["2011-29298", "2012-28504"]
+        assert ("Lolan Ottesen (A)", "formand") in meeting.attendances.values_list("name", "role")
