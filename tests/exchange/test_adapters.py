@@ -13,7 +13,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from exchange.service import import_file
-from meetings.models import AgendaItem, Case, Decision, ItemParticipation, Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Case,
+    Decision,
+    ItemParticipation,
+    Meeting,
+    Remark,
+)
 
 PUK = "Udvalget for plan, udvikling og kultur (PUK)"
 SFU = "Sundheds- og Forebyggelsesudvalget"
@@ -365,3 +373,57 @@ class TestTextVersionOfAPdf:
         assert _content(meeting) == from_pdf
         assert [row[2] for row in from_pdf][:2] == ["2011-29298", "2012-28504"]
         assert ("Lolan Ottesen (A)", "formand") in meeting.attendances.values_list("name", "role")
+
+
+# FirstAgenda minutes as text, built here: an attendance list with a substitute, and a
+# decision with a protocol remark, a minority's statement by a party and a request to bring
+# the case before the council (no remark).
+PROTOCOL_MINUTES = """REFERAT Teknisk Udvalg d. 01-10-2025
+Mødedato   Onsdag d. 1. oktober 2025 kl. 15:45
+Mødested   Udvalgsværelse 398
+Mødedeltagere   Anne Hansen (A), Dorte Lund (Ø), Frida Kjær (V)
+Fraværende   Erik Vad (V) – Bo Jensen (V) mødte som stedfortræder
+\fPunkt 1: Lokalplan 1221
+EMN-2025-010561
+Beslutninger
+Godkendt.
+Dorte Lund (Ø) ønskede følgende tilført protokollen: Ø kan ikke støtte lokalplanen, fordi
+den fjerner et grønt område.
+Mindretalsudtalelse fra Enhedslisten: Vi stemmer imod.
+Frida Kjær (V) begærede sagen indbragt for byrådet.
+"""
+
+
+@pytest.mark.django_db
+class TestProtocolOfImportedMinutes:
+    def test_a_substitute_takes_the_absent_members_seat_and_a_remark_is_the_members(
+        self,
+    ) -> None:
+        report = import_file("tu.txt", PROTOCOL_MINUTES.encode())
+        assert report.ok, report.summary()
+        meeting = Meeting.objects.get()
+        substitute = meeting.attendances.get(name="Bo Jensen (V)")
+        assert substitute.role == "stedfortræder"
+        assert substitute.member.display_name == "Bo Jensen"
+        assert substitute.substitute_for.display_name == "Erik Vad"
+        absent = meeting.attendances.get(name="Erik Vad (V)")
+        assert not absent.present and absent.member_id == substitute.substitute_for_id
+        item = meeting.items.get()
+        remark = item.remarks.get()
+        assert (remark.kind, remark.member.display_name, remark.text) == (
+            "protokoltilførsel",
+            "Dorte Lund",
+            "Ø kan ikke støtte lokalplanen, fordi den fjerner et grønt område.",
+        )
+        assert meeting.attendances.get(name="Dorte Lund (Ø)").member_id == remark.member_id
+        # The party's statement and the request stay the decision's text, reported.
+        assert "Mindretalsudtalelse fra Enhedslisten" in item.decision.text
+        assert "begærede sagen indbragt" in item.decision.text
+        assert "“Enhedslisten” ikke er et navngivet medlem" in report.summary()
+        assert "indbragt" not in report.summary()
+
+    def test_the_aarhus_minutes_record_no_remarks(self) -> None:
+        report = import_file("a.pdf", _file(AARHUS))
+        assert report.ok
+        assert not Remark.objects.exists()
+        assert not Attendance.objects.filter(substitute_for__isnull=False).exists()
