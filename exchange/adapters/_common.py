@@ -301,9 +301,11 @@ def read_protocol(text: str, *, question: str) -> Protocol:
     for regex, kind in ((_DISQUALIFIED_RE, "inhabil"), (_NOT_PRESENT_RE, "fraværende")):
         for match in (m for sentence in sentences for m in regex.finditer(sentence)):
             for name in split_names(match["names"]):
-                if _is_person(name) and name.casefold() not in seen:
-                    seen.add(name.casefold())
-                    protocol.participation.append({"member": name, "kind": kind})
+                if _is_person(name) and member_name(name).casefold() not in seen:
+                    seen.add(member_name(name).casefold())
+                    # The seat is the person's, party letter aside, as remarks and
+                    # substitutes name it ("Dorte Lund (Ø)" is Dorte Lund).
+                    protocol.participation.append({"member": member_name(name), "kind": kind})
     ballots: list[dict[str, str]] = []
     for line in text.splitlines():
         vote = _VOTE_LINE_RE.match(line.strip())
@@ -315,7 +317,7 @@ def read_protocol(text: str, *, question: str) -> Protocol:
         if not names or not all(_is_person(n) for n in names):
             # A vote by party, or a count: kept as the decision's text.
             return Protocol(participation=protocol.participation)
-        ballots.extend({"member": n, "choice": choice} for n in names)
+        ballots.extend({"member": member_name(n), "choice": choice} for n in names)
     voters = [b["member"].casefold() for b in ballots]
     if ballots and len(set(voters)) == len(voters) and not (set(voters) & seen):
         protocol.votes.append({"question": question[:2000], "ballots": ballots})

@@ -123,7 +123,7 @@ class TestAttendance:
 class TestProtocol:
     def test_members_who_did_not_take_part(self) -> None:
         protocol = read_protocol(
-            "Godkendt.\nJesper Kjeldsen og Anne Vang deltog ikke i sagens behandling.",
+            "Godkendt.\nJesper Kjeldsen og Anne Vang (Ø) deltog ikke i sagens behandling.",
             question="Indstillingen",
         )
         assert protocol.participation == [
