@@ -67,6 +67,9 @@ class SavedMeeting:
     # The status the file gave the minutes, and whether they came in as an archive.
     claimed_status: str = Meeting.Status.DRAFT
     archived: bool = False
+    # A meeting that was there before and whose content another file (or other content)
+    # replaced: the file it had been imported from, empty when it was made in Referat.
+    replaced_source: str | None = None
 
 
 def parse_starts_at(raw: str) -> dt.datetime:
@@ -248,6 +251,14 @@ def save_exchange_meetings(
             p.status = Meeting.Status.DRAFT
         to_write.append((index, p))
 
+    # What each meeting whose content is replaced came from, for the report, read before the
+    # upsert overwrites it (the file a draft came from, archived, replaces nothing).
+    previous = {
+        index: old.imported_from
+        for index, p in to_write
+        if (old := existing.get((bodies[p.body_name].pk, p.starts_at))) is not None
+        and not (old.source_checksum and old.source_checksum == p.checksum)
+    }
     written = _upsert_meetings([(bodies[p.body_name], p) for _index, p in to_write])
     replaced = [m.pk for m, created in written if not created]
     if replaced:
@@ -414,6 +425,7 @@ def save_exchange_meetings(
             items=len(p.data["items"]),
             claimed_status=p.claimed_status,
             archived=archive_by is not None and p.status == Meeting.Status.PUBLISHED,
+            replaced_source=previous.get(index),
         )
     return [r for r in results if r is not None]
 

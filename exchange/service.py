@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exchange.legacy import ReadFile
 from exchange.load import MeetingEntry, SavedMeeting, save_exchange_meetings
@@ -116,6 +117,29 @@ def status_note(result: SavedMeeting, label: str) -> str:
         f"Importeret som kladde: {label}{claimed}. Referatet skal godkendes og offentliggøres, "
         f"før det er officielt."
     )
+
+
+def replaced_note(result: SavedMeeting, label: str, name: str) -> str:
+    """For the file's report (Danish): that the meeting was there already and this file's
+    content replaced its content (a meeting is its body and start time, so the PDF and its
+    text version, or two versions of a file, make one meeting); empty when nothing was
+    replaced."""
+    if result.unchanged or result.replaced_source is None:
+        return ""
+    if not result.replaced_source:
+        return _(
+            "%(meeting)s fandtes allerede i Referat; mødets indhold er erstattet af filens, "
+            "så der fortsat er ét møde."
+        ) % {"meeting": label}
+    if result.replaced_source == name:
+        return _(
+            "%(meeting)s var importeret fra en anden udgave af “%(source)s”; indholdet er "
+            "erstattet af denne udgave, så der fortsat er ét møde."
+        ) % {"meeting": label, "source": name}
+    return _(
+        "%(meeting)s var importeret fra “%(source)s”; indholdet er erstattet af denne fil, så "
+        "der fortsat er ét møde."
+    ) % {"meeting": label, "source": result.replaced_source}
 
 
 def import_file(
@@ -453,6 +477,8 @@ def _write(
             label = f"{result.meeting.body.name} {local:%d-%m-%Y %H:%M}"
             report.meetings.append(label)
             if note := status_note(result, label):
+                report.notes.append(note)
+            if note := replaced_note(result, label, read.name):
                 report.notes.append(note)
             report.items += result.items
             report.unchanged += int(result.unchanged)

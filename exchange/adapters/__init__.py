@@ -7,7 +7,8 @@ as DraftMeetings, telling the report what it guessed and what it could not place
 
 - `hoje_taastrup`: the FirstAgenda minutes of Høje-Taastrup's Direktionen, as text or PDF,
   read by exchange/parser (exchange/legacy.py does that reading, unchanged);
-- `firstagenda`: FirstAgenda's PDF of other bodies and its publication web page;
+- `firstagenda`: FirstAgenda's PDF of other bodies (and its text, as pdftotext gives it) and
+  its publication web page;
 - `acadre`: Acadre MM's agenda XML and its PDF;
 - `edoc`: eDoc's eDocAgendaPublishing.xml and its PDF;
 - `sbsys`: SBSYS's eDagsorden publication XML.
@@ -83,12 +84,16 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter(HOJE_TAASTRUP, "FirstAgenda (Høje-Taastrup, tekst/PDF)", _sniff_hoje_taastrup, None),
     Adapter("firstagenda_pdf", firstagenda.PDF_LABEL, firstagenda.sniff_pdf, firstagenda.read_pdf),
     Adapter(
+        "firstagenda_text", firstagenda.TEXT_LABEL, firstagenda.sniff_text, firstagenda.read_pdf
+    ),
+    Adapter(
         "firstagenda_html", firstagenda.HTML_LABEL, firstagenda.sniff_html, firstagenda.read_html
     ),
     Adapter("acadre_xml", acadre.XML_LABEL, acadre.sniff_xml, acadre.read_xml),
     Adapter("acadre_pdf", acadre.PDF_LABEL, acadre.sniff_pdf, acadre.read_pdf),
     Adapter("edoc_xml", edoc.XML_LABEL, edoc.sniff_xml, edoc.read_xml),
     Adapter("edoc_pdf", edoc.PDF_LABEL, edoc.sniff_pdf, edoc.read_pdf),
+    Adapter("edoc_text", edoc.TEXT_LABEL, edoc.sniff_text, edoc.read_pdf),
     Adapter("sbsys_xml", sbsys.LABEL, sbsys.sniff, sbsys.read),
 )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings.sanitize import sanitize_html
 from meetings.validators import normalise_case_number
@@ -300,9 +301,11 @@ def read_protocol(text: str, *, question: str) -> Protocol:
     for regex, kind in ((_DISQUALIFIED_RE, "inhabil"), (_NOT_PRESENT_RE, "fraværende")):
         for match in (m for sentence in sentences for m in regex.finditer(sentence)):
             for name in split_names(match["names"]):
-                if _is_person(name) and name.casefold() not in seen:
-                    seen.add(name.casefold())
-                    protocol.participation.append({"member": name, "kind": kind})
+                if _is_person(name) and member_name(name).casefold() not in seen:
+                    seen.add(member_name(name).casefold())
+                    # The seat is the person's, party letter aside, as remarks and
+                    # substitutes name it ("Dorte Lund (Ø)" is Dorte Lund).
+                    protocol.participation.append({"member": member_name(name), "kind": kind})
     ballots: list[dict[str, str]] = []
     for line in text.splitlines():
         vote = _VOTE_LINE_RE.match(line.strip())
@@ -314,11 +317,131 @@ def read_protocol(text: str, *, question: str) -> Protocol:
         if not names or not all(_is_person(n) for n in names):
             # A vote by party, or a count: kept as the decision's text.
             return Protocol(participation=protocol.participation)
-        ballots.extend({"member": n, "choice": choice} for n in names)
+        ballots.extend({"member": member_name(n), "choice": choice} for n in names)
     voters = [b["member"].casefold() for b in ballots]
     if ballots and len(set(voters)) == len(voters) and not (set(voters) & seen):
         protocol.votes.append({"question": question[:2000], "ballots": ballots})
     return protocol
+
+
+def member_name(printed: str) -> str:
+    """The member a printed name refers to: "Dorte Lund (Ø)" is Dorte Lund."""
+    return " ".join(re.sub(r"\s*\([^()]{1,40}\)\s*$", "", printed).split())
+
+
+def is_named_member(printed: str) -> bool:
+    """A person's name, not a party, a group or a seat described in words."""
+    name = member_name(printed)
+    return bool(re.fullmatch(_NAME, name)) and _is_person(name)
+
+
+# "Dorte Lund (Ø) ønskede følgende tilført protokollen: …", "Protokoltilførsel fra Dorte Lund:
+# …", "Mindretalsudtalelse fra Dorte Lund: …", "Dorte Lund afgav følgende
+# mindretalsudtalelse: …". "… begærede sagen indbragt for byrådet" asks for a new
+# treatment; it is no remark, and none of these forms matches it.
+# Who: up to the verb, never across a sentence's end ("Godkendt. Dorte Lund ønskede …").
+_WHO = r"(?P<member>(?:(?![.!?]\s)[^:]){2,120}?)"
+_REMARK_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "protokoltilførsel",
+        re.compile(
+            rf"^{_WHO}\s+(?:ønskede|bad\s+om\s+at\s+få|fik)\s+(?:følgende\s+)?tilført\s+"
+            r"(?:til\s+)?protokollen\s*[:,]?\s*(?P<text>.*)$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "protokoltilførsel",
+        re.compile(rf"^Protokoltilførsel\s+(?:fra|ved)\s+{_WHO}\s*:\s*(?P<text>.*)$", re.I),
+    ),
+    (
+        "mindretalsudtalelse",
+        re.compile(rf"^Mindretalsudtalelse\s+(?:fra|ved)\s+{_WHO}\s*:\s*(?P<text>.*)$", re.I),
+    ),
+    (
+        "mindretalsudtalelse",
+        re.compile(
+            rf"^{_WHO}\s+(?:afgav|fremsatte|ønskede\s+at\s+afgive)\s+(?:følgende\s+)?"
+            r"mindretalsudtalelse\s*:\s*(?P<text>.*)$",
+            re.IGNORECASE,
+        ),
+    ),
+)
+REMARK_MAX = 1000
+
+
+@dataclass
+class FoundRemark:
+    kind: str
+    # As the text names them ("Dorte Lund (Ø)", "Enhedslisten").
+    who: str
+    text: str
+
+
+def find_remarks(text: str) -> list[FoundRemark]:
+    """The remarks a decision's text records: each from its opening words to the end of its
+    paragraph (a blank line, or a line that ends a sentence, as the text's paragraphs are
+    made), the text after "…protokollen:" on the same line or, when none, on the next."""
+    found: list[FoundRemark] = []
+    lines = text.splitlines()
+    for index, raw in enumerate(lines):
+        # A remark may begin after the decision's first sentence on the same line.
+        for start in _sentence_starts(raw):
+            for kind, regex in _REMARK_RES:
+                match = regex.match(raw[start:].strip())
+                if match is None:
+                    continue
+                parts = [match["text"].strip()] if match["text"].strip() else []
+                following = index + 1
+                while following < len(lines):
+                    line = lines[following].strip()
+                    if not line or (parts and parts[-1].endswith((".", "!", "?"))):
+                        break
+                    parts.append(line)
+                    following += 1
+                found.append(FoundRemark(kind, match["member"].strip(), " ".join(parts)))
+                break
+            else:
+                continue
+            break
+    return found
+
+
+def _sentence_starts(line: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer(r"[.!?]\s+(?=[A-ZÆØÅ])", line))]
+
+
+def remarks_of(
+    text: str, participants: list[dict[str, Any]], where: str, notes: Notes
+) -> list[dict[str, Any]]:
+    """The remarks of a decision's text whose member is one of the meeting's participants by
+    name; the others stay the decision's text only, and the report says why."""
+    known = {member_name(p["name"]).casefold(): member_name(p["name"]) for p in participants}
+    remarks: list[dict[str, Any]] = []
+    for remark in find_remarks(text):
+        label = remark.kind.capitalize()
+        who = member_name(remark.who)
+        if not remark.text:
+            reason = _("den ikke har nogen tekst")
+        elif len(remark.text) > REMARK_MAX:
+            reason = _("den er længere end %(max)d tegn") % {"max": REMARK_MAX}
+        elif not is_named_member(remark.who):
+            reason = _("“%(who)s” ikke er et navngivet medlem") % {"who": remark.who}
+        elif who.casefold() not in known:
+            reason = _("%(who)s ikke står blandt mødets deltagere") % {"who": who}
+        elif (remark.kind, known[who.casefold()]) in {(r["kind"], r["member"]) for r in remarks}:
+            reason = _("%(who)s allerede har en af samme art i punktet") % {"who": who}
+        else:
+            remarks.append(
+                {"kind": remark.kind, "member": known[who.casefold()], "text": remark.text}
+            )
+            continue
+        notes.unplaced.append(
+            _("%(where)s: %(kind)s fra “%(who)s” er ikke registreret som bemærkning, fordi "
+              "%(reason)s; den står i beslutningens tekst.")
+            % {"where": where, "kind": label, "who": remark.who, "reason": reason}
+        )  # fmt: skip
+    return remarks
 
 
 # --- attendance -----------------------------------------------------------------------------
@@ -330,6 +453,15 @@ _SUBSTITUTE_RE = re.compile(
     r"^(?P<absent>.+?)\s*[–-]\s*(?P<substitute>.+?)\s+mødte\s+(?:som|for)\s+(?:stedfortræder|suppleant)",
     re.IGNORECASE,
 )
+# "Bo Jensen deltog som stedfortræder for Anne Hansen", "… mødte som suppleant for …".
+_SUBSTITUTE_FOR_RE = re.compile(
+    r"^(?P<substitute>.+?)\s+(?:deltog|mødte)\s+som\s+(?:stedfortræder|suppleant)\s+for\s+"
+    r"(?P<absent>.+?)\.?$",
+    re.IGNORECASE,
+)
+# The absent member whose seat a substitute took, kept on the substitute's entry until
+# to_exchange decides whether it can say so in the exchange model (seat_substitutes).
+SUBSTITUTE_FOR = "_substitute_for"
 _ROLE_RE = re.compile(r"^(?P<name>.+?)\s+[–-]\s+(?P<role>formand|næstformand)$", re.IGNORECASE)
 
 
@@ -353,11 +485,13 @@ def attendance_from_lines(lines: list[str]) -> list[dict[str, Any]]:
             mode, line = "absent", rest.strip() if low not in _ABSENT_HEADINGS else ""
         elif low in _SECRETARY_HEADINGS or head_low in _SECRETARY_HEADINGS:
             mode, line = "secretary", rest.strip() if low not in _SECRETARY_HEADINGS else ""
+        if line and (sub := _SUBSTITUTE_FOR_RE.match(line)):
+            _add_substitute(people, sub["absent"], sub["substitute"])
+            continue
         if not line or not mode:
             continue
         if mode == "absent" and (sub := _SUBSTITUTE_RE.match(line)):
-            people.append({"name": sub["absent"].strip(), "present": False})
-            people.append({"name": sub["substitute"].strip(), "role": "stedfortræder"})
+            _add_substitute(people, sub["absent"], sub["substitute"])
             continue
         # A members table in two columns comes out as two names on one line: far apart, or
         # one after the other's party letter.
@@ -373,6 +507,55 @@ def attendance_from_lines(lines: list[str]) -> list[dict[str, Any]]:
                 person["role"] = "sekretær"
             people.append(person)
     return people
+
+
+def _add_substitute(people: list[dict[str, Any]], absent: str, substitute: str) -> None:
+    absent = " ".join(absent.split())
+    listed = next((p for p in people if p["name"] == absent), None)
+    if listed is None:
+        people.append({"name": absent, "present": False})
+    else:
+        # Listed among those present, yet a substitute took the seat: the member was not there.
+        listed["present"] = False
+    people.append(
+        {"name": " ".join(substitute.split()), "role": "stedfortræder", SUBSTITUTE_FOR: absent}
+    )
+
+
+def seat_substitutes(people: list[dict[str, Any]], notes: Notes) -> list[dict[str, Any]]:
+    """The participants for the exchange model: a substitute for a named member takes that
+    member's seat (`member`, `substitute_for`, and the absent member's `member`); one for a
+    party or a seat described in words, or a second substitute for the same member, stays a
+    participant with the role stedfortræder only, and the report says so."""
+    result = [dict(p) for p in people if p.get("name")]
+    seated: set[str] = set()
+    for person in result:
+        absent = person.pop(SUBSTITUTE_FOR, None)
+        if absent is None:
+            continue
+        holder = next(
+            (p for p in result if p["name"] == absent and p.get("present") is False), None
+        )
+        seat, own = member_name(absent), member_name(person["name"])
+        if (
+            holder is not None
+            and is_named_member(absent)
+            and is_named_member(person["name"])
+            and not {seat.casefold(), own.casefold()} & seated
+            and seat.casefold() != own.casefold()
+        ):
+            holder["member"] = seat
+            person["member"] = own
+            person["substitute_for"] = seat
+            seated |= {seat.casefold(), own.casefold()}
+            continue
+        notes.unplaced.append(
+            _("%(substitute)s mødte som stedfortræder for “%(absent)s”, men er ikke knyttet "
+              "til en plads, fordi “%(absent)s” ikke entydigt er et navngivet medlem; "
+              "deltageren står med rollen stedfortræder.")
+            % {"substitute": person["name"], "absent": absent}
+        )  # fmt: skip
+    return result
 
 
 # --- the exchange format --------------------------------------------------------------------
@@ -441,11 +624,24 @@ def to_exchange(meeting: DraftMeeting, notes: Notes) -> dict[str, Any]:
         "body": meeting.body[:200],
         "starts_at": aware(meeting.date, meeting.time).isoformat(),
         "location": meeting.location[:200],
-        "participants": [p for p in meeting.participants if p.get("name")],
+        "participants": _with_seats(seat_substitutes(meeting.participants, notes), items),
         "status": status,
         "items": items,
     }
     return data
+
+
+def _with_seats(people: list[dict[str, Any]], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Participants whose remarks the items record take their seat (`member`), so that the
+    attendance and the remark name the same member."""
+    speakers = {r["member"].casefold(): r["member"] for i in items for r in i.get("remarks", [])}
+    seated = {p["member"].casefold() for p in people if p.get("member")}
+    for person in people:
+        name = member_name(person["name"]).casefold()
+        if name in speakers and name not in seated and not person.get("member"):
+            person["member"] = speakers[name]
+            seated.add(name)
+    return people
 
 
 def _item_to_exchange(item: DraftItem, meeting: DraftMeeting, notes: Notes) -> dict[str, Any]:
@@ -457,7 +653,8 @@ def _item_to_exchange(item: DraftItem, meeting: DraftMeeting, notes: Notes) -> d
     history: list[str] = []
     decisions: list[tuple[Section, str, dt.date | None]] = []
     attachments = list(item.attachments)
-    if item.lead_html or item.lead:
+    # Blank lines alone (a text version's spacing before the first heading) are no lead.
+    if item.lead_html or any(line.strip() for line in item.lead):
         presentation.append(
             clean_html(item.lead_html) if item.lead_html else text_to_html(item.lead)
         )
@@ -526,6 +723,8 @@ def _item_to_exchange(item: DraftItem, meeting: DraftMeeting, notes: Notes) -> d
                 data["participation"] = protocol.participation
             if protocol.votes:
                 data["votes"] = protocol.votes
+            if remarks := remarks_of(text, meeting.participants, where, notes):
+                data["remarks"] = remarks
     return data
 
 

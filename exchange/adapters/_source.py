@@ -50,6 +50,15 @@ class Source:
         except UnreadablePdf as exc:
             raise SourceError("Filen er ikke en læsbar PDF.") from exc
 
+    @property
+    def printed_pages(self) -> list[str]:
+        """The pages of a PDF, or of its text version (pdftotext ends each page with a form
+        feed); raises SourceError for a PDF that cannot be read."""
+        if self.is_pdf:
+            return self.pages
+        pages = (self.text or "").split("\f")
+        return pages[:-1] if len(pages) > 1 and not pages[-1].strip() else pages
+
     @cached_property
     def text(self) -> str | None:
         """The text of a PDF (pages joined by a form feed) or of a text file; None for

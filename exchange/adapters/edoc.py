@@ -23,6 +23,7 @@ from exchange.adapters._source import Source, xml_text
 NAME = "edoc"
 XML_LABEL = "eDoc (XML)"
 PDF_LABEL = "eDoc (PDF)"
+TEXT_LABEL = "eDoc (tekst fra PDF)"
 
 _ATTENDANCE_END_RE = re.compile(r"^(?:INDHOLDSFORTEGNELSE|Indholdsfortegnelse)\s*$")
 
@@ -124,8 +125,17 @@ _PAGE_MARK_RE = re.compile(r"^\s*Side\s+\d+\s*$")
 
 
 def sniff_pdf(source: Source) -> int:
+    return _sniff_printed(source) if source.is_pdf else 0
+
+
+def sniff_text(source: Source) -> int:
+    """The PDF's text saved as a text file (pdftotext), read as the PDF is."""
+    return _sniff_printed(source) if not source.is_pdf else 0
+
+
+def _sniff_printed(source: Source) -> int:
     text = source.text
-    if not text or not source.is_pdf:
+    if not text:
         return 0
     labelled = re.search(r"^[ \t]*Sagsnr\.?:", text, re.M) and re.search(
         r"^[ \t]*Dok\.nr\.?:", text, re.M
@@ -138,9 +148,40 @@ def sniff_pdf(source: Source) -> int:
     return 0
 
 
+# An item's number or a sub-item's letter on a line of its own; a year ("2013.") that ends
+# a sentence is no item number.
+_BARE_NUMBER_RE = re.compile(r"^\s*(?:\d{1,3}|[a-zæøå])\.\s*$")
+
+
+def _numbers_with_their_titles(lines: list[str]) -> list[str]:
+    """Plain pdftotext prints an item's number ("2.", "c.") and its title as two columns
+    apart, with a blank line between them: the number is put back before its title, as the
+    PDF and pdftotext -layout print them. A number the next line follows at once, or that a
+    line in lower case follows, ends a sentence and is text."""
+    joined: list[str] = []
+    waiting, blank = "", False
+    for line in lines:
+        if waiting and not line.strip():
+            blank = True
+            continue
+        if waiting and (not blank or not line.strip()[:1].isupper()):
+            joined.append(waiting)
+        elif waiting:
+            line = f"{waiting} {line.strip()}"
+        waiting, blank = "", False
+        if _BARE_NUMBER_RE.match(line):
+            waiting = line.strip()
+            continue
+        joined.append(line)
+    return [*joined, waiting] if waiting else joined
+
+
 def read_pdf(source: Source, notes: Notes) -> list[DraftMeeting]:
-    lines = without_running_headers(source.pages, marker=_PAGE_MARK_RE)
-    front = [ln.strip() for ln in without_running_headers(source.pages[:1], marker=_PAGE_MARK_RE)]
+    pages = source.printed_pages
+    lines = without_running_headers(pages, marker=_PAGE_MARK_RE)
+    if not source.is_pdf:
+        lines = _numbers_with_their_titles(lines)
+    front = [ln.strip() for ln in without_running_headers(pages[:1], marker=_PAGE_MARK_RE)]
     front = [ln for ln in front if ln]
     document = "referat"
     body, date, time = "", None, None

@@ -28,6 +28,7 @@ from exchange.adapters._source import Source
 NAME = "firstagenda"
 HTML_LABEL = "FirstAgenda (webside)"
 PDF_LABEL = "FirstAgenda (PDF)"
+TEXT_LABEL = "FirstAgenda (tekst fra PDF)"
 
 # What a web page around the minutes leaves in their text.
 _WEB_LEFTOVERS = (
@@ -144,6 +145,9 @@ _ITEM_RE = re.compile(r"^Punkt\s+(?P<number>\d{1,4})\s*:\s*(?P<title>.*)$")
 _META_RE = re.compile(
     r"^(?P<label>Mødedato|Mødested|Mødedeltagere|Deltagere|Afbud|Fraværende)\s*:?\s+(?P<value>.+)$"
 )
+_META_LABEL_RE = re.compile(
+    r"(?:Mødedato|Mødested|Mødedeltagere|Deltagere|Afbud|Fraværende)[ \t]*:?"
+)
 _PAGE_NOISE_RE = re.compile(r"^(?:Side \d+(?: af \d+)?|\d+ af \d+|Til toppen|Hent som PDF)$")
 # Headings of the FirstAgenda layout that are no sections of the case text itself.
 PDF_HEADINGS = (
@@ -162,26 +166,40 @@ PDF_HEADINGS = (
 )
 
 
+def _pdf_text(source: Source) -> str:
+    """The text of the PDF, or of a text version of it (pdftotext, with or without
+    -layout): there a page begins with a form feed on the line of its first words
+    ("\fPunkt 1: …"), which would hide the line's start from the patterns below."""
+    return (source.text or "").replace("\f", "\n")
+
+
 def sniff_pdf(source: Source) -> int:
-    text = source.text
+    return _sniff_printed(source) if source.is_pdf else 0
+
+
+def sniff_text(source: Source) -> int:
+    """The PDF's text saved as a text file (read as the PDF is): named apart in the report,
+    so that the secretary sees which of the two files it was."""
+    return _sniff_printed(source) if not source.is_pdf else 0
+
+
+def _sniff_printed(source: Source) -> int:
+    text = _pdf_text(source)
     if not text:
         return 0
-    if _HEADER_RE.search(text[:3000]) and re.search(r"^Punkt[ \t]+\d+[ \t]*:", text, re.M):
+    if _HEADER_RE.search(text[:3000]) and re.search(r"^[ \t]*Punkt[ \t]+\d+[ \t]*:", text, re.M):
         return 60
     return 0
 
 
 def read_pdf(source: Source, notes: Notes) -> list[DraftMeeting]:
-    text = source.text or ""
+    text = _pdf_text(source)
     header = _HEADER_RE.search(text[:3000])
     assert header is not None
-    lines = [ln.strip() for ln in text.replace("\f", "\n").splitlines()]
+    lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if not _PAGE_NOISE_RE.match(ln)]
-    meta: dict[str, str] = {}
     first_item = next((i for i, ln in enumerate(lines) if _ITEM_RE.match(ln)), len(lines))
-    for line in lines[:first_item]:
-        if match := _META_RE.match(line):
-            meta.setdefault(match["label"], match["value"])
+    meta = _pdf_meta(lines[:first_item])
     date = find_date(meta.get("Mødedato", "")) or find_date(header["date"])
     assert date is not None
     draft = DraftMeeting(
@@ -200,7 +218,47 @@ def read_pdf(source: Source, notes: Notes) -> list[DraftMeeting]:
     for position, start in enumerate(starts):
         end = starts[position + 1] if position + 1 < len(starts) else len(lines)
         draft.items.append(_pdf_item(lines[start:end], notes))
+    _hyphens_from_contents(draft.items, lines[:first_item])
     return [draft]
+
+
+_CONTENTS_LINE_RE = re.compile(r"^(?P<title>.+?)\.{4,}(?:\s*\d+)?$")
+
+
+def _hyphens_from_contents(items: list[DraftItem], front: list[str]) -> None:
+    """Titles as the table of contents prints them, where a title lost a hyphen at a line
+    break ("ny 2030-" + "fremskrivning" comes out of plain pdftotext as "2030fremskrivning"):
+    the contents give the title on one line, hyphen and all. Only a title that is the same
+    but for its hyphens is replaced; the contents cut long titles short."""
+    contents = {}
+    for line in front:
+        if match := _CONTENTS_LINE_RE.match(line):
+            title = re.sub(r"^lukket\s*:\s*", "", match["title"].strip(), flags=re.I)
+            contents[title.replace("-", "")] = title
+    for item in items:
+        printed = contents.get(item.title.replace("-", ""))
+        if printed is not None and printed != item.title:
+            item.title = printed
+
+
+def _pdf_meta(lines: list[str]) -> dict[str, str]:
+    """The labelled lines of the front page: "Mødedato Onsdag d. 27. august 2025 kl. 16:00"
+    on one line (the PDF, pdftotext -layout), or the label on a line of its own and its value
+    on the next line that is not empty (plain pdftotext prints the two columns apart)."""
+    meta: dict[str, str] = {}
+    pending = ""
+    for line in lines:
+        if not line:
+            continue
+        if match := _META_RE.match(line):
+            meta.setdefault(match["label"], match["value"])
+            pending = ""
+        elif _META_LABEL_RE.fullmatch(line):
+            pending = line.rstrip(":").strip()
+        elif pending:
+            meta.setdefault(pending, line)
+            pending = ""
+    return meta
 
 
 def _pdf_item(lines: list[str], notes: Notes) -> DraftItem:

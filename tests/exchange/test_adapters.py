@@ -3,14 +3,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from exchange.service import import_file
-from meetings.models import AgendaItem, Case, Decision, ItemParticipation, Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Case,
+    Decision,
+    ItemParticipation,
+    Meeting,
+    Remark,
+)
 
 PUK = "Udvalget for plan, udvikling og kultur (PUK)"
 SFU = "Sundheds- og Forebyggelsesudvalget"
@@ -263,3 +274,156 @@ class TestHojeTaastrupUnchanged:
         )
         assert read.meetings == [direct]
         assert not read.guesses and not read.unplaced
+
+
+def _pdftotext(pdf: str, target: Path, *, layout: bool) -> bytes:
+    """The text of one of the real PDFs as pdftotext gives it, saved where the test works."""
+    out = target / (pdf.removesuffix(".pdf") + (".layout.txt" if layout else ".txt"))
+    args = ["pdftotext", *(["-layout"] if layout else []), str(OTHER / pdf), str(out)]
+    subprocess.run(args, check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def _content(meeting: Meeting) -> list[tuple[object, ...]]:
+    # Plain pdftotext joins a word broken at a line's end ("p-" + "huse" is "phuse"), which
+    # the PDF's own reading keeps apart ("p- huse"): the decisions are compared without them.
+    return [
+        (
+            i.number,
+            i.title,
+            i.case.number if i.case else None,
+            i.closed,
+            i.decision.outcome,
+            " ".join(re.sub(r"-\s*", "", i.decision.text).split()),
+        )
+        for i in meeting.items.order_by("number").select_related("case", "decision")
+    ]
+
+
+AARHUS = "aarhus-byraadet-2025-08-27.pdf"
+
+
+@pytest.mark.django_db
+class TestTextVersionOfAPdf:
+    """The text pdftotext makes of a FirstAgenda PDF is the same minutes: recognised by its
+    content, read as the PDF is, and one meeting with the PDF whichever comes first."""
+
+    @pytest.mark.parametrize("layout", [True, False], ids=["layout", "plain"])
+    def test_the_text_reads_as_the_pdf_and_replaces_it(self, tmp_path: Path, layout: bool) -> None:
+        first = import_file("aarhus.pdf", _file(AARHUS))
+        assert first.ok, first.summary()
+        from_pdf = _content(Meeting.objects.get())
+        text = _pdftotext(AARHUS, tmp_path, layout=layout)
+        report = import_file("aarhus.txt", text)
+        assert report.ok, report.summary()
+        assert report.adapter == "FirstAgenda (tekst fra PDF)"
+        meeting = Meeting.objects.get()
+        assert meeting.body.name == "Aarhus Byråd"
+        assert timezone.localtime(meeting.starts_at) == timezone.make_aware(
+            dt.datetime(2025, 8, 27, 16, 0)
+        )
+        assert meeting.location == "Byrådssalen"
+        assert _content(meeting) == from_pdf
+        assert len(from_pdf) == 21 and all(row[2] and row[5] for row in from_pdf)
+        assert report.updated == 1 and not report.created
+        assert "Aarhus Byråd 27-08-2025 16:00 var importeret fra “aarhus.pdf”" in report.summary()
+        assert meeting.imported_from == "aarhus.txt"
+
+    def test_the_pdf_after_its_text_is_the_same_meeting(self, tmp_path: Path) -> None:
+        text = _pdftotext(AARHUS, tmp_path, layout=False)
+        assert import_file("aarhus.txt", text).ok
+        report = import_file("aarhus.pdf", _file(AARHUS))
+        assert report.ok, report.summary()
+        assert Meeting.objects.count() == 1
+        assert "var importeret fra “aarhus.txt”" in report.summary()
+        assert timezone.localtime(Meeting.objects.get().starts_at).hour == 16
+
+    def test_approved_minutes_are_not_replaced_by_the_text(self, tmp_path: Path) -> None:
+        assert import_file("aarhus.pdf", _file(AARHUS)).ok
+        Meeting.objects.update(status=Meeting.Status.APPROVED)
+        report = import_file("aarhus.txt", _pdftotext(AARHUS, tmp_path, layout=True))
+        assert not report.ok
+        assert "kan ikke importeres igen med ændringer" in report.error
+        meeting = Meeting.objects.get()
+        assert meeting.status == Meeting.Status.APPROVED
+        assert meeting.imported_from == "aarhus.pdf"
+
+    def test_a_second_version_of_the_same_file_says_so(self) -> None:
+        assert import_file("tu.html", _file("aarhus-teknisk-udvalg-2025-10-01.html")).ok
+        page = _file("aarhus-teknisk-udvalg-2025-10-01.html").replace(
+            b"Ingen bem\xc3\xa6rkninger.", b"Godkendt."
+        )
+        report = import_file("tu.html", page)
+        assert report.ok, report.summary()
+        assert "fra en anden udgave af “tu.html”" in report.summary()
+        assert Meeting.objects.count() == 1
+
+    @pytest.mark.parametrize("layout", [True, False], ids=["layout", "plain"])
+    def test_the_text_of_the_edoc_pdf_is_the_same_meeting(
+        self, tmp_path: Path, layout: bool
+    ) -> None:
+        pdf = "ballerup-sfu-2012-12-04.pdf"
+        assert import_file("sfu.pdf", _file(pdf)).ok
+        from_pdf = _content(Meeting.objects.get())
+        report = import_file("sfu.txt", _pdftotext(pdf, tmp_path, layout=layout))
+        assert report.ok, report.summary()
+        assert report.adapter == "eDoc (tekst fra PDF)"
+        meeting = Meeting.objects.get()
+        assert timezone.localtime(meeting.starts_at).hour == 13
+        assert _content(meeting) == from_pdf
+        assert [row[2] for row in from_pdf][:2] == ["2011-29298", "2012-28504"]
+        assert ("Lolan Ottesen (A)", "formand") in meeting.attendances.values_list("name", "role")
+
+
+# FirstAgenda minutes as text, built here: an attendance list with a substitute, and a
+# decision with a protocol remark, a minority's statement by a party and a request to bring
+# the case before the council (no remark).
+PROTOCOL_MINUTES = """REFERAT Teknisk Udvalg d. 01-10-2025
+Mødedato   Onsdag d. 1. oktober 2025 kl. 15:45
+Mødested   Udvalgsværelse 398
+Mødedeltagere   Anne Hansen (A), Dorte Lund (Ø), Frida Kjær (V)
+Fraværende   Erik Vad (V) – Bo Jensen (V) mødte som stedfortræder
+\fPunkt 1: Lokalplan 1221
+EMN-2025-010561
+Beslutninger
+Godkendt.
+Dorte Lund (Ø) ønskede følgende tilført protokollen: Ø kan ikke støtte lokalplanen, fordi
+den fjerner et grønt område.
+Mindretalsudtalelse fra Enhedslisten: Vi stemmer imod.
+Frida Kjær (V) begærede sagen indbragt for byrådet.
+"""
+
+
+@pytest.mark.django_db
+class TestProtocolOfImportedMinutes:
+    def test_a_substitute_takes_the_absent_members_seat_and_a_remark_is_the_members(
+        self,
+    ) -> None:
+        report = import_file("tu.txt", PROTOCOL_MINUTES.encode())
+        assert report.ok, report.summary()
+        meeting = Meeting.objects.get()
+        substitute = meeting.attendances.get(name="Bo Jensen (V)")
+        assert substitute.role == "stedfortræder"
+        assert substitute.member.display_name == "Bo Jensen"
+        assert substitute.substitute_for.display_name == "Erik Vad"
+        absent = meeting.attendances.get(name="Erik Vad (V)")
+        assert not absent.present and absent.member_id == substitute.substitute_for_id
+        item = meeting.items.get()
+        remark = item.remarks.get()
+        assert (remark.kind, remark.member.display_name, remark.text) == (
+            "protokoltilførsel",
+            "Dorte Lund",
+            "Ø kan ikke støtte lokalplanen, fordi den fjerner et grønt område.",
+        )
+        assert meeting.attendances.get(name="Dorte Lund (Ø)").member_id == remark.member_id
+        # The party's statement and the request stay the decision's text, reported.
+        assert "Mindretalsudtalelse fra Enhedslisten" in item.decision.text
+        assert "begærede sagen indbragt" in item.decision.text
+        assert "“Enhedslisten” ikke er et navngivet medlem" in report.summary()
+        assert "indbragt" not in report.summary()
+
+    def test_the_aarhus_minutes_record_no_remarks(self) -> None:
+        report = import_file("a.pdf", _file(AARHUS))
+        assert report.ok
+        assert not Remark.objects.exists()
+        assert not Attendance.objects.filter(substitute_for__isnull=False).exists()
