@@ -147,7 +147,9 @@ class TestAccessibility:
             while stack:
                 element = stack.pop()
                 kids = element.get("/K")
-                items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                items: list[pikepdf.Object | None] = (
+                    list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                )
                 for kid in items:
                     if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                         reachable.append(kid)
