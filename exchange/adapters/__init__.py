@@ -47,6 +47,15 @@ _HEADER_RE = re.compile(
 )
 _ITEM_RE = re.compile(r"^[ \t]*Punkt[ \t]+\d+[ \t]*:", re.M)
 _YY_SERIAL_RE = re.compile(r"^\d{2}/\d{1,6}$")
+# An item whose first or second line after the title (blank lines aside, within five lines)
+# is a case number of another form than YY/serial: FirstAgenda minutes of another
+# municipality. One pass over the text: every file of a large import is sniffed.
+_FOREIGN_CASE_AFTER_ITEM_RE = re.compile(
+    r"^[ \t]*Punkt[ \t]+\d+[ \t]*:[^\n]*\n"
+    r"(?:[ \t]*\n){0,4}(?:[^\n]*\S[^\n]*\n(?:[ \t]*\n){0,3})?"
+    r"[ \t]*(?:[A-ZÆØÅ]{2,5}-\d{4}-\d+|\d{4}-\d+)[ \t]*$",
+    re.M,
+)
 _FIRSTAGENDA_HEADINGS_RE = re.compile(
     r"^[ \t]*(?:Beslutninger|Sagsforløb|Beslutningspunkter)[ \t]*$", re.M
 )
@@ -62,13 +71,8 @@ def _sniff_hoje_taastrup(source: Source) -> int:
         return 0
     if _FIRSTAGENDA_HEADINGS_RE.search(text):
         return 0
-    lines = [ln.strip() for ln in text.splitlines()]
-    for i, line in enumerate(lines):
-        if _ITEM_RE.match(line):
-            following = [ln for ln in lines[i + 1 : i + 6] if ln][:2]
-            for candidate in following:
-                if re.fullmatch(r"[A-ZÆØÅ]{2,5}-\d{4}-\d+|\d{4}-\d+", candidate):
-                    return 0
+    if _FOREIGN_CASE_AFTER_ITEM_RE.search(text):
+        return 0
     return 70
 
 

@@ -137,15 +137,18 @@ def _sniff_printed(source: Source) -> int:
     text = source.text
     if not text:
         return 0
-    labelled = re.search(r"^[ \t]*Sagsnr\.?:", text, re.M) and re.search(
-        r"^[ \t]*Dok\.nr\.?:", text, re.M
-    )
-    dated = re.search(r"beslutning den \d{2}\.\d{2}\.\d{4}", text) or re.search(
-        r"^[ \t]*Dato: \d{2}\.\d{2}\.\d{4}", text, re.M
-    )
-    if labelled and dated:
+    # The rarest mark first: most text files are told apart by one scan.
+    if not _DOC_NUMBER_RE.search(text) or not _CASE_LABEL_RE.search(text):
+        return 0
+    if _DECIDED_ON_RE.search(text) or _DATED_RE.search(text):
         return 90
     return 0
+
+
+_DOC_NUMBER_RE = re.compile(r"^[ \t]*Dok\.nr\.?:", re.M)
+_CASE_LABEL_RE = re.compile(r"^[ \t]*Sagsnr\.?:", re.M)
+_DECIDED_ON_RE = re.compile(r"beslutning den \d{2}\.\d{2}\.\d{4}")
+_DATED_RE = re.compile(r"^[ \t]*Dato: \d{2}\.\d{2}\.\d{4}", re.M)
 
 
 # An item's number or a sub-item's letter on a line of its own; a year ("2013.") that ends
