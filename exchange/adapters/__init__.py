@@ -19,6 +19,7 @@ naming what was expected.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ _FOREIGN_CASE_AFTER_ITEM_RE = re.compile(
     r"[ \t]*(?:[A-ZÆØÅ]{2,5}-\d{4}-\d+|\d{4}-\d+)[ \t]*$",
     re.M,
 )
+SNIFFED_ITEMS = 3
+SNIFFED_SPAN = 20_000
 _FIRSTAGENDA_HEADINGS_RE = re.compile(
     r"^[ \t]*(?:Beslutninger|Sagsforløb|Beslutningspunkter)[ \t]*$", re.M
 )
@@ -67,11 +70,16 @@ def _sniff_hoje_taastrup(source: Source) -> int:
     FirstAgenda minutes (other case numbers, "Beslutninger", "Sagsforløb") go to the
     firstagenda adapter."""
     text = source.text
-    if not text or not _HEADER_RE.search(text[:4000]) or not _ITEM_RE.search(text):
+    if not text or not _HEADER_RE.search(text[:4000]):
         return 0
-    if _FIRSTAGENDA_HEADINGS_RE.search(text):
+    # The first items tell the systems apart; every file of a large import is sniffed, so
+    # the whole text is not read for it.
+    first_items = [m.start() for m in itertools.islice(_ITEM_RE.finditer(text), SNIFFED_ITEMS)]
+    if not first_items:
         return 0
-    if _FOREIGN_CASE_AFTER_ITEM_RE.search(text):
+    if _FIRSTAGENDA_HEADINGS_RE.search(text, 0, first_items[-1] + SNIFFED_SPAN):
+        return 0
+    if any(_FOREIGN_CASE_AFTER_ITEM_RE.match(text, start) for start in first_items):
         return 0
     return 70
 
