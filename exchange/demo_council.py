@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.deadlines import is_late
 from meetings.models import Body, Meeting, Membership, Party
 from meetings.selectors.protocol import item_roll
 from meetings.services.items import DecisionInput, item_create, item_move
@@ -32,11 +33,7 @@ from meetings.services.protocol import (
     remark_save,
     vote_record,
 )
-from meetings.services.publication import (
-    is_late,
-    meeting_publish_agenda,
-    meeting_publish_supplement,
-)
+from meetings.services.publication import meeting_publish_agenda, meeting_publish_supplement
 from meetings.services.review import decision_approve, meeting_publish, meeting_submit_for_review
 
 BODY_NAME = "Byrådet"

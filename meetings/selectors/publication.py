@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from meetings.access import user_runs_workflow
+from meetings.deadlines import is_late, publication_deadline
 from meetings.models import AgendaItem, Meeting, MeetingTransition
-from meetings.services.publication import is_late, publication_deadline
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -13,15 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from icalendar import Calendar
 
+from meetings.deadlines import danish_holidays, publication_deadline
 from meetings.errors import DomainError, InvalidInput
 from meetings.models import AgendaItem, Decision, Meeting, MeetingTransition
 from meetings.services.items import item_create
 from meetings.services.publication import (
     body_set_public,
-    danish_holidays,
     meeting_publish_agenda,
     meeting_publish_supplement,
-    publication_deadline,
 )
 from tests.conftest import People
 
